@@ -1,0 +1,150 @@
+"""The ``newsarchive`` command line: each command parses, calls one library function, prints."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import db
+from .db import queries
+
+
+def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, str]:
+    parsed = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint=option)
+        parsed[key.strip()] = value
+    return parsed
+
+
+@click.group()
+@click.version_option(package_name="newsarchive")
+@click.option("--db", "db_path", envvar="NEWSARCHIVE_DB", default="archive.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The archive (SQLite file); env NEWSARCHIVE_DB.")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str) -> None:
+    """Archive news articles and their reader-comment threads in SQLite.
+
+    Example: newsarchive --db mali.db crawl maliweb
+    """
+    ctx.obj = {"db": db_path}
+
+
+def _archive(ctx: click.Context):
+    return db.open_archive(ctx.obj["db"]).conn
+
+
+@cli.command()
+@click.argument("spider")
+@click.option("-a", "spider_args", multiple=True, metavar="NAME=VALUE", help="Spider argument.")
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting.")
+@click.pass_context
+def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], settings: tuple[str, ...]) -> None:
+    """Run SPIDER and archive what it finds.
+
+    Example: newsarchive crawl maliweb -a base_url=http://127.0.0.1:8000 -s DOWNLOAD_DELAY=0
+    """
+    from .runner import run_crawl
+
+    run_crawl(ctx.obj["db"], spider, _key_values(spider_args, "-a"), _key_values(settings, "-s"))
+    conn = _archive(ctx)
+    last = queries.recent_crawls(conn, 1)
+    if last:
+        _print_crawl_summary(conn, last[0])
+
+
+def _print_crawl_summary(conn, crawl: dict) -> None:
+    stats = json.loads(crawl["stats"] or "{}")
+    click.echo(f"crawl {crawl['id']} ({crawl['spider']}): {crawl['finish_reason']}; "
+               f"{stats.get('newsarchive/articles_stored', 0)} articles stored "
+               f"({stats.get('newsarchive/articles_new', 0)} new), "
+               f"{stats.get('newsarchive/comments_added', 0)} comments added, "
+               f"{sum(v for k, v in stats.items() if k.startswith('newsarchive/failures/'))} failures")
+    for failure in queries.recent_failures(conn, crawl["id"]):
+        click.echo(f"  not archived: {failure['url']} [{failure['stage']}] {failure['reason']}")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Print the article and nested thread as JSON.")
+@click.pass_context
+def show(ctx: click.Context, url: str, as_json: bool) -> None:
+    """Print an archived article and its comment tree.
+
+    Example: newsarchive show https://www.maliweb.net/politique/mali-russie-2281222.html
+    """
+    from .render import article_document, render_article
+
+    conn = _archive(ctx)
+    article = queries.find_article(conn, url)
+    if article is None:
+        raise click.ClickException(f"no archived article at {url}")
+    document = article_document(article, queries.article_comments(conn, article["id"]))
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_article(document))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--comments-only", is_flag=True, help="Search comments only.")
+@click.option("--limit", default=20, show_default=True, help="How many results.")
+@click.pass_context
+def search(ctx: click.Context, query: str, comments_only: bool, limit: int) -> None:
+    """Full-text search of headlines, bodies and comments (accents and case folded).
+
+    Example: newsarchive search "coopération russie" --comments-only
+    """
+    results = queries.search(_archive(ctx), query, comments_only=comments_only, limit=limit)
+    if not results:
+        click.echo("no match")
+    for result in results:
+        who = f" — {result['author']}" if result["author"] else ""
+        click.echo(f"[{result['kind']}] {result['title']}{who}\n  {result['url']}\n  {result['snippet']}\n")
+
+
+@cli.command()
+@click.pass_context
+def stats(ctx: click.Context) -> None:
+    """Per-site counts, the last crawls, and pages that failed.
+
+    Example: newsarchive --db mali.db stats
+    """
+    conn = _archive(ctx)
+    for row in queries.site_stats(conn):
+        click.echo(f"{row['site']}: {row['articles']} articles, {row['comments']} comments"
+                   f" ({row['removed_comments']} removed), last seen {row['last_seen']}")
+    for crawl_row in queries.recent_crawls(conn, 3):
+        click.echo(f"crawl {crawl_row['id']} {crawl_row['spider']}: started {crawl_row['started_at']},"
+                   f" finished {crawl_row['finished_at'] or '-'} ({crawl_row['finish_reason'] or 'running'})")
+    failures = queries.failure_counts(conn)
+    if failures:
+        click.echo("failed pages:")
+    for row in failures:
+        click.echo(f"  {row['pages']:>5}  [{row['stage']}] {row['reason']}")
+
+
+@cli.command()
+@click.option("--port", default=0, help="Port for the replica (0: any free port).")
+@click.pass_context
+def demo(ctx: click.Context, port: int) -> None:
+    """Serve the bundled offline replica of a maliweb-like site, archive it, and show the result.
+
+    Example: newsarchive --db demo.db demo
+    """
+    from .demo import run_demo
+
+    run_demo(ctx.obj["db"], port, click.echo)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="newsarchive")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

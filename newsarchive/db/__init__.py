@@ -1,0 +1,39 @@
+"""Opening the archive: one SQLite file, WAL, migrations applied on open."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .migrations import migrate
+
+DEFAULT_DB = "archive.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_db_path() -> str:
+    """The archive path from ``NEWSARCHIVE_DB``, else ``archive.db``."""
+    return os.environ.get("NEWSARCHIVE_DB") or DEFAULT_DB
+
+
+def connect(path: str | os.PathLike) -> sqlite3.Connection:
+    """A raw connection with the archive's pragmas; transactions are explicit."""
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def open_archive(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the archive at ``path`` and bring its schema up to date."""
+    path = Path(path or default_db_path())
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = connect(path)
+    migrate(conn)
+    return sqlite_utils.Database(conn)

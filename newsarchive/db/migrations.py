@@ -1,0 +1,186 @@
+"""The archive's schema: every table, index, trigger and FTS index, as ordered migrations."""
+from __future__ import annotations
+
+import sqlite3
+
+# Each migration is a list of SQL statements, applied once, in order; the archive's
+# PRAGMA user_version records how many have run. Never edit a released migration:
+# append a new one.
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE crawls (
+            id INTEGER PRIMARY KEY,
+            spider TEXT NOT NULL,
+            args TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            finish_reason TEXT,
+            stats TEXT
+        )""",
+        """CREATE TABLE capture_bodies (
+            hash TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            compression TEXT NOT NULL,
+            data BLOB NOT NULL
+        )""",
+        """CREATE TABLE captures (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            request_url TEXT,
+            article_url TEXT,
+            status INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            body_hash TEXT NOT NULL REFERENCES capture_bodies(hash),
+            fetched_at TEXT NOT NULL,
+            last_fetched_at TEXT NOT NULL,
+            fetch_count INTEGER NOT NULL DEFAULT 1,
+            crawl_id INTEGER REFERENCES crawls(id)
+        )""",
+        "CREATE UNIQUE INDEX captures_url_body ON captures(url, status, body_hash)",
+        "CREATE INDEX captures_article_url ON captures(article_url)",
+        """CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            site TEXT NOT NULL,
+            post_id TEXT,
+            headline TEXT,
+            description TEXT,
+            article_body TEXT,
+            article_body_html TEXT,
+            date_published TEXT,
+            date_published_raw TEXT,
+            date_modified TEXT,
+            in_language TEXT,
+            section TEXT,
+            tags TEXT,
+            main_image_url TEXT,
+            comment_count_declared INTEGER,
+            comments_widget TEXT,
+            posted_by TEXT,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            last_changed_at TEXT,
+            last_capture_id INTEGER REFERENCES captures(id),
+            spider TEXT
+        )""",
+        "CREATE INDEX articles_site ON articles(site, date_published)",
+        "CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+        """CREATE TABLE article_authors (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            author_id INTEGER NOT NULL REFERENCES authors(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (article_id, position)
+        )""",
+        "CREATE INDEX article_authors_author ON article_authors(author_id)",
+        """CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            comment_id TEXT NOT NULL,
+            parent_id INTEGER REFERENCES comments(id),
+            depth INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            type TEXT NOT NULL DEFAULT 'comment',
+            author_name TEXT,
+            author_url TEXT,
+            date_published TEXT,
+            date_published_raw TEXT,
+            title TEXT,
+            text TEXT NOT NULL,
+            text_html TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            removed_at TEXT,
+            UNIQUE (article_id, comment_id)
+        )""",
+        "CREATE INDEX comments_parent ON comments(parent_id)",
+        "CREATE INDEX comments_author ON comments(author_name)",
+        """CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            headline TEXT,
+            description TEXT,
+            article_body TEXT,
+            article_body_html TEXT,
+            date_modified TEXT,
+            seen_from TEXT NOT NULL,
+            seen_until TEXT NOT NULL
+        )""",
+        "CREATE INDEX article_versions_article ON article_versions(article_id)",
+        """CREATE TABLE comment_versions (
+            id INTEGER PRIMARY KEY,
+            comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            text_html TEXT NOT NULL,
+            author_name TEXT,
+            seen_from TEXT NOT NULL,
+            seen_until TEXT NOT NULL
+        )""",
+        "CREATE INDEX comment_versions_comment ON comment_versions(comment_id)",
+        """CREATE TABLE failures (
+            id INTEGER PRIMARY KEY,
+            crawl_id INTEGER REFERENCES crawls(id),
+            url TEXT NOT NULL,
+            site TEXT,
+            stage TEXT NOT NULL,
+            status INTEGER,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX failures_url ON failures(url)",
+        # Full-text search: external-content FTS5 tables kept in sync by triggers.
+        # remove_diacritics 2 folds accents, so "securite" finds "sécurité".
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            headline, article_body, content='articles', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2')""",
+        """CREATE VIRTUAL TABLE comments_fts USING fts5(
+            text, author_name, content='comments', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2')""",
+        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, headline, article_body)
+            VALUES (new.id, new.headline, new.article_body);
+        END""",
+        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, headline, article_body)
+            VALUES ('delete', old.id, old.headline, old.article_body);
+        END""",
+        """CREATE TRIGGER articles_au AFTER UPDATE OF headline, article_body ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, headline, article_body)
+            VALUES ('delete', old.id, old.headline, old.article_body);
+            INSERT INTO articles_fts(rowid, headline, article_body)
+            VALUES (new.id, new.headline, new.article_body);
+        END""",
+        """CREATE TRIGGER comments_ai AFTER INSERT ON comments BEGIN
+            INSERT INTO comments_fts(rowid, text, author_name)
+            VALUES (new.id, new.text, new.author_name);
+        END""",
+        """CREATE TRIGGER comments_ad AFTER DELETE ON comments BEGIN
+            INSERT INTO comments_fts(comments_fts, rowid, text, author_name)
+            VALUES ('delete', old.id, old.text, old.author_name);
+        END""",
+        """CREATE TRIGGER comments_au AFTER UPDATE OF text, author_name ON comments BEGIN
+            INSERT INTO comments_fts(comments_fts, rowid, text, author_name)
+            VALUES ('delete', old.id, old.text, old.author_name);
+            INSERT INTO comments_fts(rowid, text, author_name)
+            VALUES (new.id, new.text, new.author_name);
+        END""",
+    ],
+]
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """How many migrations the archive has run."""
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations this archive has not run yet; returns how many ran."""
+    done = schema_version(conn)
+    for number, statements in enumerate(MIGRATIONS[done:], start=done + 1):
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            if schema_version(conn) >= number:
+                continue  # another process migrated first
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+    return len(MIGRATIONS) - done

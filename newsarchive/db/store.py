@@ -1,0 +1,267 @@
+"""Writes to the archive: crawls, captures, failures, and articles with their threads and history."""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ..items import Article, Comment, FetchedPage
+
+COMPRESSION = "zlib"
+ZLIB_LEVEL = 6
+
+
+@dataclass
+class StoreResult:
+    """What storing one article changed in the archive."""
+
+    article_id: int
+    new_article: bool = False
+    new_version: bool = False
+    comments_added: list[str] = field(default_factory=list)
+    comments_removed: list[str] = field(default_factory=list)
+    comments_edited: list[str] = field(default_factory=list)
+    comments_restored: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """True when anything beyond ``last_seen_at`` changed."""
+        return bool(self.new_article or self.new_version or self.comments_added
+                    or self.comments_removed or self.comments_edited or self.comments_restored)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken immediately so writers queue instead of failing."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# -- crawls and failures ---------------------------------------------------------------------
+
+def start_crawl(conn: sqlite3.Connection, spider: str, args: dict, started_at: str) -> int:
+    """Record a crawl's start; returns its id."""
+    with transaction(conn):
+        cur = conn.execute("INSERT INTO crawls (spider, args, started_at) VALUES (?, ?, ?)",
+                           (spider, json.dumps(args, sort_keys=True), started_at))
+    return cur.lastrowid
+
+
+def finish_crawl(conn: sqlite3.Connection, crawl_id: int, finished_at: str, reason: str,
+                 stats: dict) -> None:
+    """Record how a crawl ended, with its Scrapy stats."""
+    with transaction(conn):
+        conn.execute("UPDATE crawls SET finished_at = ?, finish_reason = ?, stats = ? WHERE id = ?",
+                     (finished_at, reason, json.dumps(stats, sort_keys=True, default=str), crawl_id))
+
+
+def record_failure(conn: sqlite3.Connection, crawl_id: int | None, url: str, stage: str,
+                   reason: str, at: str, status: int | None = None, site: str = "") -> None:
+    """Keep why a page could not be archived (fetch, extract or validate stage)."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO failures (crawl_id, url, site, stage, status, reason, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (crawl_id, url, site, stage, status, reason, at))
+
+
+# -- captures ----------------------------------------------------------------------------------
+
+def body_hash(body: bytes) -> str:
+    """The content address of a response body."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str | None,
+                  crawl_id: int | None) -> int:
+    """Keep one raw response (body compressed, deduplicated by hash); returns its capture id.
+
+    Fetching the same bytes again from the same URL only bumps ``last_fetched_at``.
+    """
+    digest = body_hash(page.body)
+    headers = json.dumps(page.headers)
+    with transaction(conn):
+        _store_body(conn, digest, page.body)
+        row = conn.execute("SELECT id FROM captures WHERE url = ? AND status = ? AND body_hash = ?",
+                           (page.url, page.status, digest)).fetchone()
+        if row:
+            conn.execute("UPDATE captures SET last_fetched_at = ?, fetch_count = fetch_count + 1"
+                         " WHERE id = ?", (page.fetched_at, row[0]))
+            return row[0]
+        cur = conn.execute(
+            "INSERT INTO captures (url, request_url, article_url, status, headers, body_hash,"
+            " fetched_at, last_fetched_at, crawl_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (page.url, page.request_url or page.url, article_url, page.status, headers, digest,
+             page.fetched_at, page.fetched_at, crawl_id))
+        return cur.lastrowid
+
+
+def _store_body(conn: sqlite3.Connection, digest: str, body: bytes) -> None:
+    exists = conn.execute("SELECT 1 FROM capture_bodies WHERE hash = ?", (digest,)).fetchone()
+    if not exists:
+        conn.execute("INSERT INTO capture_bodies (hash, size, compression, data) VALUES (?, ?, ?, ?)",
+                     (digest, len(body), COMPRESSION, zlib.compress(body, ZLIB_LEVEL)))
+
+
+def decompress_body(compression: str, data: bytes) -> bytes:
+    """The raw bytes of a stored body."""
+    if compression == "zlib":
+        return zlib.decompress(data)
+    if compression == "none":
+        return bytes(data)
+    raise ValueError(f"unknown body compression {compression!r}")
+
+
+# -- articles ----------------------------------------------------------------------------------
+
+ARTICLE_FIELDS = ("site", "post_id", "headline", "description", "article_body", "article_body_html",
+                  "date_published", "date_published_raw", "date_modified", "in_language", "section",
+                  "tags", "main_image_url", "comment_count_declared", "comments_widget", "posted_by")
+VERSIONED_FIELDS = ("headline", "article_body")
+
+
+def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
+                  capture_id: int | None = None, spider: str = "") -> StoreResult:
+    """Store an article, its byline and its thread in one transaction, keeping history."""
+    with transaction(conn):
+        row = conn.execute("SELECT * FROM articles WHERE url = ?", (article.url,)).fetchone()
+        values = _article_values(article)
+        if row is None:
+            article_id = _insert_article(conn, values, seen_at, capture_id, spider)
+            result = StoreResult(article_id, new_article=True)
+        else:
+            result = _update_article(conn, _row_dict(conn, row), values, seen_at, capture_id)
+        _store_authors(conn, result.article_id, article.authors)
+        _store_comments(conn, result, article, seen_at)
+    return result
+
+
+def _row_dict(conn: sqlite3.Connection, row: tuple) -> dict:
+    names = [d[1] for d in conn.execute("PRAGMA table_info(articles)")]
+    return dict(zip(names, row))
+
+
+def _article_values(article: Article) -> dict:
+    values = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+    values["tags"] = json.dumps(article.tags, ensure_ascii=False)
+    values["url"] = article.url
+    return values
+
+
+def _insert_article(conn, values: dict, seen_at: str, capture_id, spider: str) -> int:
+    columns = list(values) + ["first_seen_at", "last_seen_at", "last_changed_at",
+                              "last_capture_id", "spider"]
+    params = list(values.values()) + [seen_at, seen_at, seen_at, capture_id, spider]
+    sql = (f"INSERT INTO articles ({', '.join(columns)})"
+           f" VALUES ({', '.join('?' for _ in columns)})")
+    return conn.execute(sql, params).lastrowid
+
+
+def _update_article(conn, old: dict, values: dict, seen_at: str, capture_id) -> StoreResult:
+    result = StoreResult(old["id"])
+    if any((old[name] or "") != (values[name] or "") for name in VERSIONED_FIELDS):
+        conn.execute(
+            "INSERT INTO article_versions (article_id, headline, description, article_body,"
+            " article_body_html, date_modified, seen_from, seen_until)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (old["id"], old["headline"], old["description"], old["article_body"],
+             old["article_body_html"], old["date_modified"],
+             old["last_changed_at"] or old["first_seen_at"], seen_at))
+        result.new_version = True
+    changed = {name: value for name, value in values.items() if old.get(name) != value}
+    changed.pop("url", None)
+    changed["last_seen_at"] = seen_at
+    changed["last_capture_id"] = capture_id or old["last_capture_id"]
+    if result.new_version:
+        changed["last_changed_at"] = seen_at
+    assignments = ", ".join(f"{name} = ?" for name in changed)
+    conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*changed.values(), old["id"]])
+    return result
+
+
+def _store_authors(conn, article_id: int, names: list[str]) -> None:
+    current = [r[0] for r in conn.execute(
+        "SELECT a.name FROM article_authors aa JOIN authors a ON a.id = aa.author_id"
+        " WHERE aa.article_id = ? ORDER BY aa.position", (article_id,))]
+    if current == list(names):
+        return
+    conn.execute("DELETE FROM article_authors WHERE article_id = ?", (article_id,))
+    for position, name in enumerate(names):
+        conn.execute("INSERT OR IGNORE INTO authors (name) VALUES (?)", (name,))
+        author_id = conn.execute("SELECT id FROM authors WHERE name = ?", (name,)).fetchone()[0]
+        conn.execute("INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)",
+                     (article_id, author_id, position))
+
+
+# -- comments ----------------------------------------------------------------------------------
+
+_COMMENT_COLUMNS = ("comment_id", "depth", "position", "type", "author_name", "author_url",
+                    "date_published", "date_published_raw", "title", "text", "text_html")
+
+
+def _store_comments(conn, result: StoreResult, article: Article, seen_at: str) -> None:
+    existing = {r[1]: r for r in conn.execute(
+        "SELECT id, comment_id, text, text_html, author_name, removed_at, parent_id, depth, position"
+        " FROM comments WHERE article_id = ?", (result.article_id,))}
+    pk_by_cid = {cid: r[0] for cid, r in existing.items()}
+    for comment in article.comments:
+        old = existing.get(comment.comment_id)
+        if old is None:
+            pk_by_cid[comment.comment_id] = _insert_comment(conn, result.article_id, comment, seen_at)
+            result.comments_added.append(comment.comment_id)
+        else:
+            _refresh_comment(conn, result, old, comment, seen_at)
+    _link_parents(conn, article.comments, pk_by_cid)
+    if article.comments_complete:
+        _mark_removed(conn, result, existing, article.comments, seen_at)
+
+
+def _insert_comment(conn, article_id: int, comment: Comment, seen_at: str) -> int:
+    values = [getattr(comment, name) for name in _COMMENT_COLUMNS]
+    sql = (f"INSERT INTO comments (article_id, {', '.join(_COMMENT_COLUMNS)}, first_seen_at,"
+           f" last_seen_at) VALUES (?, {', '.join('?' for _ in _COMMENT_COLUMNS)}, ?, ?)")
+    return conn.execute(sql, [article_id, *values, seen_at, seen_at]).lastrowid
+
+
+def _refresh_comment(conn, result: StoreResult, old: tuple, comment: Comment, seen_at: str) -> None:
+    pk, cid, text, text_html, author_name, removed_at = old[:6]
+    if text != comment.text or author_name != comment.author_name:
+        conn.execute(
+            "INSERT INTO comment_versions (comment_id, text, text_html, author_name, seen_from,"
+            " seen_until) SELECT id, text, text_html, author_name, first_seen_at, ? FROM comments"
+            " WHERE id = ?", (seen_at, pk))
+        result.comments_edited.append(cid)
+    if removed_at:
+        result.comments_restored.append(cid)
+    conn.execute(
+        "UPDATE comments SET text = ?, text_html = ?, author_name = ?, author_url = ?, depth = ?,"
+        " position = ?, type = ?, date_published = ?, date_published_raw = ?, title = ?,"
+        " last_seen_at = ?, removed_at = NULL WHERE id = ?",
+        (comment.text, comment.text_html, comment.author_name, comment.author_url, comment.depth,
+         comment.position, comment.type, comment.date_published, comment.date_published_raw,
+         comment.title, seen_at, pk))
+
+
+def _link_parents(conn, comments: list[Comment], pk_by_cid: dict[str, int]) -> None:
+    rows = [(pk_by_cid.get(c.parent_comment_id) if c.parent_comment_id else None,
+             pk_by_cid[c.comment_id]) for c in comments]
+    conn.executemany("UPDATE comments SET parent_id = ? WHERE id = ? AND parent_id IS NOT ?",
+                     [(parent, pk, parent) for parent, pk in rows])
+
+
+def _mark_removed(conn, result: StoreResult, existing: dict, comments: list[Comment],
+                  seen_at: str) -> None:
+    present = {c.comment_id for c in comments}
+    gone = [(cid, r[0]) for cid, r in existing.items() if cid not in present and r[5] is None]
+    for cid, pk in gone:
+        conn.execute("UPDATE comments SET removed_at = ? WHERE id = ?", (seen_at, pk))
+        result.comments_removed.append(cid)

@@ -1,0 +1,35 @@
+"""The one entry point of extraction: a Capture in, an Article out (pure: no clock, no network)."""
+from __future__ import annotations
+
+from .items import Article, Capture
+from .pages.base import ExtractionError, Page
+from .pages.generic import GenericPage
+from .pages.maliweb import MaliwebPage
+
+PAGE_TYPES: dict[str, type[Page]] = {"maliweb": MaliwebPage, "generic": GenericPage}
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def extract(capture: Capture) -> Article:
+    """Extract the article and its whole thread from a capture; raises ExtractionError."""
+    if not capture.pages:
+        raise ExtractionError("capture has no pages")
+    main = capture.pages[0]
+    content_type = (main.header("Content-Type") or "").split(";")[0].strip().lower()
+    if content_type and content_type not in HTML_TYPES:
+        raise ExtractionError(f"non-HTML response: {content_type}")
+    if main.status >= 400:
+        raise ExtractionError(f"HTTP {main.status}")
+    page_class = PAGE_TYPES.get(capture.page_type, GenericPage)
+    article = page_class(capture.url, capture.pages, capture.site).article()
+    article.comments_complete = capture.comment_pages_complete and not _looks_truncated(main.body)
+    if not article.comments_complete and _looks_truncated(main.body):
+        article.warnings.append("page looks truncated (no closing </html>): removals not inferred")
+    return article
+
+
+def _looks_truncated(body: bytes) -> bool:
+    return b"</html" not in body[-4096:].lower()
+
+
+__all__ = ["Article", "Capture", "ExtractionError", "PAGE_TYPES", "extract"]

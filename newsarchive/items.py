@@ -1,0 +1,133 @@
+"""The data that flows through a crawl: fetched pages, captures, articles, comments, failures."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FetchedPage:
+    """One HTTP response exactly as it was received."""
+
+    url: str
+    """The URL of the response (after redirects)."""
+    status: int
+    """The HTTP status code."""
+    headers: list[tuple[str, str]]
+    """Response headers in received order, names as sent."""
+    body: bytes
+    """The raw body bytes (decompressed transfer encoding, undecoded charset)."""
+    fetched_at: str
+    """When it was received, ISO 8601 UTC (``2024-02-29T10:00:00Z``)."""
+    request_url: str = ""
+    """The URL that was asked for, when it differs from ``url``."""
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (case-insensitive), or None."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+
+@dataclass
+class Capture:
+    """An article as fetched: its own page plus every extra comment page."""
+
+    url: str
+    """The article's permalink (never a comment-page URL)."""
+    site: str
+    """The site key (e.g. ``maliweb.net``), used to group articles."""
+    spider: str
+    """The spider that fetched it."""
+    pages: list[FetchedPage] = field(default_factory=list)
+    """The article page first, then its comment pages in the order they were fetched."""
+    page_type: str = "generic"
+    """Which page object extracts it (``maliweb`` or ``generic``)."""
+    comment_pages_complete: bool = True
+    """False when a comment page failed to fetch: the thread may then be partial."""
+    capture_ids: list[int] = field(default_factory=list)
+    """Row ids in ``captures`` once stored, in ``pages`` order."""
+    article: "Article | None" = None
+    """The extraction result, once the extract pipeline has run."""
+
+
+@dataclass
+class Comment:
+    """One reader comment (or ping) of an article's thread."""
+
+    comment_id: str
+    """The site's own id, as text; a stable content hash where the markup has none."""
+    parent_comment_id: str | None = None
+    """The ``comment_id`` it replies to; None at top level."""
+    depth: int = 1
+    """1 for a top-level comment, 2 for a reply, …"""
+    position: int = 0
+    """Order in the whole thread (0-based, page order across comment pages)."""
+    type: str = "comment"
+    """``comment``, ``pingback`` or ``trackback``."""
+    author_name: str | None = None
+    """The commenter's display name."""
+    author_url: str | None = None
+    """The link the commenter gave, if any."""
+    date_published: str | None = None
+    """ISO 8601 UTC."""
+    date_published_raw: str | None = None
+    """The time as the page shows it."""
+    text: str = ""
+    """Plain text: paragraphs separated by a blank line, line breaks kept."""
+    text_html: str = ""
+    """Sanitised HTML of the comment body."""
+    title: str | None = None
+    """A title the commenter gave (some systems have them), kept out of ``text``."""
+
+
+@dataclass
+class Article:
+    """An extracted article with its whole comment thread."""
+
+    url: str
+    """The canonical permalink."""
+    site: str = ""
+    headline: str | None = None
+    description: str | None = None
+    article_body: str = ""
+    """Plain text, paragraphs separated by a blank line."""
+    article_body_html: str = ""
+    """Sanitised HTML (no script, style or ads)."""
+    date_published: str | None = None
+    """ISO 8601 UTC."""
+    date_published_raw: str | None = None
+    date_modified: str | None = None
+    in_language: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    main_image_url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    """The byline, in order."""
+    posted_by: str | None = None
+    """The CMS account that published it."""
+    comment_count_declared: int | None = None
+    """The number of comments the page states."""
+    comments_widget: str | None = None
+    """``facebook``, ``disqus``, … when a JS-only comment widget is present."""
+    comments: list[Comment] = field(default_factory=list)
+    """The thread in page order."""
+    post_id: str | None = None
+    """The CMS's own id of the article, when known."""
+    comments_complete: bool = True
+    """True when every comment page was fetched, so a missing comment was really removed."""
+    warnings: list[str] = field(default_factory=list)
+    """Problems met while extracting (logged, and kept in the crawl's stats)."""
+
+
+@dataclass
+class FetchFailure:
+    """A page that could not be archived, and why."""
+
+    url: str
+    reason: str
+    """A short human-readable reason (``HTTP 404``, ``non-HTML response: application/pdf``…)."""
+    spider: str = ""
+    status: int | None = None
+    site: str = ""

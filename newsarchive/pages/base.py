@@ -1,0 +1,171 @@
+"""The page object base: a parsed page, its JSON-LD and meta tags, and the thread over all comment pages."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from functools import cached_property
+from urllib.parse import urljoin
+
+from lxml import etree, html as lxml_html
+
+from ..items import Article, Comment, FetchedPage
+from ..parsing.decode import decode_html
+from ..threads import ThreadContext, assign_positions, parse_thread, resolve_thread
+from ..threads.base import strip_fragment
+
+ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
+                 "OpinionNewsArticle", "LiveBlogPosting", "Report", "ScholarlyArticle", "TechArticle",
+                 "SocialMediaPosting", "BackgroundNewsArticle", "ReviewNewsArticle", "WebPage"}
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+COMMENT_PAGE_NUMBER = re.compile(r"comment-page-(\d+)|[?&]cpage=(\d+)")
+
+
+class ExtractionError(Exception):
+    """A page that cannot be extracted at all (not HTML, empty…); the message says why."""
+
+
+def parse_html(page: FetchedPage) -> tuple[etree._Element, list[str]]:
+    """The lxml tree of a fetched page and any decoding warnings."""
+    text, _encoding, warnings = decode_html(page.body, page.header("Content-Type"))
+    text = XML_DECLARATION.sub("", text, count=1)
+    if not text.strip():
+        raise ExtractionError("empty response body")
+    try:
+        tree = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as error:
+        raise ExtractionError(f"unparseable HTML: {error}") from error
+    return tree, warnings
+
+
+def fetched_datetime(page: FetchedPage) -> datetime | None:
+    """When the page was fetched, as an aware datetime (the base for relative dates)."""
+    try:
+        return datetime.fromisoformat(page.fetched_at.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class Page:
+    """An article page (plus its extra comment pages) and the fields read from it."""
+
+    site_timezone = "UTC"
+    languages: tuple[str, ...] = ()
+
+    def __init__(self, url: str, pages: list[FetchedPage], site: str = ""):
+        self.url = url
+        self.site = site
+        self.pages = pages
+        self.tree, self.warnings = parse_html(pages[0])
+
+    # -- helpers ----------------------------------------------------------------------------
+    def xpath(self, path: str, node=None) -> list:
+        """Results of ``path`` on the page (or on ``node``)."""
+        return (self.tree if node is None else node).xpath(path)
+
+    def first_text(self, *paths: str) -> str | None:
+        """The whitespace-normalised text of the first non-empty match among ``paths``."""
+        for path in paths:
+            for found in self.xpath(path):
+                value = found if isinstance(found, str) else found.text_content()
+                value = " ".join(value.split())
+                if value:
+                    return value
+        return None
+
+    def meta(self, *names: str) -> str | None:
+        """The content of the first ``meta`` whose property/name/itemprop is one of ``names``."""
+        for name in names:
+            value = self.first_text(f"//meta[@property='{name}' or @name='{name}']/@content")
+            if value:
+                return value
+        return None
+
+    def absolute(self, href: str | None) -> str | None:
+        """``href`` resolved against the page URL."""
+        return urljoin(self.url, href.strip()) if href and href.strip() else None
+
+    @cached_property
+    def json_ld(self) -> list[dict]:
+        """Every JSON-LD node of the page, ``@graph`` members flattened."""
+        nodes: list[dict] = []
+        for script in self.xpath("//script[@type='application/ld+json']"):
+            try:
+                data = json.loads(script.text or "", strict=False)
+            except ValueError:
+                continue
+            _flatten(data, nodes)
+        return nodes
+
+    @cached_property
+    def ld_article(self) -> dict:
+        """The JSON-LD node describing the article, or {}."""
+        for node in self.json_ld:
+            types = node.get("@type")
+            types = set(types) if isinstance(types, list) else {types}
+            if types & (ARTICLE_TYPES - {"WebPage"}):
+                return node
+        return {}
+
+    @cached_property
+    def fetched_at(self) -> datetime | None:
+        return fetched_datetime(self.pages[0])
+
+    # -- the thread over every comment page ----------------------------------------------------
+    def thread_context(self, page: FetchedPage) -> ThreadContext:
+        return ThreadContext(page_url=page.url, article_url=self.url, tz=self.site_timezone,
+                             languages=self.languages, fetched_at=fetched_datetime(page),
+                             warnings=self.warnings)
+
+    def page_comments(self, tree, page: FetchedPage) -> list[Comment]:
+        """One comment page's comments; site pages may override to use another parser."""
+        return parse_thread(tree, self.thread_context(page))
+
+    def comments(self) -> list[Comment]:
+        """The whole thread: every comment page merged in page order, ids deduplicated."""
+        ordered = self._pages_in_thread_order()
+        merged: list[Comment] = []
+        for page in ordered:
+            tree = self.tree if page is self.pages[0] else self._parse_extra(page)
+            if tree is not None:
+                merged.extend(self.page_comments(tree, page))
+        return assign_positions(resolve_thread(merged, self.warnings))
+
+    def _parse_extra(self, page: FetchedPage):
+        try:
+            tree, warnings = parse_html(page)
+        except ExtractionError as error:
+            self.warnings.append(f"comment page {page.url}: {error}")
+            return None
+        self.warnings.extend(warnings)
+        return tree
+
+    def _pages_in_thread_order(self) -> list[FetchedPage]:
+        numbered = [(_comment_page_number(p.url), p) for p in self.pages[1:]]
+        known = [n for n, _ in numbered if n is not None]
+        first_number = 1 if (not known or 1 not in known) else max(known) + 1
+        ranked = [(first_number, self.pages[0])] + [(n if n is not None else 10**6, p)
+                                                    for n, p in numbered]
+        return [page for _, page in sorted(ranked, key=lambda pair: pair[0])]
+
+    def article(self) -> Article:
+        """Every field; subclasses provide the field methods."""
+        raise NotImplementedError
+
+
+def _comment_page_number(url: str) -> int | None:
+    match = COMMENT_PAGE_NUMBER.search(strip_fragment(url))
+    if not match:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+def _flatten(data, nodes: list[dict]) -> None:
+    if isinstance(data, list):
+        for item in data:
+            _flatten(item, nodes)
+    elif isinstance(data, dict):
+        if "@graph" in data:
+            _flatten(data["@graph"], nodes)
+        if "@type" in data:
+            nodes.append(data)

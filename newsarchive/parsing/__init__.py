@@ -1,0 +1,1 @@
+"""Field-level parsing shared by every page object: text, dates, bylines, counts, languages."""

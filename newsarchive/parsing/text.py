@@ -1,0 +1,101 @@
+"""HTML fragments to plain text (paragraphs and line breaks kept) and to sanitised HTML."""
+from __future__ import annotations
+
+import re
+
+import nh3
+from lxml import etree, html as lxml_html
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "thead",
+    "tbody", "tfoot", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "aside", "header",
+    "footer", "figure", "figcaption", "hr", "address", "details", "summary", "main", "nav", "center",
+})
+DROP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed",
+                       "svg", "canvas", "form", "button", "input", "select", "textarea", "ins"})
+SAFE_TAGS = {"p", "br", "a", "b", "strong", "i", "em", "u", "s", "sub", "sup", "blockquote", "q",
+             "cite", "code", "pre", "ul", "ol", "li", "dl", "dt", "dd", "h2", "h3", "h4", "h5", "h6",
+             "figure", "figcaption", "img", "table", "thead", "tbody", "tr", "th", "td", "hr",
+             "abbr", "span", "small", "mark", "del", "ins"}
+SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
+                   "abbr": {"title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f\u200b]+")
+_BLANKS = re.compile(r"\n{3,}")
+_PARAGRAPH = "\x00P"
+_LINE = "\x00L"
+
+
+def normalize_space(value: str | None) -> str:
+    """Collapse every run of whitespace to one space and strip."""
+    return " ".join((value or "").split())
+
+
+def element_text(element) -> str:
+    """Plain text of an element: blank line between blocks, newline for ``<br>``."""
+    parts: list[str] = []
+    _walk(element, parts)
+    return _finish(parts)
+
+
+def elements_text(elements) -> str:
+    """Plain text of several sibling elements, as paragraphs."""
+    parts: list[str] = []
+    for element in elements:
+        parts.append(_PARAGRAPH)
+        _walk(element, parts)
+        parts.append(_PARAGRAPH)
+    return _finish(parts)
+
+
+def _walk(element, parts: list[str]) -> None:
+    tag = element.tag
+    if not isinstance(tag, str) or tag in DROP_TAGS:
+        if element.tail:
+            parts.append(element.tail)
+        return
+    block = tag in BLOCK_TAGS
+    if block:
+        parts.append(_PARAGRAPH)
+    if tag == "br":
+        parts.append(_LINE)
+    elif element.text:
+        parts.append(element.text)
+    for child in element:
+        _walk(child, parts)
+    if block:
+        parts.append(_PARAGRAPH)
+    if element.tail:
+        parts.append(element.tail)
+
+
+def _finish(parts: list[str]) -> str:
+    raw = _SPACES.sub(" ", "".join(parts).replace("\n", " "))
+    raw = raw.replace(_LINE, "\n").replace(_PARAGRAPH, "\n\n")
+    lines = [line.strip() for line in raw.split("\n")]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def sanitize_html(fragment: str) -> str:
+    """Keep only safe, structural markup: no scripts, styles, handlers or foreign attributes."""
+    return nh3.clean(fragment, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener")
+
+
+def inner_html(element) -> str:
+    """The serialised children of an element (its own tag excluded)."""
+    pieces = [element.text or ""]
+    pieces.extend(etree.tostring(child, encoding="unicode", method="html") for child in element)
+    return "".join(pieces)
+
+
+def outer_html(elements) -> str:
+    """The serialised elements, one after the other."""
+    return "".join(etree.tostring(e, encoding="unicode", method="html", with_tail=False)
+                   for e in elements)
+
+
+def fragment_text(fragment: str) -> str:
+    """Plain text of an HTML fragment string."""
+    if not fragment.strip():
+        return ""
+    return element_text(lxml_html.fragment_fromstring(fragment, create_parent="div"))

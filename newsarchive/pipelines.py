@@ -1,0 +1,171 @@
+"""The crawl's pipelines, one job each: store capture, extract, validate, store article; and the crawl record."""
+from __future__ import annotations
+
+import logging
+import re
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from . import db
+from .crawl import utc_now
+from .db import store
+from .extraction import ExtractionError, extract
+from .items import Capture, FetchFailure
+
+logger = logging.getLogger(__name__)
+ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+class ArchiveHandle:
+    """The crawl's open archive and its ``crawls`` row, shared by the pipelines."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.conn = db.open_archive(path).conn
+        self.crawl_id: int | None = None
+
+    @classmethod
+    def for_crawler(cls, crawler) -> "ArchiveHandle":
+        """The one handle of this crawler (created on first use)."""
+        handle = getattr(crawler, "_newsarchive_handle", None)
+        if handle is None:
+            handle = cls(crawler.settings.get("NEWSARCHIVE_DB"))
+            crawler._newsarchive_handle = handle
+        return handle
+
+    def fail(self, stats, url: str, stage: str, reason: str, status=None, site: str = "") -> None:
+        """Keep a failure in the archive and count it in the crawl's stats."""
+        store.record_failure(self.conn, self.crawl_id, url, stage, reason, utc_now(), status, site)
+        stats.inc_value(f"newsarchive/failures/{stage}")
+
+
+class CrawlRecorder:
+    """Writes the ``crawls`` row: spider and arguments at start, finish reason and stats at the end."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.handle = ArchiveHandle.for_crawler(crawler)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider):
+        args = {k: v for k, v in vars(spider).items()
+                if isinstance(v, (str, int, float)) and not k.startswith("_")}
+        self.handle.crawl_id = store.start_crawl(self.handle.conn, spider.name, args, utc_now())
+        spider.crawl_id = self.handle.crawl_id
+        logger.info("archiving into %s (crawl %s)", self.handle.path, self.handle.crawl_id)
+
+    def spider_closed(self, spider, reason):
+        stats = self.crawler.stats.get_stats()
+        store.finish_crawl(self.handle.conn, self.handle.crawl_id, utc_now(), reason, stats)
+
+
+class _Stage:
+    def __init__(self, crawler):
+        self.stats = crawler.stats
+        self.handle = ArchiveHandle.for_crawler(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+
+class StoreCapturePipeline(_Stage):
+    """Keeps every raw response before anything else can fail; records fetch failures."""
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, FetchFailure):
+            self.handle.fail(self.stats, item.url, "fetch", item.reason, item.status, item.site)
+            raise DropItem(f"not archived: {item.url}: {item.reason}")
+        if isinstance(item, Capture):
+            item.capture_ids = [store.store_capture(self.handle.conn, page, item.url,
+                                                    self.handle.crawl_id) for page in item.pages]
+            self.stats.inc_value("newsarchive/pages_captured", len(item.pages))
+        return item
+
+
+class ExtractPipeline(_Stage):
+    """Runs ``extract()`` on the capture; a page that cannot be extracted is reported and dropped."""
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, Capture):
+            return item
+        try:
+            item.article = extract(item)
+        except ExtractionError as error:
+            self._drop(item, str(error))
+        except Exception as error:  # a bug or a pathological page must not stop the crawl
+            logger.exception("extraction crashed on %s", item.url)
+            self._drop(item, f"extraction error: {type(error).__name__}: {error}"[:500])
+        for warning in item.article.warnings:
+            logger.warning("%s: %s", item.url, warning)
+            self.stats.inc_value("newsarchive/extraction_warnings")
+        return item
+
+    def _drop(self, item: Capture, reason: str):
+        status = item.pages[0].status if item.pages else None
+        self.handle.fail(self.stats, item.url, "extract", reason, status, item.site)
+        item.pages = []
+        raise DropItem(f"not extracted: {item.url}: {reason}")
+
+
+class ValidatePipeline(_Stage):
+    """Checks what every archived article must have; says why when one is refused."""
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, Capture):
+            return item
+        problem = validation_problem(item.article)
+        if problem:
+            self.handle.fail(self.stats, item.url, "validate", problem, item.pages[0].status, item.site)
+            item.pages = []
+            raise DropItem(f"not an article: {item.url}: {problem}")
+        return item
+
+
+def validation_problem(article) -> str | None:
+    """Why ``article`` cannot be archived, or None."""
+    if not article.headline:
+        return "no headline: not an article page"
+    if not article.article_body.strip():
+        return "empty article body: not an article page"
+    for name in ("date_published", "date_modified"):
+        value = getattr(article, name)
+        if value is not None and not ISO_UTC.match(value):
+            return f"{name} is not ISO 8601 UTC: {value!r}"
+    ids = {c.comment_id for c in article.comments}
+    orphans = [c.comment_id for c in article.comments
+               if c.parent_comment_id is not None and c.parent_comment_id not in ids]
+    return f"comments with unknown parents: {orphans[:5]}" if orphans else None
+
+
+class StoreArticlePipeline(_Stage):
+    """Stores the article, its byline and thread in one transaction, keeping history."""
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, Capture):
+            return item
+        article = item.article
+        capture_id = item.capture_ids[0] if item.capture_ids else None
+        result = store.store_article(self.handle.conn, article, item.pages[0].fetched_at,
+                                     capture_id, item.spider)
+        self._count(result, len(article.comments))
+        item.pages = []  # the bodies are archived: do not keep them in memory
+        return item
+
+    def _count(self, result: store.StoreResult, comments: int) -> None:
+        self.stats.inc_value("newsarchive/articles_stored")
+        self.stats.inc_value("newsarchive/comments_seen", comments)
+        if result.new_article:
+            self.stats.inc_value("newsarchive/articles_new")
+        if result.new_version:
+            self.stats.inc_value("newsarchive/article_versions")
+        for name in ("added", "removed", "edited", "restored"):
+            count = len(getattr(result, f"comments_{name}"))
+            if count:
+                self.stats.inc_value(f"newsarchive/comments_{name}", count)

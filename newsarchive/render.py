@@ -1,0 +1,60 @@
+"""An archived article and its thread as a JSON document and as text for a terminal."""
+from __future__ import annotations
+
+import textwrap
+
+from .db.queries import comment_tree
+
+ARTICLE_KEYS = ("url", "site", "post_id", "headline", "description", "authors", "posted_by",
+                "date_published", "date_published_raw", "date_modified", "in_language", "section",
+                "tags", "main_image_url", "comment_count_declared", "comments_widget",
+                "first_seen_at", "last_seen_at", "article_body")
+COMMENT_KEYS = ("comment_id", "parent_comment_id", "depth", "position", "type", "author_name",
+                "author_url", "date_published", "date_published_raw", "text", "first_seen_at",
+                "removed_at")
+
+
+def article_document(article: dict, comments: list[dict]) -> dict:
+    """The article's fields and its comment tree (``replies`` nested), ready for JSON."""
+    document = {key: article.get(key) for key in ARTICLE_KEYS}
+    document["comments_archived"] = sum(1 for c in comments if not c["removed_at"])
+    document["comments"] = [_comment_document(c) for c in comment_tree(comments)]
+    return document
+
+
+def _comment_document(comment: dict) -> dict:
+    document = {key: comment.get(key) for key in COMMENT_KEYS}
+    document["edited"] = bool(comment.get("edits"))
+    document["replies"] = [_comment_document(r) for r in comment["replies"]]
+    return document
+
+
+def render_article(document: dict, width: int = 100) -> str:
+    """The article and its indented comment tree as plain text."""
+    lines = [document["headline"] or "(no headline)", document["url"],
+             f"by {', '.join(document['authors']) or '?'}"
+             f" (posted by {document['posted_by'] or '?'}) — {document['date_published'] or '?'}"
+             f" — {document['section'] or ''}",
+             ""]
+    lines += [textwrap.fill(p, width) for p in (document["article_body"] or "").split("\n\n")]
+    lines += ["", f"{document['comments_archived']} comments archived"
+                  f" (page declares {document['comment_count_declared']})"
+                  + (f"; {document['comments_widget']} widget on the page" if document["comments_widget"] else ""),
+              ""]
+    for comment in document["comments"]:
+        _render_comment(comment, lines, width)
+    return "\n".join(lines)
+
+
+def _render_comment(comment: dict, lines: list[str], width: int) -> None:
+    indent = "    " * (comment["depth"] - 1)
+    marks = "".join((" [removed]" if comment["removed_at"] else "", " [edited]" if comment["edited"] else "",
+                     f" [{comment['type']}]" if comment["type"] != "comment" else ""))
+    lines.append(f"{indent}#{comment['comment_id']} {comment['author_name'] or '?'}"
+                 f" — {comment['date_published'] or comment['date_published_raw'] or '?'}{marks}")
+    for paragraph in (comment["text"] or "").split("\n"):
+        lines.append(textwrap.fill(paragraph, width, initial_indent=indent + "  ",
+                                   subsequent_indent=indent + "  ") if paragraph else "")
+    lines.append("")
+    for reply in comment["replies"]:
+        _render_comment(reply, lines, width)

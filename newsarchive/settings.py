@@ -1,0 +1,57 @@
+"""Scrapy settings for newsarchive: polite defaults, and the NEWSARCHIVE_* options."""
+import os
+
+from newsarchive import __version__
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Politeness: obey robots.txt, say who we are, adapt to the server, one site at a time.
+ROBOTSTXT_OBEY = True
+USER_AGENT = f"newsarchive/{__version__} (+https://github.com/newsarchive/newsarchive; archiving news and comments)"
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+DOWNLOAD_TIMEOUT = 60
+
+# Retries: server errors and rate limits are retried, then reported in the failures table.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Non-2xx responses reach the spider so that it can record why an article is missing.
+HTTPERROR_ALLOW_ALL = True
+
+# Bounded responses: a page over this size is dropped and reported (huge pages, gzip bombs).
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+# A truncated body is still archived (and flagged) rather than lost.
+DOWNLOAD_FAIL_ON_DATALOSS = False
+REDIRECT_MAX_TIMES = 10
+
+# Breadth-first, so discovery pages do not pile up half-fetched articles in memory.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+ITEM_PIPELINES = {
+    "newsarchive.pipelines.StoreCapturePipeline": 100,
+    "newsarchive.pipelines.ExtractPipeline": 200,
+    "newsarchive.pipelines.ValidatePipeline": 300,
+    "newsarchive.pipelines.StoreArticlePipeline": 400,
+}
+EXTENSIONS = {
+    "newsarchive.pipelines.CrawlRecorder": 100,
+}
+
+# The archive every crawl writes to (the CLI sets it from --db / NEWSARCHIVE_DB).
+NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB") or "archive.db"
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,39 @@
+"""maliweb.net: discovery from the feed, the sitemaps, the home page and section pages."""
+from __future__ import annotations
+
+import re
+
+import scrapy
+
+from newsarchive.crawl import ArchiveSpider
+
+ARTICLE_PATH = re.compile(r"^/(?:[\w-]+/){1,3}[\w%.-]+-\d+\.html$")
+LISTING_PATH = re.compile(r"^/(?:category/[\w/-]+?)(?:/page/\d+)?/?$|^/page/\d+/?$")
+
+
+class MaliwebSpider(ArchiveSpider):
+    """Archive maliweb.net, or a mirror of it given as ``-a base_url=http://127.0.0.1:8000``."""
+
+    name = "maliweb"
+    site = "maliweb.net"
+    page_type = "maliweb"
+    default_base_url = "https://www.maliweb.net"
+    live_hosts = ("maliweb.net", "www.maliweb.net")
+
+    async def start(self):
+        for request in self.start_requests_list():
+            yield request
+
+    def start_requests_list(self) -> list[scrapy.Request]:
+        base = self.base_url
+        return [scrapy.Request(f"{base}/feed/", callback=self.parse_feed, priority=5),
+                scrapy.Request(f"{base}/wp-sitemap.xml", callback=self.parse_sitemap),
+                scrapy.Request(f"{base}/", callback=self.parse_listing)]
+
+    def is_article_url(self, url: str) -> bool:
+        path = scrapy.utils.url.parse_url(url).path
+        return bool(ARTICLE_PATH.match(re.sub(r"/comment-page-\d+/?$", "", path)))
+
+    def is_listing_url(self, url: str) -> bool:
+        parsed = scrapy.utils.url.parse_url(url)
+        return not parsed.query and bool(LISTING_PATH.match(parsed.path))
