@@ -1,0 +1,4 @@
+"""``python -m newsarchive``: the same as the ``newsarchive`` command."""
+from newsarchive.cli import main
+
+main()
