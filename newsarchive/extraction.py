@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .items import Article, Capture
-from .pages.base import ExtractionError, Page
+from .pages.base import ExtractionError, Page, looks_truncated
 from .pages.generic import GenericPage
 from .pages.maliweb import MaliwebPage
 
@@ -22,14 +22,11 @@ def extract(capture: Capture) -> Article:
         raise ExtractionError(f"HTTP {main.status}")
     page_class = PAGE_TYPES.get(capture.page_type, GenericPage)
     article = page_class(capture.url, capture.pages, capture.site).article()
-    article.comments_complete = capture.comment_pages_complete and not _looks_truncated(main.body)
-    if not article.comments_complete and _looks_truncated(main.body):
+    truncated = any(looks_truncated(page.body) for page in capture.pages)
+    article.comments_complete = capture.comment_pages_complete and not truncated
+    if truncated:
         article.warnings.append("page looks truncated (no closing </html>): removals not inferred")
     return article
-
-
-def _looks_truncated(body: bytes) -> bool:
-    return b"</html" not in body[-4096:].lower()
 
 
 __all__ = ["Article", "Capture", "ExtractionError", "PAGE_TYPES", "extract"]

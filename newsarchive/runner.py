@@ -24,6 +24,6 @@ def project_settings(db_path: str, overrides: dict | None = None) -> Settings:
 def run_crawl(db_path: str, spider: str, spider_args: dict | None = None,
               overrides: dict | None = None) -> None:
     """Run ``spider`` to completion, writing into the archive at ``db_path`` (blocks)."""
-    process = CrawlerProcess(project_settings(db_path, overrides), install_root_handler=True)
+    process = CrawlerProcess(project_settings(db_path, overrides))
     process.crawl(spider, **(spider_args or {}))
     process.start()

@@ -23,6 +23,14 @@ DOWNLOAD_TIMEOUT = 60
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A 429/503 is retried only after its Retry-After (or NEWSARCHIVE_RETRY_AFTER_DEFAULT seconds);
+# a Retry-After over NEWSARCHIVE_RETRY_AFTER_MAX seconds is not waited for: the page is reported.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsarchive.middlewares.RetryAfterMiddleware": 550,
+}
+NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
+NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
 # Non-2xx responses reach the spider so that it can record why an article is missing.
 HTTPERROR_ALLOW_ALL = True
 
@@ -51,6 +59,18 @@ EXTENSIONS = {
 # The archive every crawl writes to (the CLI sets it from --db / NEWSARCHIVE_DB).
 NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB") or "archive.db"
 
+# Revisits (newsarchive/revisit.py): an archived article is fetched again on a schedule that decays
+# with its age (since published, else since first seen). Each step reads "while younger than AGE,
+# revisit every INTERVAL": hourly for 6 hours, every 4 hours up to 2 days, daily up to a week, then
+# weekly. At the horizon it gets a last visit and is settled: never fetched again (unless a crawl is
+# run with `-a revisit=all`). A thread that gained comments at the last visit (or whose comment
+# pages did not all arrive) waits INTERVAL x GROWING_FACTOR instead. Durations: 30m, 6h, 2d, 1w.
+NEWSARCHIVE_REVISIT_STEPS = [("6h", "1h"), ("2d", "4h"), ("7d", "1d"), ("30d", "7d")]
+NEWSARCHIVE_REVISIT_HORIZON = "30d"
+NEWSARCHIVE_REVISIT_GROWING_FACTOR = 0.5
+
+# Dropped pages are logged with their reason only.
+LOG_FORMATTER = "newsarchive.logformat.ReasonLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

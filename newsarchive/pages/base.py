@@ -19,6 +19,9 @@ ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"
                  "SocialMediaPosting", "BackgroundNewsArticle", "ReviewNewsArticle", "WebPage"}
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 COMMENT_PAGE_NUMBER = re.compile(r"comment-page-(\d+)|[?&]cpage=(\d+)")
+# huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: beyond 256 it silently drops
+# the rest of the page (a few hundred unclosed <div>s, a deep reply chain).
+HTML_PARSER = lxml_html.HTMLParser(huge_tree=True)
 
 
 class ExtractionError(Exception):
@@ -32,9 +35,11 @@ def parse_html(page: FetchedPage) -> tuple[etree._Element, list[str]]:
     if not text.strip():
         raise ExtractionError("empty response body")
     try:
-        tree = lxml_html.document_fromstring(text)
+        tree = lxml_html.document_fromstring(text, parser=HTML_PARSER)
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(f"unparseable HTML: {error}") from error
+    if any("Excessive depth" in entry.message for entry in HTML_PARSER.error_log):
+        warnings = [*warnings, "tags nested deeper than 2048 levels: the rest of the page was not parsed"]
     return tree, warnings
 
 
@@ -128,7 +133,8 @@ class Page:
         for page in ordered:
             tree = self.tree if page is self.pages[0] else self._parse_extra(page)
             if tree is not None:
-                merged.extend(self.page_comments(tree, page))
+                merged.extend(drop_cut_comment(self.page_comments(tree, page), page.body,
+                                               self.warnings))
         return assign_positions(resolve_thread(merged, self.warnings))
 
     def _parse_extra(self, page: FetchedPage):
@@ -151,6 +157,23 @@ class Page:
     def article(self) -> Article:
         """Every field; subclasses provide the field methods."""
         raise NotImplementedError
+
+
+def looks_truncated(body: bytes) -> bool:
+    """True when the page ends before its closing ``</html>`` (cut by the server or the network)."""
+    return b"</html" not in body[-4096:].lower()
+
+
+def drop_cut_comment(comments: list[Comment], body: bytes, warnings: list[str]) -> list[Comment]:
+    """Without the comment whose markup a truncated page cuts off (its text would be partial)."""
+    if not comments or not looks_truncated(body):
+        return comments
+    last = comments[-1]
+    start = body.rfind(last.comment_id.encode())
+    if start >= 0 and b"</li" not in body[start:] and b"</article" not in body[start:]:
+        warnings.append(f"comment {last.comment_id} cut off by the truncated page: not archived")
+        return comments[:-1]
+    return comments
 
 
 def _comment_page_number(url: str) -> int | None:
