@@ -13,7 +13,8 @@ def run_demo(db_path: str, port: int, echo: Callable[[str], None]) -> None:
 
     with serve(maliweb_site("day1"), port=port) as served:
         echo(f"serving the offline maliweb replica at {served.base_url}")
-        run_crawl(db_path, "maliweb", {"base_url": served.base_url}, LOCAL_REPLICA_SETTINGS)
+        run_crawl(db_path, "maliweb", {"base_url": served.base_url},
+                  {**LOCAL_REPLICA_SETTINGS, "LOG_LEVEL": "CRITICAL"})
     conn = open_archive(db_path).conn
     for row in queries.site_stats(conn):
         echo(f"archived {row['articles']} articles and {row['comments']} comments from {row['site']}"

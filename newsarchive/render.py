@@ -36,8 +36,9 @@ def render_article(document: dict, width: int = 100) -> str:
              f" (posted by {document['posted_by'] or '?'}) — {document['date_published'] or '?'}"
              f" — {document['section'] or ''}",
              ""]
-    lines += [textwrap.fill(p, width) for p in (document["article_body"] or "").split("\n\n")]
-    lines += ["", f"{document['comments_archived']} comments archived"
+    for paragraph in (document["article_body"] or "").split("\n\n"):
+        lines += [textwrap.fill(paragraph, width), ""]
+    lines += [f"{document['comments_archived']} comments archived"
                   f" (page declares {document['comment_count_declared']})"
                   + (f"; {document['comments_widget']} widget on the page" if document["comments_widget"] else ""),
               ""]
