@@ -1,0 +1,36 @@
+"""The other two ways in: plain ``scrapy crawl maliweb`` from the project folder, and ``newsarchive demo``."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+from conftest import REPO, run_cli
+from newsarchive.replica import maliweb_site, serve
+
+
+def test_scrapy_crawl_uses_the_project_settings(tmp_path):
+    db = tmp_path / "scrapy.db"
+    scrapy = [sys.executable, "-m", "scrapy.cmdline"]
+    with serve(maliweb_site("day1")) as served:
+        result = subprocess.run(
+            scrapy + ["crawl", "maliweb", "-a", f"base_url={served.base_url}", "-s", f"NEWSARCHIVE_DB={db}",
+                      "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"],
+            cwd=REPO, capture_output=True, text=True, timeout=300,
+            env={k: v for k, v in os.environ.items() if k != "NEWSARCHIVE_DB"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    conn = sqlite3.connect(db)
+    articles, comments = conn.execute(
+        "SELECT COUNT(*), (SELECT COUNT(*) FROM comments) FROM articles").fetchone()
+    spider, reason = conn.execute("SELECT spider, finish_reason FROM crawls").fetchone()
+    assert articles >= 30 and comments >= 21 and (spider, reason) == ("maliweb", "finished")
+    assert "newsarchive/" in result.stderr  # Scrapy logs our USER_AGENT among the project settings
+
+
+def test_demo_archives_the_replica_and_shows_the_seed_article(tmp_path):
+    db = tmp_path / "demo.db"
+    out = run_cli("demo", db=db).stdout
+    assert "archived 38 articles" in out
+    assert "Cheick Moctar TRAORE" in out and "21 comments archived (page declares 21)" in out
+    assert "HTTP 404" in out
