@@ -90,24 +90,6 @@ def show(ctx: click.Context, url: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("query")
-@click.option("--comments-only", is_flag=True, help="Search comments only.")
-@click.option("--limit", default=20, show_default=True, help="How many results.")
-@click.pass_context
-def search(ctx: click.Context, query: str, comments_only: bool, limit: int) -> None:
-    """Full-text search of headlines, bodies and comments (accents and case folded).
-
-    Example: newsarchive search "coopération russie" --comments-only
-    """
-    results = queries.search(_archive(ctx), query, comments_only=comments_only, limit=limit)
-    if not results:
-        click.echo("no match")
-    for result in results:
-        who = f" — {result['author']}" if result["author"] else ""
-        click.echo(f"[{result['kind']}] {result['title']}{who}\n  {result['url']}\n  {result['snippet']}\n")
-
-
-@cli.command()
 @click.pass_context
 def stats(ctx: click.Context) -> None:
     """Per-site counts, the last crawls, and pages that failed.
@@ -139,6 +121,29 @@ def demo(ctx: click.Context, port: int) -> None:
     from .demo import run_demo
 
     run_demo(ctx.obj["db"], port, click.echo)
+
+
+from .commands.search import search as search_command  # noqa: E402
+from .commands.history import history as history_command  # noqa: E402
+from .commands.schedule import schedule as schedule_command  # noqa: E402
+
+cli.add_command(search_command)
+cli.add_command(history_command)
+cli.add_command(schedule_command)
+from .commands.extract import extract_command  # noqa: E402
+
+cli.add_command(extract_command)
+
+
+from .commands.export import export as export_command  # noqa: E402
+from .commands.reextract import reextract as reextract_command  # noqa: E402
+from .commands.serve import serve as serve_command  # noqa: E402
+from .commands.warc import import_warc as import_warc_command  # noqa: E402
+
+cli.add_command(export_command)
+cli.add_command(import_warc_command)
+cli.add_command(reextract_command)
+cli.add_command(serve_command)
 
 
 def main() -> None:

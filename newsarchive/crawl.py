@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from functools import cached_property
+from typing import Iterator
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
+from . import db
+from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
 
 COMMENT_PAGE_HREF = re.compile(
     rb"""href\s*=\s*["']([^"'<>]*?(?:comment-page-\d+|[?&](?:amp;)?cpage=\d+)[^"'<>]*)["']""", re.I)
 COMMENT_PAGE_SUFFIX = re.compile(r"/comment-page-\d+/?$")
+PAGINATION_PATH = re.compile(r"/page/\d+/?$")
 NEVER_FOLLOW = re.compile(r"replytocom=|/wp-admin/|/wp-login\.php|wp-comments-post\.php|/feed/?$|#respond")
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
@@ -43,6 +48,11 @@ class ArchiveSpider(scrapy.Spider):
 
     Subclasses set ``site``, ``page_type``, ``default_base_url`` and ``live_hosts`` and say which
     URLs are articles (``is_article_url``) and which are listings (``is_listing_url``).
+
+    Crawls are incremental: discovery fetches only articles the archive lacks (or unsettled ones a
+    sitemap says changed), listing pagination stops at a page with nothing new, and archived
+    articles are revisited when the revisit planner says so. Spider arguments ``-a revisit=due|all|none``
+    and ``-a discover=new|all`` change that (see newsarchive/incremental.py).
     """
 
     site = ""
@@ -50,6 +60,8 @@ class ArchiveSpider(scrapy.Spider):
     default_base_url = ""
     live_hosts: tuple[str, ...] = ()
     max_comment_pages = 200
+    revisit = "due"
+    discover = "new"
 
     def __init__(self, base_url: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +71,8 @@ class ArchiveSpider(scrapy.Spider):
             raise ValueError(f"base_url must be an http(s) URL, got {self.base_url!r}")
         self.base_scheme, self.base_netloc = base.scheme, base.netloc
         self.allowed_domains = [base.hostname]
+        self.revisit, self.discover = self.revisit, self.discover  # recorded with the crawl's args
+        check_modes(self.revisit, self.discover)
 
     # -- URLs ---------------------------------------------------------------------------------
     def rebase(self, url: str, relative_to: str | None = None) -> str | None:
@@ -72,6 +86,10 @@ class ArchiveSpider(scrapy.Spider):
             return None
         return urlunsplit((self.base_scheme, self.base_netloc, parts.path or "/", parts.query, ""))
 
+    def site_for(self, url: str) -> str:
+        """The site key an article URL is archived under (one per spider; the generic spider: per host)."""
+        return self.site
+
     def article_permalink(self, url: str) -> str:
         """The article URL a comment-page URL belongs to."""
         return COMMENT_PAGE_SUFFIX.sub("", strip_url(url))
@@ -82,6 +100,40 @@ class ArchiveSpider(scrapy.Spider):
     def is_listing_url(self, url: str) -> bool:
         return False
 
+    # -- what to fetch: discovery and revisits ------------------------------------------------
+    async def start(self):
+        for request in self.start_requests_list():  # discovery first: a few feed/listing pages
+            yield request
+        for request in self.revisit_requests():
+            yield request
+
+    def start_requests_list(self) -> list[scrapy.Request]:
+        """Discovery requests (feeds, sitemaps, listings); each site lists its own."""
+        return []
+
+    @cached_property
+    def crawl_plan(self) -> CrawlPlan:
+        """This crawl's view of the archive (known articles, due revisits, the last run)."""
+        conn = db.open_archive(self.settings.get("NEWSARCHIVE_DB")).conn
+        return CrawlPlan(conn, self.site, self.name, self.base_url, self.revisit, self.discover)
+
+    def revisit_requests(self) -> Iterator[scrapy.Request]:
+        """Archived articles of this site (at base_url) to fetch again, made as Scrapy asks."""
+        urls = [u for u in self.crawl_plan.revisit_urls() if u.startswith(self.base_url + "/")]
+        self.logger.info("revisiting %d archived articles (revisit=%s)", len(urls), self.revisit)
+        self.crawler.stats.set_value("newsarchive/revisits_planned", len(urls))
+        return (self.article_request(url, revisit=True) for url in urls)
+
+    def discover_article(self, url: str, lastmod: str | None = None):
+        """A request for a discovered article, unless the archive has it (see CrawlPlan.wants)."""
+        url = self.article_permalink(url)
+        if self.crawl_plan.wants(url, lastmod):
+            yield self.article_request(url)
+
+    def is_pagination_url(self, url: str) -> bool:
+        """A listing's second and later pages (``…/page/N``)."""
+        return bool(PAGINATION_PATH.search(strip_url(url)))
+
     # -- articles and their comment pages -----------------------------------------------------
     def article_request(self, url: str, **meta) -> scrapy.Request:
         """A request for an article page; its callback follows the comment pages."""
@@ -91,12 +143,15 @@ class ArchiveSpider(scrapy.Spider):
     def parse_article(self, response: Response):
         article_url = response.meta["article_url"]
         if response.status >= 400:
-            yield self.failure(article_url, f"HTTP {response.status}", response.status)
+            attempts = response.meta.get("retry_times", 0) + 1
+            tries = f" (after {attempts} attempts)" if attempts > 1 else ""
+            yield self.failure(article_url, f"HTTP {response.status}{tries}", response.status)
             return
-        capture = Capture(url=article_url, site=self.site, spider=self.name,
+        capture = Capture(url=article_url, site=self.site_for(article_url), spider=self.name,
                           pages=[fetched_page(response)], page_type=self.page_type)
         if "dataloss" in response.flags:
             capture.comment_pages_complete = False
+            self.crawler.stats.inc_value("newsarchive/pages_truncated")
         if not self._is_html(response):
             yield capture  # kept as a capture; extraction records why it is not an article
             return
@@ -114,7 +169,7 @@ class ArchiveSpider(scrapy.Spider):
             if NEVER_FOLLOW.search(href):
                 continue
             url = self.rebase(href, response.url)
-            if url and self.article_permalink(url) == strip_url(article_url):
+            if url and self.article_permalink(url).rstrip("/") == strip_url(article_url).rstrip("/"):
                 found.append(url)
         return list(dict.fromkeys(found))
 
@@ -152,12 +207,13 @@ class ArchiveSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         request = failure.request
+        maxsize = self.settings.getint("DOWNLOAD_MAXSIZE") if self.settings else 0
         yield self.failure(request.meta.get("article_url", request.url),
-                           f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500])
+                           fetch_failure_reason(failure, maxsize))
 
     def failure(self, url: str, reason: str, status: int | None = None) -> FetchFailure:
         self.logger.warning("not archived: %s (%s)", url, reason)
-        return FetchFailure(url=url, reason=reason, spider=self.name, status=status, site=self.site)
+        return FetchFailure(url=url, reason=reason, spider=self.name, status=status, site=self.site_for(url))
 
     # -- discovery ----------------------------------------------------------------------------
     def parse_listing(self, response: Response):
@@ -165,23 +221,36 @@ class ArchiveSpider(scrapy.Spider):
         if response.status >= 400 or not self._is_html(response):
             self.logger.warning("listing %s: HTTP %s", response.url, response.status)
             return
+        articles, listings = self._listing_links(response)
+        new = [request for url in articles for request in self.discover_article(url)]
+        yield from new
+        more_pages = bool(new) or self.crawl_plan.full_discovery  # incremental: stop paging
+        for url in listings:
+            if more_pages or not self.is_pagination_url(url):
+                yield scrapy.Request(url, callback=self.parse_listing)
+
+    def _listing_links(self, response: Response) -> tuple[list[str], list[str]]:
+        """The article and listing URLs a listing page links to, in page order."""
+        articles, listings = [], []
         for href in response.xpath("//a/@href").getall():
             url = self.rebase(href, response.url)
             if not url or NEVER_FOLLOW.search(url):
                 continue
             if self.is_article_url(url):
-                yield self.article_request(self.article_permalink(url))
+                articles.append(self.article_permalink(url))
             elif self.is_listing_url(url):
-                yield scrapy.Request(url, callback=self.parse_listing)
+                listings.append(url)
+        return list(dict.fromkeys(articles)), list(dict.fromkeys(listings))
 
     def parse_feed(self, response: Response):
-        """An RSS or Atom feed: its item links are articles."""
+        """An RSS or Atom feed: its item links are articles (``updated``/``pubDate`` as lastmod)."""
         response.selector.remove_namespaces()
-        links = response.xpath("//item/link/text() | //entry/link/@href").getall()
-        for link in links:
-            url = self.rebase(link, response.url)
-            if url and self.is_article_url(url):
-                yield self.article_request(self.article_permalink(url))
+        for item in response.xpath("//item | //entry"):
+            lastmod = item.xpath("normalize-space(updated | pubDate)").get() or None
+            for link in item.xpath("link/text() | link/@href").getall():
+                url = self.rebase(link, response.url)
+                if url and self.is_article_url(url):
+                    yield from self.discover_article(url, lastmod)
 
     def parse_sitemap(self, response: Response):
         """A sitemap or sitemap index (WordPress core, Yoast, news sitemaps)."""
@@ -190,14 +259,26 @@ class ArchiveSpider(scrapy.Spider):
         except Exception as error:  # malformed XML: report and go on
             self.logger.warning("sitemap %s unreadable: %s", response.url, error)
             return
+        if sitemap.type == "sitemapindex":
+            children = [(self.rebase(e.get("loc", ""), response.url), e.get("lastmod")) for e in sitemap]
+            for url in self.crawl_plan.sitemaps_to_read([c for c in children if c[0]]):
+                yield scrapy.Request(url, callback=self.parse_sitemap)
+            return
         for entry in sitemap:
             url = self.rebase(entry.get("loc", ""), response.url)
-            if not url:
-                continue
-            if sitemap.type == "sitemapindex":
-                yield scrapy.Request(url, callback=self.parse_sitemap)
-            elif self.is_article_url(url):
-                yield self.article_request(self.article_permalink(url))
+            if url and self.is_article_url(url):
+                yield from self.discover_article(url, entry.get("lastmod"))
+
+
+def fetch_failure_reason(failure, maxsize: int = 0) -> str:
+    """Why a download failed, in words a user reads in ``failures`` (size limits named as such)."""
+    name, message = failure.type.__name__, failure.getErrorMessage()
+    if name == "DownloadCancelledError" or "DOWNLOAD_MAXSIZE" in message:
+        where = "once decompressed " if "decompress" in message else ""
+        return f"response too large {where}(over DOWNLOAD_MAXSIZE = {maxsize} bytes): {message}"[:500]
+    if name in ("DownloadTimeoutError", "TimeoutError"):
+        return f"timed out: {message}"[:500]
+    return f"{name}: {message}"[:500]
 
 
 class _EmptyResponse:

@@ -5,13 +5,16 @@ import logging
 import re
 
 from scrapy import signals
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, IgnoreRequest
+from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from . import db
 from .crawl import utc_now
 from .db import store
-from .extraction import ExtractionError, extract
+from .extract_pool import ExtractorPool
+from .extraction import ExtractionError
 from .items import Capture, FetchFailure
+from .revisit import RevisitPolicy
 
 logger = logging.getLogger(__name__)
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -48,6 +51,8 @@ class CrawlRecorder:
         self.handle = ArchiveHandle.for_crawler(crawler)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(self.request_scheduled, signal=signals.request_scheduled)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -63,6 +68,23 @@ class CrawlRecorder:
     def spider_closed(self, spider, reason):
         stats = self.crawler.stats.get_stats()
         store.finish_crawl(self.handle.conn, self.handle.crawl_id, utc_now(), reason, stats)
+
+    def request_scheduled(self, request, spider=None, **kwargs):
+        """An article redirected off the site is reported, and the redirect not followed."""
+        article_url = request.meta.get("article_url")
+        if request.meta.get("redirect_urls") and article_url and self.crawler.spider.rebase(request.url) is None:
+            self._redirect_failed(article_url, f"redirected off-site to {request.url}: not followed")
+            raise IgnoreRequest(f"off-site redirect to {request.url}")
+
+    def request_dropped(self, request, spider=None, **kwargs):
+        """An article whose redirects lead back to a URL already asked for is reported, not lost."""
+        chain, article_url = request.meta.get("redirect_urls"), request.meta.get("article_url")
+        if chain and article_url and request.url in chain:
+            self._redirect_failed(article_url, f"redirect loop: {' -> '.join([*chain, request.url])}")
+
+    def _redirect_failed(self, article_url: str, reason: str) -> None:
+        self.handle.fail(self.crawler.stats, article_url, "fetch", reason[:500],
+                         site=getattr(self.crawler.spider, "site", ""))
 
 
 class _Stage:
@@ -92,11 +114,17 @@ class StoreCapturePipeline(_Stage):
 class ExtractPipeline(_Stage):
     """Runs ``extract()`` on the capture; a page that cannot be extracted is reported and dropped."""
 
-    def process_item(self, item, spider=None):
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
+        self.pool = ExtractorPool(workers if is_asyncio_reactor_installed() else 0)
+        crawler.signals.connect(self.pool.close, signal=signals.spider_closed)
+
+    async def process_item(self, item, spider=None):
         if not isinstance(item, Capture):
             return item
         try:
-            item.article = extract(item)
+            item.article = await self.pool.extract(item)
         except ExtractionError as error:
             self._drop(item, str(error))
         except Exception as error:  # a bug or a pathological page must not stop the crawl
@@ -109,7 +137,7 @@ class ExtractPipeline(_Stage):
 
     def _drop(self, item: Capture, reason: str):
         status = item.pages[0].status if item.pages else None
-        self.handle.fail(self.stats, item.url, "extract", reason, status, item.site)
+        self.handle.fail(self.stats, item.url, "extract", truncation_note(item, reason), status, item.site)
         item.pages = []
         raise DropItem(f"not extracted: {item.url}: {reason}")
 
@@ -122,10 +150,21 @@ class ValidatePipeline(_Stage):
             return item
         problem = validation_problem(item.article)
         if problem:
-            self.handle.fail(self.stats, item.url, "validate", problem, item.pages[0].status, item.site)
+            self.handle.fail(self.stats, item.url, "validate", truncation_note(item, problem),
+                             item.pages[0].status, item.site)
             item.pages = []
             raise DropItem(f"not an article: {item.url}: {problem}")
         return item
+
+
+def truncation_note(item: Capture, reason: str) -> str:
+    """``reason``, saying so when the page was cut short (connection lost) or too deep to parse."""
+    page = item.pages[0] if item.pages else None
+    if page is not None and not item.comment_pages_complete and b"</html" not in page.body[-4096:].lower():
+        return f"{reason} (response truncated: {len(page.body)} bytes received)"
+    warnings = item.article.warnings if item.article is not None else []
+    deep = [w for w in warnings if w.startswith("tags nested deeper")]
+    return f"{reason} ({deep[0]})" if deep else reason
 
 
 def validation_problem(article) -> str | None:
@@ -147,13 +186,17 @@ def validation_problem(article) -> str | None:
 class StoreArticlePipeline(_Stage):
     """Stores the article, its byline and thread in one transaction, keeping history."""
 
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.policy = RevisitPolicy.from_settings(crawler.settings)
+
     def process_item(self, item, spider=None):
         if not isinstance(item, Capture):
             return item
         article = item.article
         capture_id = item.capture_ids[0] if item.capture_ids else None
         result = store.store_article(self.handle.conn, article, item.pages[0].fetched_at,
-                                     capture_id, item.spider)
+                                     capture_id, item.spider, self.policy)
         self._count(result, len(article.comments))
         item.pages = []  # the bodies are archived: do not keep them in memory
         return item

@@ -11,13 +11,14 @@ ARTICLE_KEYS = ("url", "site", "post_id", "headline", "description", "authors", 
                 "first_seen_at", "last_seen_at", "article_body")
 COMMENT_KEYS = ("comment_id", "parent_comment_id", "depth", "position", "type", "author_name",
                 "author_url", "date_published", "date_published_raw", "text", "first_seen_at",
-                "removed_at")
+                "last_seen_at", "removed_at")
 
 
 def article_document(article: dict, comments: list[dict]) -> dict:
     """The article's fields and its comment tree (``replies`` nested), ready for JSON."""
     document = {key: article.get(key) for key in ARTICLE_KEYS}
     document["comments_archived"] = sum(1 for c in comments if not c["removed_at"])
+    document["comments_removed"] = sum(1 for c in comments if c["removed_at"])
     document["comments"] = [_comment_document(c) for c in comment_tree(comments)]
     return document
 
@@ -25,6 +26,8 @@ def article_document(article: dict, comments: list[dict]) -> dict:
 def _comment_document(comment: dict) -> dict:
     document = {key: comment.get(key) for key in COMMENT_KEYS}
     document["edited"] = bool(comment.get("edits"))
+    document["edits"] = comment.get("edits") or 0  # earlier texts kept in comment_versions
+    document["last_changed_at"] = comment.get("last_changed_at")
     document["replies"] = [_comment_document(r) for r in comment["replies"]]
     return document
 
@@ -40,6 +43,8 @@ def render_article(document: dict, width: int = 100) -> str:
         lines += [textwrap.fill(paragraph, width), ""]
     lines += [f"{document['comments_archived']} comments archived"
                   f" (page declares {document['comment_count_declared']})"
+                  + (f"; {document['comments_removed']} removed from the site since archived"
+                     if document.get("comments_removed") else "")
                   + (f"; {document['comments_widget']} widget on the page" if document["comments_widget"] else ""),
               ""]
     for comment in document["comments"]:
@@ -49,8 +54,7 @@ def render_article(document: dict, width: int = 100) -> str:
 
 def _render_comment(comment: dict, lines: list[str], width: int) -> None:
     indent = "    " * (comment["depth"] - 1)
-    marks = "".join((" [removed]" if comment["removed_at"] else "", " [edited]" if comment["edited"] else "",
-                     f" [{comment['type']}]" if comment["type"] != "comment" else ""))
+    marks = comment_marks(comment)
     lines.append(f"{indent}#{comment['comment_id']} {comment['author_name'] or '?'}"
                  f" — {comment['date_published'] or comment['date_published_raw'] or '?'}{marks}")
     for paragraph in (comment["text"] or "").split("\n"):
@@ -59,3 +63,18 @@ def _render_comment(comment: dict, lines: list[str], width: int) -> None:
     lines.append("")
     for reply in comment["replies"]:
         _render_comment(reply, lines, width)
+
+
+def comment_marks(comment: dict) -> str:
+    """`` [removed 2024-06-20]``, `` [edited 2×, last 2024-06-20]``, `` [pingback]``: what a
+    reader must know before trusting the text shown."""
+    marks = []
+    if comment.get("removed_at"):
+        marks.append(f"[removed {comment['removed_at'][:10]}: no longer on the site]")
+    if comment.get("edited"):
+        edits = comment.get("edits") or 1
+        when = comment.get("last_changed_at")
+        marks.append(f"[edited {edits}×" + (f", last {when[:10]}]" if when else "]"))
+    if comment.get("type", "comment") != "comment":
+        marks.append(f"[{comment['type']}]")
+    return "".join(" " + mark for mark in marks)

@@ -20,10 +20,6 @@ class MaliwebSpider(ArchiveSpider):
     default_base_url = "https://www.maliweb.net"
     live_hosts = ("maliweb.net", "www.maliweb.net")
 
-    async def start(self):
-        for request in self.start_requests_list():
-            yield request
-
     def start_requests_list(self) -> list[scrapy.Request]:
         base = self.base_url
         return [scrapy.Request(f"{base}/feed/", callback=self.parse_feed, priority=5),

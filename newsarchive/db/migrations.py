@@ -164,6 +164,46 @@ MIGRATIONS: list[list[str]] = [
             VALUES (new.id, new.text, new.author_name);
         END""",
     ],
+    # 2. Keeping the archive current (issue 4): per-article revisit state, comment edits' and
+    #    removals' history, and scheduled crawls.
+    [
+        # When the revisit planner wants the article fetched again (NULL: settled, never again).
+        "ALTER TABLE articles ADD COLUMN next_visit_at TEXT",
+        # How many comments the last visit added (a growing thread is revisited sooner).
+        "ALTER TABLE articles ADD COLUMN comments_growth INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX articles_next_visit ON articles(site, next_visit_at)",
+        # Articles archived before this migration: due once more if younger than 30 days.
+        """UPDATE articles SET next_visit_at = last_seen_at
+            WHERE julianday(last_seen_at) - julianday(COALESCE(date_published, first_seen_at)) < 30""",
+        # When the comment's current text was first seen (NULL: since first_seen_at).
+        "ALTER TABLE comments ADD COLUMN last_changed_at TEXT",
+        # Every change to a thread after the article's first visit, in order: a comment that
+        # appeared later (added), disappeared (removed), came back (restored) or was edited.
+        """CREATE TABLE comment_events (
+            id INTEGER PRIMARY KEY,
+            comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('added', 'removed', 'restored', 'edited')),
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX comment_events_comment ON comment_events(comment_id)",
+        """CREATE TABLE schedules (
+            id INTEGER PRIMARY KEY,
+            spider TEXT NOT NULL,
+            every_seconds INTEGER NOT NULL CHECK (every_seconds > 0),
+            args TEXT NOT NULL DEFAULT '{}',
+            settings TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            next_run_at TEXT NOT NULL,
+            last_started_at TEXT,
+            last_finished_at TEXT,
+            last_status TEXT
+        )""",
+    ],
+    # 3. Reading and exporting threads (issue 5): comments in thread order straight from an index,
+    #    so exports stream article after article without sorting the whole table first.
+    [
+        "CREATE INDEX comments_article_position ON comments(article_id, position)",
+    ],
 ]
 
 

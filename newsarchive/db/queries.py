@@ -1,9 +1,11 @@
-"""Reads from the archive: articles with their threads, search, statistics."""
+"""Reads from the archive: articles with their threads, search, statistics, export and capture cursors."""
 from __future__ import annotations
 
 import json
 import re
 import sqlite3
+import unicodedata
+from typing import Iterator
 
 
 def _dicts(cursor: sqlite3.Cursor) -> list[dict]:
@@ -95,33 +97,148 @@ def failure_counts(conn: sqlite3.Connection) -> list[dict]:
         " ORDER BY pages DESC LIMIT 20"))
 
 
-def fts_phrase_query(user_query: str) -> str:
-    """A user's words as a safe FTS5 query: every word a quoted term, all required."""
-    words = re.findall(r"\w+", user_query)
-    return " ".join(f'"{word}"' for word in words)
+# -- search ---------------------------------------------------------------------------------
+# The FTS index alone picks the winners (a probe by descending rowid, then bm25 when the matches
+# are few enough to rank); only those few are joined to their rows and given a snippet. Joining,
+# ranking or snippeting before limiting costs seconds for a common word in a million comments.
+
+_ARTICLE_FILTERS = {
+    "site": "a.site = :site",
+    "since": "a.date_published >= :since",
+    "until": "a.date_published < :until",
+    "author": ("(a.posted_by LIKE :author ESCAPE '\\' OR EXISTS (SELECT 1 FROM article_authors aa"
+               " JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id"
+               " AND au.name LIKE :author ESCAPE '\\'))"),
+}
+_COMMENT_FILTERS = {
+    "site": "a.site = :site",
+    "since": "c.date_published >= :since",
+    "until": "c.date_published < :until",
+    "author": "c.author_name LIKE :author ESCAPE '\\'",
+}
+_SOURCES = {
+    "article": ("articles_fts", "JOIN articles a ON a.id = articles_fts.rowid", _ARTICLE_FILTERS),
+    "comment": ("comments_fts", "JOIN comments c ON c.id = comments_fts.rowid"
+                " JOIN articles a ON a.id = c.article_id", _COMMENT_FILTERS),
+}
 
 
-def search(conn: sqlite3.Connection, query: str, comments_only: bool = False,
-           limit: int = 20) -> list[dict]:
-    """Ranked matches in articles (headline, body) and comments, with highlighted snippets."""
-    fts = fts_phrase_query(query)
-    if not fts:
-        return []
-    results: list[dict] = []
-    if not comments_only:
-        results += _dicts(conn.execute(
-            "SELECT 'article' AS kind, a.url, a.headline AS title, NULL AS author,"
-            " snippet(articles_fts, -1, '[', ']', '…', 12) AS snippet, bm25(articles_fts) AS rank"
-            " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?", (fts, limit)))
-    results += _dicts(conn.execute(
-        "SELECT 'comment' AS kind, a.url || '#comment-' || c.comment_id AS url, a.headline AS title,"
-        " c.author_name AS author, snippet(comments_fts, 0, '[', ']', '…', 12) AS snippet,"
-        " bm25(comments_fts) AS rank"
-        " FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid"
-        " JOIN articles a ON a.id = c.article_id"
-        " WHERE comments_fts MATCH ? ORDER BY rank LIMIT ?", (fts, limit)))
-    return sorted(results, key=lambda r: r["rank"])[:limit]
+RANK_CANDIDATES = 1_000
+"""Up to this many matches are ranked by bm25. Beyond it, bm25 itself is the cost (it reads
+the whole index entry of each word, ~50 ms for a common word in a million comments, seconds
+to rank every match), so the newest matches come first and the caller is told."""
+_WEIGHTS = {"articles_fts": "2.0, 1.0", "comments_fts": "1.0, 0.5"}
+
+
+def search(conn: sqlite3.Connection, expression: str, *, site: str | None = None,
+           since: str | None = None, until: str | None = None, author: str | None = None,
+           kinds: tuple[str, ...] = ("article", "comment"), limit: int = 20,
+           highlight: tuple[str, str] = ("[", "]")) -> tuple[list[dict], bool]:
+    """Best ``limit`` matches of an FTS5 ``expression`` in articles and comments.
+
+    Each hit has kind, url, title, author, date_published, site, removed_at, snippet and rank
+    (bm25: lower is better; None when newest-first). ``author`` matches part of a name,
+    case-insensitively. The flag is True when a kind had more than RANK_CANDIDATES matches:
+    its newest matches then follow the ranked hits, newest first.
+    """
+    filters = {"site": site, "since": since, "until": until,
+               "author": _like_pattern(author) if author else None}
+    expressions = {kind: _expand_prefixes(conn, _SOURCES[kind][0], expression) for kind in kinds}
+    ranked, newest = [], []
+    for kind in kinds:
+        rows, capped = _best(conn, kind, filters, expressions[kind], limit)
+        (newest if capped else ranked).extend((kind, rowid, rank) for rowid, rank in rows)
+    ranked.sort(key=lambda hit: hit[2])
+    chosen = (ranked + newest)[:limit]
+    details = {kind: _hit_details(conn, kind, [hit[1] for hit in chosen if hit[0] == kind],
+                                  expressions[kind], highlight) for kind in kinds}
+    return [{**details[kind][rowid], "rank": rank} for kind, rowid, rank in chosen], bool(newest)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _best(conn: sqlite3.Connection, kind: str, filters: dict, expression: str,
+          limit: int) -> tuple[list[tuple[int, float | None]], bool]:
+    """The ``limit`` best rows by bm25, or the newest when there are too many to rank.
+
+    FTS5 walks its index by descending rowid and stops at the LIMIT, so the probe costs about
+    the same for a common word as for a rare one; nothing is joined unless a filter needs it.
+    """
+    fts, joins, clauses = _SOURCES[kind]
+    wanted = {name: value for name, value in filters.items() if value is not None}
+    where = "".join(f" AND {clauses[name]}" for name in wanted)
+    sql = (f"SELECT {fts}.rowid, {{rank}} FROM {fts} {joins if wanted else ''}"
+           f" WHERE {fts} MATCH :q{where} ORDER BY {{order}}")
+    params = {"q": expression, "cap": RANK_CANDIDATES, "limit": limit, **wanted}
+    probe = conn.execute(sql.format(rank="NULL", order=f"{fts}.rowid DESC LIMIT :cap"),
+                         params).fetchall()
+    if len(probe) >= RANK_CANDIDATES:
+        return probe[:limit], True
+    rank = f"bm25({fts}, {_WEIGHTS[fts]})"
+    return conn.execute(sql.format(rank=rank, order="2 LIMIT :limit"), params).fetchall(), False
+
+
+_HIT_SQL = {
+    "article": ("SELECT 'article' AS kind, a.url, a.headline AS title,"
+                " (SELECT group_concat(au.name, ', ') FROM article_authors aa JOIN authors au"
+                "  ON au.id = aa.author_id WHERE aa.article_id = a.id) AS author,"
+                " a.date_published, a.site, NULL AS removed_at,"
+                " snippet(articles_fts, -1, :hl_start, :hl_end, '…', 16) AS snippet, articles_fts.rowid"
+                " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+                " WHERE articles_fts MATCH :q AND articles_fts.rowid BETWEEN :low AND :high"
+                " AND articles_fts.rowid IN (SELECT value FROM json_each(:ids))"),
+    "comment": ("SELECT 'comment' AS kind, a.url || '#comment-' || c.comment_id AS url,"
+                " a.headline AS title, c.author_name AS author, c.date_published, a.site,"
+                " c.removed_at, snippet(comments_fts, 0, :hl_start, :hl_end, '…', 16) AS snippet,"
+                " comments_fts.rowid FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid"
+                " JOIN articles a ON a.id = c.article_id"
+                " WHERE comments_fts MATCH :q AND comments_fts.rowid BETWEEN :low AND :high"
+                " AND comments_fts.rowid IN (SELECT value FROM json_each(:ids))"),
+}
+
+
+def _hit_details(conn: sqlite3.Connection, kind: str, rowids: list[int], expression: str,
+                 highlight: tuple[str, str]) -> dict[int, dict]:
+    """Rows and snippets of the chosen hits in one FTS query: setting a query up is the cost (a
+    prefix is expanded each time), and the rowid range lets FTS5 skip the rest of the index."""
+    if not rowids:
+        return {}
+    cursor = conn.execute(_HIT_SQL[kind], {"q": expression, "low": min(rowids), "high": max(rowids),
+                                           "ids": json.dumps(rowids), "hl_start": highlight[0],
+                                           "hl_end": highlight[1]})
+    return {hit["rowid"]: hit for hit in _dicts(cursor)}
+
+
+# FTS5 answers ``word*`` by merging the index entries of every matching term in memory before
+# returning a row, at each query; an OR of those terms, listed from the vocabulary, streams
+# instead and stops at the LIMIT (about 30x faster on a million comments).
+MAX_PREFIX_TERMS = 200
+_PREFIX_TERM = re.compile(r'"([^\W_]+)" \*')
+
+
+def _expand_prefixes(conn: sqlite3.Connection, fts: str, expression: str) -> str:
+    return _PREFIX_TERM.sub(lambda m: _prefix_alternatives(conn, fts, m.group(1)) or m.group(0),
+                            expression)
+
+
+def _prefix_alternatives(conn: sqlite3.Connection, fts: str, prefix: str) -> str | None:
+    vocab = f"{fts}_vocab"
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocab} USING fts5vocab(main, {fts}, 'row')")
+    folded = _fold(prefix)
+    terms = [row[0] for row in conn.execute(
+        f"SELECT term FROM temp.{vocab} WHERE term >= ? AND term < ? LIMIT ?",
+        (folded, folded + "\U0010ffff", MAX_PREFIX_TERMS + 1))]
+    if not terms or len(terms) > MAX_PREFIX_TERMS:
+        return None
+    return "(" + " OR ".join(f'"{term}"' for term in terms) + ")"
+
+
+def _fold(word: str) -> str:
+    """Lower case without diacritics, as the unicode61 tokenizer folds (remove_diacritics 2)."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
 
 
 def most_discussed_article(conn: sqlite3.Connection) -> dict | None:
@@ -129,3 +246,169 @@ def most_discussed_article(conn: sqlite3.Connection) -> dict | None:
     row = conn.execute("SELECT article_id FROM comments GROUP BY article_id"
                        " ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
     return find_article(conn, str(row[0])) if row else None
+
+
+# -- exports: streamed reads (cursors, never whole tables in memory) -------------------------
+
+ARTICLE_EXPORT_COLUMNS = (
+    "id", "url", "site", "post_id", "headline", "description", "authors", "posted_by",
+    "date_published", "date_published_raw", "date_modified", "in_language", "section", "tags",
+    "main_image_url", "comment_count_declared", "comments_widget", "first_seen_at", "last_seen_at",
+    "article_body", "article_body_html")
+COMMENT_EXPORT_COLUMNS = (
+    "id", "article_id", "article_url", "comment_id", "parent_comment_id", "parent_id", "depth", "position",
+    "type", "author_name", "author_url", "date_published", "date_published_raw", "title", "text",
+    "text_html", "first_seen_at", "last_seen_at", "removed_at", "edits")
+_SELECTED = "(:site IS NULL OR a.site = :site) AND (:since IS NULL OR a.date_published >= :since)"
+
+
+def count_selected(conn: sqlite3.Connection, site: str | None = None,
+                   since: str | None = None) -> tuple[int, int]:
+    """How many articles and comments an export with these filters holds."""
+    return conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id)), 0)"
+        f" FROM articles a WHERE {_SELECTED}", {"site": site, "since": since}).fetchone()
+
+
+def iter_articles(conn: sqlite3.Connection, site: str | None = None,
+                  since: str | None = None) -> tuple[tuple[str, ...], sqlite3.Cursor]:
+    """Column names and a cursor over the selected articles (``authors`` as a JSON array), by id."""
+    cursor = conn.execute(
+        "SELECT a.id, a.url, a.site, a.post_id, a.headline, a.description,"
+        " (SELECT json_group_array(name) FROM (SELECT au.name FROM article_authors aa"
+        "  JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id ORDER BY aa.position))"
+        " AS authors, a.posted_by, a.date_published, a.date_published_raw, a.date_modified,"
+        " a.in_language, a.section, a.tags, a.main_image_url, a.comment_count_declared,"
+        " a.comments_widget, a.first_seen_at, a.last_seen_at, a.article_body, a.article_body_html"
+        f" FROM articles a WHERE {_SELECTED} ORDER BY a.id", {"site": site, "since": since})
+    return ARTICLE_EXPORT_COLUMNS, cursor
+
+
+def iter_comments(conn: sqlite3.Connection, site: str | None = None,
+                  since: str | None = None) -> tuple[tuple[str, ...], sqlite3.Cursor]:
+    """Column names and a cursor over the selected articles' comments, in thread order."""
+    cursor = conn.execute(
+        "SELECT c.id, c.article_id, a.url, c.comment_id, p.comment_id, c.parent_id, c.depth, c.position, c.type,"
+        " c.author_name, c.author_url, c.date_published, c.date_published_raw, c.title, c.text,"
+        " c.text_html, c.first_seen_at, c.last_seen_at, c.removed_at,"
+        " (SELECT COUNT(*) FROM comment_versions v WHERE v.comment_id = c.id)"
+        " FROM articles a JOIN comments c ON c.article_id = a.id"
+        " LEFT JOIN comments p ON p.id = c.parent_id"
+        f" WHERE {_SELECTED} ORDER BY c.article_id, c.position, c.id", {"site": site, "since": since})
+    return COMMENT_EXPORT_COLUMNS, cursor
+
+
+# -- revisits, schedules, history (issue 4) -------------------------------------------------------
+
+def article_visit_state(conn: sqlite3.Connection, url: str) -> dict | None:
+    """An archived article's ``last_seen_at`` and ``next_visit_at`` (None: not archived)."""
+    rows = _dicts(conn.execute("SELECT url, last_seen_at, next_visit_at FROM articles WHERE url = ?",
+                               (url,)))
+    return rows[0] if rows else None
+
+
+def due_article_urls(conn: sqlite3.Connection, site: str, now: str) -> list[str]:
+    """Articles of ``site`` whose next visit has come, longest overdue first."""
+    return [r[0] for r in conn.execute(
+        "SELECT url FROM articles WHERE site = ? AND next_visit_at IS NOT NULL AND next_visit_at <= ?"
+        " ORDER BY next_visit_at, id", (site, now))]
+
+
+def site_article_urls(conn: sqlite3.Connection, site: str) -> list[str]:
+    """Every archived article of ``site``, oldest first."""
+    return [r[0] for r in conn.execute("SELECT url FROM articles WHERE site = ? ORDER BY id", (site,))]
+
+
+def last_finished_crawl(conn: sqlite3.Connection, spider: str, base_url: str) -> dict | None:
+    """The latest crawl of ``spider`` at ``base_url`` that ran to its end (``finished``)."""
+    rows = _dicts(conn.execute(
+        "SELECT id, started_at, finished_at FROM crawls WHERE spider = ? AND finish_reason = 'finished'"
+        " AND json_extract(args, '$.base_url') = ? ORDER BY id DESC LIMIT 1", (spider, base_url)))
+    return rows[0] if rows else None
+
+
+def schedules(conn: sqlite3.Connection) -> list[dict]:
+    """Every scheduled crawl, args and settings decoded, by id."""
+    rows = _dicts(conn.execute("SELECT * FROM schedules ORDER BY id"))
+    for row in rows:
+        row["args"], row["settings"] = json.loads(row["args"]), json.loads(row["settings"])
+    return rows
+
+
+def due_schedules(conn: sqlite3.Connection, now: str) -> list[dict]:
+    """Scheduled crawls due at ``now``, most overdue first."""
+    return sorted((s for s in schedules(conn) if s["next_run_at"] <= now),
+                  key=lambda s: (s["next_run_at"], s["id"]))
+
+
+def article_versions(conn: sqlite3.Connection, article_id: int) -> list[dict]:
+    """An article's earlier versions (headline, body, when seen), oldest first."""
+    return _dicts(conn.execute(
+        "SELECT id, headline, description, article_body, date_modified, seen_from, seen_until"
+        " FROM article_versions WHERE article_id = ? ORDER BY id", (article_id,)))
+
+
+def comment_events(conn: sqlite3.Connection, article_id: int) -> list[dict]:
+    """Changes to an article's thread after its first visit, in order, with the comment and parent."""
+    return _dicts(conn.execute(
+        "SELECT e.kind, e.at, c.id AS pk, c.comment_id, c.author_name, c.date_published, c.text,"
+        " c.removed_at, p.comment_id AS parent_comment_id, p.author_name AS parent_author"
+        " FROM comment_events e JOIN comments c ON c.id = e.comment_id"
+        " LEFT JOIN comments p ON p.id = c.parent_id"
+        " WHERE c.article_id = ? ORDER BY e.at, e.id", (article_id,)))
+
+
+def comment_versions(conn: sqlite3.Connection, article_id: int) -> list[dict]:
+    """Earlier texts of an article's comments, per comment oldest first."""
+    return _dicts(conn.execute(
+        "SELECT v.comment_id AS pk, v.text, v.author_name, v.seen_from, v.seen_until"
+        " FROM comment_versions v JOIN comments c ON c.id = v.comment_id"
+        " WHERE c.article_id = ? ORDER BY v.comment_id, v.id", (article_id,)))
+
+
+# -- captures: WARC export and re-extraction ------------------------------------------------
+
+CAPTURE_COLUMNS = ("id", "url", "request_url", "article_url", "status", "headers", "fetched_at",
+                   "last_fetched_at", "fetch_count", "compression", "data", "site", "spider")
+_CAPTURE_SELECT = (
+    "SELECT c.id, c.url, c.request_url, c.article_url, c.status, c.headers, c.fetched_at,"
+    " c.last_fetched_at, c.fetch_count, b.compression, b.data, a.site,"
+    " COALESCE(a.spider, (SELECT cr.spider FROM crawls cr WHERE cr.id = c.crawl_id)) AS spider"
+    " FROM captures c JOIN capture_bodies b ON b.hash = c.body_hash"
+    " LEFT JOIN articles a ON a.url = c.article_url")
+_CAPTURE_SELECTED = ("((:site IS NULL AND :since IS NULL) OR (a.id IS NOT NULL"
+                     " AND (:site IS NULL OR a.site = :site)"
+                     " AND (:since IS NULL OR a.date_published >= :since)))")
+
+
+def count_captures(conn: sqlite3.Connection, site: str | None = None, since: str | None = None) -> int:
+    """How many captures belong to the selected articles (all captures without filters)."""
+    return conn.execute(
+        "SELECT COUNT(*) FROM captures c LEFT JOIN articles a ON a.url = c.article_url"
+        f" WHERE {_CAPTURE_SELECTED}", {"site": site, "since": since}).fetchone()[0]
+
+
+def iter_captures(conn: sqlite3.Connection, site: str | None = None,
+                  since: str | None = None) -> Iterator[dict]:
+    """Captures of the selected articles with their compressed bodies, grouped by article."""
+    cursor = conn.execute(f"{_CAPTURE_SELECT} WHERE {_CAPTURE_SELECTED}"
+                          " ORDER BY c.article_url, c.id", {"site": site, "since": since})
+    return (dict(zip(CAPTURE_COLUMNS, row)) for row in cursor)
+
+
+def capture_groups(conn: sqlite3.Connection, since: str | None = None) -> list[dict]:
+    """Each article URL with captures (fetched since ``since``): its site and spider if known."""
+    return _dicts(conn.execute(
+        "SELECT g.article_url, g.last_fetched_at, a.site, COALESCE(a.spider, cr.spider) AS spider"
+        " FROM (SELECT article_url, MAX(last_fetched_at) AS last_fetched_at,"
+        "       MAX(crawl_id) AS crawl_id FROM captures WHERE article_url IS NOT NULL"
+        "       GROUP BY article_url) g"
+        " LEFT JOIN articles a ON a.url = g.article_url LEFT JOIN crawls cr ON cr.id = g.crawl_id"
+        " WHERE :since IS NULL OR g.last_fetched_at >= :since ORDER BY g.article_url",
+        {"since": since}))
+
+
+def article_captures(conn: sqlite3.Connection, article_url: str) -> list[dict]:
+    """Every capture kept for an article's pages, oldest first, with compressed bodies."""
+    return [dict(zip(CAPTURE_COLUMNS, row)) for row in conn.execute(
+        f"{_CAPTURE_SELECT} WHERE c.article_url = ? ORDER BY c.id", (article_url,))]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..items import Article, Comment, FetchedPage
+from ..revisit import DEFAULT_POLICY, RevisitPolicy, next_visit_at
 
 COMPRESSION = "zlib"
 ZLIB_LEVEL = 6
@@ -130,19 +131,39 @@ VERSIONED_FIELDS = ("headline", "article_body")
 
 
 def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
-                  capture_id: int | None = None, spider: str = "") -> StoreResult:
-    """Store an article, its byline and its thread in one transaction, keeping history."""
+                  capture_id: int | None = None, spider: str = "",
+                  policy: RevisitPolicy = DEFAULT_POLICY) -> StoreResult:
+    """Store an article, its byline and its thread in one transaction, keeping history.
+
+    The same transaction records when the revisit ``policy`` wants the article fetched again
+    (only for a new visit: re-extracting a stored capture, seen no later than the last visit,
+    leaves the revisit plan alone).
+    """
     with transaction(conn):
         row = conn.execute("SELECT * FROM articles WHERE url = ?", (article.url,)).fetchone()
+        old = _row_dict(conn, row) if row else None
         values = _article_values(article)
-        if row is None:
+        if old is None:
             article_id = _insert_article(conn, values, seen_at, capture_id, spider)
             result = StoreResult(article_id, new_article=True)
         else:
-            result = _update_article(conn, _row_dict(conn, row), values, seen_at, capture_id)
+            result = _update_article(conn, old, values, seen_at, capture_id)
         _store_authors(conn, result.article_id, article.authors)
         _store_comments(conn, result, article, seen_at)
+        if old is None or seen_at > old["last_seen_at"]:
+            _plan_revisit(conn, result, article, seen_at, policy)
     return result
+
+
+def _plan_revisit(conn, result: StoreResult, article: Article, seen_at: str,
+                  policy: RevisitPolicy) -> None:
+    first_seen = conn.execute("SELECT first_seen_at FROM articles WHERE id = ?",
+                              (result.article_id,)).fetchone()[0]
+    growth = 0 if result.new_article else len(result.comments_added)
+    due = next_visit_at(article.date_published, first_seen, seen_at, growth, policy,
+                        article.comments_complete)
+    conn.execute("UPDATE articles SET next_visit_at = ?, comments_growth = ? WHERE id = ?",
+                 (due, growth, result.article_id))
 
 
 def _row_dict(conn: sqlite3.Connection, row: tuple) -> dict:
@@ -175,11 +196,11 @@ def _update_article(conn, old: dict, values: dict, seen_at: str, capture_id) -> 
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (old["id"], old["headline"], old["description"], old["article_body"],
              old["article_body_html"], old["date_modified"],
-             old["last_changed_at"] or old["first_seen_at"], seen_at))
+             old["last_changed_at"] or old["first_seen_at"], old["last_seen_at"]))
         result.new_version = True
     changed = {name: value for name, value in values.items() if old.get(name) != value}
     changed.pop("url", None)
-    changed["last_seen_at"] = seen_at
+    changed["last_seen_at"] = max(seen_at, old["last_seen_at"])
     changed["last_capture_id"] = capture_id or old["last_capture_id"]
     if result.new_version:
         changed["last_changed_at"] = seen_at
@@ -203,6 +224,10 @@ def _store_authors(conn, article_id: int, names: list[str]) -> None:
 
 
 # -- comments ----------------------------------------------------------------------------------
+# A thread's history: a comment is never deleted. One that appears after the article's first visit
+# is "added"; one missing from a visit that fetched every comment page is "removed" (removed_at);
+# one back again is "restored"; an edited text keeps the earlier one in comment_versions ("edited").
+# Each change is also a row in comment_events, so `newsarchive history` can replay the thread.
 
 _COMMENT_COLUMNS = ("comment_id", "depth", "position", "type", "author_name", "author_url",
                     "date_published", "date_published_raw", "title", "text", "text_html")
@@ -213,42 +238,75 @@ def _store_comments(conn, result: StoreResult, article: Article, seen_at: str) -
         "SELECT id, comment_id, text, text_html, author_name, removed_at, parent_id, depth, position"
         " FROM comments WHERE article_id = ?", (result.article_id,))}
     pk_by_cid = {cid: r[0] for cid, r in existing.items()}
+    new = [c for c in article.comments if c.comment_id not in existing]
     for comment in article.comments:
-        old = existing.get(comment.comment_id)
-        if old is None:
-            pk_by_cid[comment.comment_id] = _insert_comment(conn, result.article_id, comment, seen_at)
-            result.comments_added.append(comment.comment_id)
-        else:
-            _refresh_comment(conn, result, old, comment, seen_at)
+        if comment.comment_id in existing:
+            _refresh_comment(conn, result, existing[comment.comment_id], comment, seen_at)
+    pk_by_cid.update(_insert_comments(conn, result.article_id, new, seen_at))
+    for comment in new:
+        result.comments_added.append(comment.comment_id)
+        if not result.new_article:
+            _event(conn, pk_by_cid[comment.comment_id], "added", seen_at)
     _link_parents(conn, article.comments, pk_by_cid)
-    if article.comments_complete:
+    if _removals_provable(article, existing):
         _mark_removed(conn, result, existing, article.comments, seen_at)
 
 
-def _insert_comment(conn, article_id: int, comment: Comment, seen_at: str) -> int:
-    values = [getattr(comment, name) for name in _COMMENT_COLUMNS]
-    sql = (f"INSERT INTO comments (article_id, {', '.join(_COMMENT_COLUMNS)}, first_seen_at,"
-           f" last_seen_at) VALUES (?, {', '.join('?' for _ in _COMMENT_COLUMNS)}, ?, ?)")
-    return conn.execute(sql, [article_id, *values, seen_at, seen_at]).lastrowid
+def _removals_provable(article: Article, existing: dict) -> bool:
+    """A missing comment proves a removal only if every comment page came and a thread was read."""
+    if not article.comments_complete:
+        return False
+    # No comment at all and no stated count: the thread was not found on the page (a layout change,
+    # a widget), which says nothing about the comments archived before.
+    return bool(article.comments) or article.comment_count_declared is not None or not existing
+
+
+def _event(conn, comment_pk: int, kind: str, at: str) -> None:
+    conn.execute("INSERT INTO comment_events (comment_id, kind, at) VALUES (?, ?, ?)",
+                 (comment_pk, kind, at))
+
+
+_INSERT_COMMENT = (f"INSERT INTO comments (article_id, {', '.join(_COMMENT_COLUMNS)}, first_seen_at,"
+                   f" last_seen_at) VALUES (?, {', '.join('?' for _ in _COMMENT_COLUMNS)}, ?, ?)")
+
+
+def _insert_comments(conn, article_id: int, comments: list[Comment], seen_at: str) -> dict[str, int]:
+    """Insert new comments in one executemany (FTS kept in sync by trigger); their pks by comment_id."""
+    if not comments:
+        return {}
+    conn.executemany(_INSERT_COMMENT, [[article_id, *(getattr(c, name) for name in _COMMENT_COLUMNS),
+                                        seen_at, seen_at] for c in comments])
+    wanted = {c.comment_id for c in comments}
+    return {cid: pk for cid, pk in conn.execute(
+        "SELECT comment_id, id FROM comments WHERE article_id = ?", (article_id,)) if cid in wanted}
 
 
 def _refresh_comment(conn, result: StoreResult, old: tuple, comment: Comment, seen_at: str) -> None:
     pk, cid, text, text_html, author_name, removed_at = old[:6]
-    if text != comment.text or author_name != comment.author_name:
-        conn.execute(
-            "INSERT INTO comment_versions (comment_id, text, text_html, author_name, seen_from,"
-            " seen_until) SELECT id, text, text_html, author_name, first_seen_at, ? FROM comments"
-            " WHERE id = ?", (seen_at, pk))
+    edited = text != comment.text or author_name != comment.author_name
+    if edited:
+        _keep_comment_version(conn, pk)
         result.comments_edited.append(cid)
+        _event(conn, pk, "edited", seen_at)
     if removed_at:
         result.comments_restored.append(cid)
+        _event(conn, pk, "restored", seen_at)
     conn.execute(
         "UPDATE comments SET text = ?, text_html = ?, author_name = ?, author_url = ?, depth = ?,"
         " position = ?, type = ?, date_published = ?, date_published_raw = ?, title = ?,"
-        " last_seen_at = ?, removed_at = NULL WHERE id = ?",
+        " last_seen_at = ?, removed_at = NULL,"
+        " last_changed_at = CASE WHEN ? THEN ? ELSE last_changed_at END WHERE id = ?",
         (comment.text, comment.text_html, comment.author_name, comment.author_url, comment.depth,
          comment.position, comment.type, comment.date_published, comment.date_published_raw,
-         comment.title, seen_at, pk))
+         comment.title, seen_at, edited, seen_at, pk))
+
+
+def _keep_comment_version(conn, pk: int) -> None:
+    """Copy a comment's current text into comment_versions, seen from its last change to now."""
+    conn.execute(
+        "INSERT INTO comment_versions (comment_id, text, text_html, author_name, seen_from,"
+        " seen_until) SELECT id, text, text_html, author_name,"
+        " COALESCE(last_changed_at, first_seen_at), last_seen_at FROM comments WHERE id = ?", (pk,))
 
 
 def _link_parents(conn, comments: list[Comment], pk_by_cid: dict[str, int]) -> None:
@@ -265,3 +323,39 @@ def _mark_removed(conn, result: StoreResult, existing: dict, comments: list[Comm
     for cid, pk in gone:
         conn.execute("UPDATE comments SET removed_at = ? WHERE id = ?", (seen_at, pk))
         result.comments_removed.append(cid)
+        _event(conn, pk, "removed", seen_at)
+
+
+# -- schedules -----------------------------------------------------------------------------------
+
+def add_schedule(conn: sqlite3.Connection, spider: str, every_seconds: int, args: dict,
+                 settings: dict, now: str) -> int:
+    """Store a scheduled crawl, due at once; returns its id."""
+    with transaction(conn):
+        return conn.execute(
+            "INSERT INTO schedules (spider, every_seconds, args, settings, created_at, next_run_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (spider, every_seconds, json.dumps(args, sort_keys=True),
+             json.dumps(settings, sort_keys=True), now, now)).lastrowid
+
+
+def remove_schedule(conn: sqlite3.Connection, schedule_id: int) -> bool:
+    """Delete a schedule; False when there was none with that id."""
+    with transaction(conn):
+        return conn.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,)).rowcount > 0
+
+
+def schedule_started(conn: sqlite3.Connection, schedule_id: int, started_at: str,
+                     next_run_at: str) -> None:
+    """Record that a scheduled crawl started, and when it is due next."""
+    with transaction(conn):
+        conn.execute("UPDATE schedules SET last_started_at = ?, next_run_at = ?, last_status = ?"
+                     " WHERE id = ?", (started_at, next_run_at, "running", schedule_id))
+
+
+def schedule_finished(conn: sqlite3.Connection, schedule_id: int, finished_at: str,
+                      status: str) -> None:
+    """Record how a scheduled crawl ended (``ok``, ``exit 1``, ``stopped``…)."""
+    with transaction(conn):
+        conn.execute("UPDATE schedules SET last_finished_at = ?, last_status = ? WHERE id = ?",
+                     (finished_at, status, schedule_id))

@@ -12,7 +12,9 @@ from .base import Page
 from .widgets import detect_widget
 
 POST_ID_URL = re.compile(r"-(\d+)\.html")
-CONTENT = ("//article//div[contains(concat(' ', normalize-space(@class), ' '), ' td-post-content ')]"
+# [ancestor::article] rather than //article//div: the latter is quadratic in the number of <article>s
+# (every comment is one): 200 s on a page of 10,000 comments, 0.06 s this way.
+CONTENT = ("//div[contains(concat(' ', normalize-space(@class), ' '), ' td-post-content ')][ancestor::article]"
            " | //div[contains(@class, 'tdb_single_content')]//div[contains(@class, 'tdb-block-inner')]")
 JUNK = (".//*[contains(@class, 'td-a-rec') or contains(@class, 'td-g-rec')"
         " or contains(@class, 'td-post-sharing') or contains(@class, 'td-post-featured-image')"

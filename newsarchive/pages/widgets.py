@@ -1,24 +1,83 @@
 """JavaScript-only comment systems, recognised by their embed markup and never guessed at."""
 from __future__ import annotations
 
-WIDGETS: list[tuple[str, str]] = [
-    ("disqus", "//*[@id='disqus_thread'] | //script[contains(@src, 'disqus.com')]"
-               " | //script[contains(text(), 'disqus_config') or contains(text(), 'disqus_shortname')]"),
-    ("facebook", "//*[contains(concat(' ', normalize-space(@class), ' '), ' fb-comments ')]"
-                 " | //*[local-name()='fb:comments'] | //amp-facebook-comments"),
-    ("commento", "//*[@id='commento'] | //script[contains(@src, 'commento')]"),
-    ("hyvor", "//hyvor-talk-comments | //*[@id='hyvor-talk-view']"),
-    ("vuukle", "//*[@id='vuukle-comments'] | //script[contains(@src, 'vuukle')]"),
-    ("openweb", "//*[@data-spotim-module] | //script[contains(@src, 'spot.im')]"),
-    ("livefyre", "//*[@id='livefyre-comments'] | //*[@id='livefyre']"),
-    ("giscus", "//script[contains(@src, 'giscus.app')]"),
-    ("utterances", "//script[contains(@src, 'utteranc.es')]"),
-]
+import re
+
+from lxml import etree
+
+# name: (element ids, class tokens, tag names, script src fragments, inline script fragments)
+WIDGETS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "disqus": (("disqus_thread",), (), (), ("disqus.com",), ("disqus_config", "disqus_shortname")),
+    "facebook": ((), ("fb-comments",), ("fb:comments", "amp-facebook-comments"), (), ()),
+    "commento": (("commento",), (), (), ("commento",), ()),
+    "hyvor": (("hyvor-talk-view",), (), ("hyvor-talk-comments",), (), ()),
+    "vuukle": (("vuukle-comments",), (), (), ("vuukle",), ()),
+    "openweb": ((), (), (), ("spot.im",), ()),
+    "livefyre": (("livefyre-comments", "livefyre"), (), (), (), ()),
+    "giscus": ((), (), (), ("giscus.app",), ()),
+    "epoch": (("epoch-wrap", "epoch-comments"), (), (), ("/plugins/epoch/",), ("epoch_vars",)),
+    "coral": (("coral_thread",), (), (), ("coral",), ()),
+    "viafoura": ((), ("viafoura",), ("vf-conversations",), ("viafoura",), ()),
+    "intensedebate": (("idc-container",), (), (), ("intensedebate.com",), ()),
+    "livere": (("lv-container",), (), (), ("livere.com",), ()),
+    "remark42": (("remark42",), (), (), (), ("remark_config",)),
+    "isso": (("isso-thread",), (), (), (), ()),
+    "talkyard": ((), ("talkyard-comments",), (), (), ()),
+    "cusdis": (("cusdis_thread",), (), (), (), ()),
+    "utterances": ((), (), (), ("utteranc.es",), ()),
+    "discourse": (("discourse-comments",), (), (), (), ("DiscourseEmbed",)),
+    "graphcomment": (("graphcomment",), (), (), ("graphcomment.com",), ()),
+    "vk": (("vk_comments",), (), (), (), ("VK.Widgets.Comments",)),
+    # Server-rendered first, more loaded by JS: named so a user knows the thread may be partial.
+    "wpdiscuz": (("wpdcom",), (), (), (), ()),
+}
+
+
+IDS = {i: name for name, spec in WIDGETS.items() for i in spec[0]}
+CLASSES = {c: name for name, spec in WIDGETS.items() for c in spec[1]}
+TAGS = {t: name for name, spec in WIDGETS.items() for t in spec[2]}
+INLINE = {t: name for name, spec in WIDGETS.items() for t in spec[4]}
+# Cheap scans: ids through the document's id index, one string test per class attribute, tag
+# filters done in C by ``iter``; then exact checks in Python.
+BY_ID = etree.XPath("id($ids)")
+BY_CLASS = etree.XPath(
+    "//@class[" + " or ".join(f"contains(., '{c}')" for c in CLASSES) + "]/parent::div"
+    " | //@data-spotim-module/..")
+ID_LIST = " ".join(IDS)
+TAG_NAMES = ("script", *TAGS)
+SRC = {fragment: name for name, spec in WIDGETS.items() for fragment in spec[3]}
+SRC_PATTERN = re.compile("|".join(re.escape(f) for f in SRC))
+INLINE_PATTERN = re.compile("|".join(re.escape(f) for f in INLINE))
 
 
 def detect_widget(tree) -> str | None:
     """The name of the first JS-only comment widget embedded in the page, or None."""
-    for name, path in WIDGETS:
-        if tree.xpath(path):
-            return name
-    return None
+    found: set[str] = set()
+    for element in BY_ID(tree, ids=ID_LIST) + BY_CLASS(tree):
+        found.update(_widgets_of(element))
+    for element in tree.iter(*TAG_NAMES):
+        found.update(_widgets_of(element))
+    return next((name for name in WIDGETS if name in found), None)
+
+
+def _widgets_of(element) -> list[str]:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if element.get("data-spotim-module") is not None:
+        return ["openweb"]
+    if tag == "script":
+        return _script_widgets(element)
+    names = [IDS[element.get("id")]] if element.get("id") in IDS else []
+    if tag in TAGS:
+        names.append(TAGS[tag])
+    names.extend(CLASSES[c] for c in (element.get("class") or "").split() if c in CLASSES)
+    return names
+
+
+def _script_widgets(script) -> list[str]:
+    src = script.get("src")
+    if src:
+        return [SRC[m.group(0)] for m in SRC_PATTERN.finditer(src)]
+    return [INLINE[m.group(0)] for m in INLINE_PATTERN.finditer(script.text or "")]
+
+
+__all__ = ["WIDGETS", "detect_widget"]

@@ -14,7 +14,7 @@ MONTHS = {
     "janv": 1, "fevr": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
     # English
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "december": 12,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     # German
     "januar": 1, "jaenner": 1, "februar": 2, "marz": 3, "maerz": 3, "juni": 6, "juli": 7,
@@ -24,6 +24,10 @@ MONTHS = {
     "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
     "janeiro": 1, "fevereiro": 2, "marco": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
     "outubro": 10, "novembro": 11, "dezembro": 12,
+    # Italian / Dutch
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12, "januari": 1, "februari": 2, "maart": 3,
+    "mei": 5, "augustus": 8,
 }
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _TIME = r"(?:\D{0,12}?(\d{1,2})\s*(?:h|:|heures?|uhr)\s*(\d{2})?(?:\s*(?::|min)\s*(\d{2})?)?\s*(am|pm)?)?"
@@ -60,6 +64,7 @@ def parse_iso(value: str | None, tz: str = "UTC") -> str | None:
         return None
     text = value.strip().replace("Z", "+00:00").replace(" ", "T", 1)
     text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    text = re.sub(r"T(\d{2})(\d{2})(?=$|[+-])", r"T\1:\2", text)
     text = re.sub(r"\.\d+", "", text)
     try:
         moment = datetime.fromisoformat(text)
@@ -100,6 +105,19 @@ def _parse_written(text: str, tz: str) -> str | None:
     return None
 
 
+def date_text(text: str | None) -> str | None:
+    """The part of ``text`` that is a written date ("par JPA le 7 mai 2020 - 12:38." -> "7 mai 2020 -
+    12:38"), or the whole text stripped when no written date is found."""
+    if not text:
+        return text
+    folded = fold(text)
+    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, NUMERIC):
+        match = pattern.search(folded)
+        if match and len(folded) == len(text):
+            return text[match.start():match.end()].strip(" ,.-")
+    return text.strip()
+
+
 def _build(groups: tuple, order: str, tz: str) -> str | None:
     first, second, year, hour, minute, second_s, meridiem = groups
     if order == "dmy":
@@ -129,8 +147,9 @@ def first_word(value: str) -> str:
 def _parse_relative(text: str, tz: str, languages: tuple[str, ...],
                     relative_base: datetime | None) -> str | None:
     base = relative_base or datetime.now(UTC)
-    quick = _quick_relative(fold(text), base)
-    if quick:
+    folded = " ".join(fold(text).split())
+    quick = _quick_relative(folded, base) or _day_word(folded, base, tz)
+    if quick or not _worth_dateparser(folded):
         return quick
     import dateparser  # slow to import and to run: only for what the fast paths miss
 
@@ -141,17 +160,29 @@ def _parse_relative(text: str, tz: str, languages: tuple[str, ...],
     return iso_utc(found) if found else None
 
 
-_UNITS = {"seconde": 1, "second": 1, "sekunde": 1, "segundo": 1, "minute": 60, "min": 60,
-          "minuto": 60, "heure": 3600, "hour": 3600, "stunde": 3600, "hora": 3600, "jour": 86400,
-          "day": 86400, "tag": 86400, "dia": 86400, "semaine": 604800, "week": 604800,
-          "woche": 604800, "semana": 604800, "mois": 2592000, "month": 2592000}
-_RELATIVE = re.compile(r"(?:il y a|vor|hace|ha|há)?\s*(\d+|une?|an?|einer?)\s+([a-z]+?)(?:s|n|en|e)?\s*(?:ago)?$")
-_WORD_NUMBERS = {"un": 1, "une": 1, "a": 1, "an": 1, "ein": 1, "einer": 1, "eine": 1}
+_UNITS = {"seconde": 1, "second": 1, "sekunde": 1, "segundo": 1, "secondo": 1, "sec": 1,
+          "minute": 60, "min": 60, "minuto": 60, "heure": 3600, "hour": 3600, "stunde": 3600,
+          "hora": 3600, "ora": 3600, "uur": 3600, "jour": 86400, "day": 86400, "tag": 86400,
+          "dia": 86400, "giorn": 86400, "dag": 86400, "semaine": 604800, "week": 604800,
+          "woche": 604800, "semana": 604800, "settiman": 604800, "mois": 2592000,
+          "month": 2592000, "monat": 2592000, "mes": 2592000, "maand": 2592000,
+          "annee": 31536000, "an": 31536000, "year": 31536000, "jahr": 31536000,
+          "ano": 31536000, "anno": 31536000, "jaar": 31536000, "h": 3600, "j": 86400}
+_RELATIVE = re.compile(
+    r"(?:il y a|vor|hace|ha|haa|fa)?\s*(\d+|une?|an?|einer?|einem|one|uno|una|um|uma|een)\s+"
+    r"([a-z]+?)(?:s|n|en|e|es|i|o)?\s*(?:ago|zuruck|atras|fa|geleden)?")
+_WORD_NUMBERS = {"un": 1, "une": 1, "a": 1, "an": 1, "ein": 1, "einer": 1, "eine": 1, "einem": 1,
+                 "one": 1, "uno": 1, "una": 1, "um": 1, "uma": 1, "een": 1}
+_DAY_WORDS = {"yesterday": -1, "hier": -1, "gestern": -1, "ayer": -1, "ontem": -1, "ieri": -1,
+              "gisteren": -1, "today": 0, "aujourd'hui": 0, "aujourd’hui": 0, "heute": 0,
+              "hoy": 0, "hoje": 0, "oggi": 0, "vandaag": 0}
+_DAY_WORD = re.compile(r"^(" + "|".join(re.escape(w) for w in _DAY_WORDS) + r")\b"
+                       r"(?:\D{0,12}?(\d{1,2})\s*(?:h|:|uhr)\s*(\d{2})?\s*(am|pm)?)?")
+_RELATIVE_HINT = re.compile(r"\d|ago|il y a|vor |hace|yesterday|hier|gestern|ayer|ontem|ieri")
 
 
 def _quick_relative(text: str, base: datetime) -> str | None:
-    text = text.strip()
-    match = _RELATIVE.fullmatch(text)
+    match = _RELATIVE.fullmatch(text.strip())
     if not match:
         return None
     count = _WORD_NUMBERS.get(match.group(1)) or (int(match.group(1)) if match.group(1).isdigit() else None)
@@ -159,3 +190,22 @@ def _quick_relative(text: str, base: datetime) -> str | None:
     if not count or not unit:
         return None
     return iso_utc(base - timedelta(seconds=count * unit))
+
+
+def _day_word(text: str, base: datetime, tz: str) -> str | None:
+    """"hier à 14h30", "gestern um 18:47", "today at 9:05 pm" against the capture time."""
+    match = _DAY_WORD.match(text)
+    if not match:
+        return None
+    day = base.astimezone(_zone(tz)) + timedelta(days=_DAY_WORDS[match.group(1)])
+    hour, minute = int(match.group(2) or 0), int(match.group(3) or 0)
+    if match.group(4) == "pm" and hour < 12:
+        hour += 12
+    if not match.group(2):
+        return iso_utc(day.replace(hour=0, minute=0, second=0, microsecond=0))
+    return iso_utc(day.replace(hour=hour % 24, minute=minute % 60, second=0, microsecond=0))
+
+
+def _worth_dateparser(text: str) -> bool:
+    """Only short texts that look like dates go to the slow general parser."""
+    return len(text) <= 60 and bool(_RELATIVE_HINT.search(text))

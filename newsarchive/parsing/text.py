@@ -48,24 +48,33 @@ def elements_text(elements) -> str:
 
 
 def _walk(element, parts: list[str]) -> None:
-    tag = element.tag
-    if not isinstance(tag, str) or tag in DROP_TAGS:
-        if element.tail:
-            parts.append(element.tail)
-        return
-    block = tag in BLOCK_TAGS
-    if block:
+    """Append the text of ``element`` and its tail, iteratively (no recursion limit on deep markup)."""
+    stack: list = [(element, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            _close(node, parts)
+            continue
+        tag = node.tag
+        if not isinstance(tag, str) or tag in DROP_TAGS:
+            if node.tail:
+                parts.append(node.tail)
+            continue
+        if tag in BLOCK_TAGS:
+            parts.append(_PARAGRAPH)
+        if tag == "br":
+            parts.append(_LINE)
+        elif node.text:
+            parts.append(node.text)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+
+
+def _close(node, parts: list[str]) -> None:
+    if node.tag in BLOCK_TAGS:
         parts.append(_PARAGRAPH)
-    if tag == "br":
-        parts.append(_LINE)
-    elif element.text:
-        parts.append(element.text)
-    for child in element:
-        _walk(child, parts)
-    if block:
-        parts.append(_PARAGRAPH)
-    if element.tail:
-        parts.append(element.tail)
+    if node.tail:
+        parts.append(node.tail)
 
 
 def _finish(parts: list[str]) -> str:

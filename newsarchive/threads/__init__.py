@@ -1,28 +1,46 @@
 """Comment-thread parsers, one module per markup family, and the choice between them."""
 from __future__ import annotations
 
-from .base import ThreadContext, ThreadParser, assign_positions, resolve_thread
+from ..items import Comment
+from .base import ThreadContext, ThreadParser, assign_positions, content_id, resolve_thread
+from .cards import CardThread
+from .drupal import DrupalThread
+from .microdata import MicrodataThread
+from .prescan import attribute_hits
+from .spip import SpipThread
 from .wordpress import WordPressThread
+from .wpdiscuz import WpDiscuzThread
 
-# Tried in order; the first whose ``matches`` is true parses the page.
-PARSERS: list[ThreadParser] = [WordPressThread()]
+# Tried in order, most specific first; the first whose ``matches`` is true parses the page.
+PARSERS: list = [WpDiscuzThread(), DrupalThread(), WordPressThread(), SpipThread(),
+                 MicrodataThread(), CardThread()]
 
 
-def parse_thread(tree, ctx: ThreadContext):
-    """The comments of one page, in page order, by the first parser that recognises the markup."""
+def choose_parser(tree) -> ThreadParser | None:
+    """The first parser that recognises the page's comment markup."""
+    return _choose(tree)[0]
+
+
+def _choose(tree) -> tuple[ThreadParser | None, list]:
+    hits = attribute_hits(tree)  # one walk over the page's attributes serves every family
     for parser in PARSERS:
-        if parser.matches(tree):
-            return parser.parse(tree, ctx)
-    return []
+        items = parser.items_from(hits)
+        if items:
+            return parser, items
+    return None, []
+
+
+def parse_thread(tree, ctx: ThreadContext) -> list[Comment]:
+    """The comments of one page, in page order, by the first parser that recognises the markup."""
+    parser, items = _choose(tree)
+    return parser.parse(tree, ctx, items) if parser is not None else []
 
 
 def comment_page_links(tree, ctx: ThreadContext) -> list[str]:
     """Absolute URLs of the thread's other comment pages linked from this page."""
-    for parser in PARSERS:
-        if parser.matches(tree):
-            return parser.pagination_links(tree, ctx)
-    return []
+    parser = choose_parser(tree)
+    return parser.pagination_links(tree, ctx) if parser is not None else []
 
 
-__all__ = ["PARSERS", "ThreadContext", "ThreadParser", "assign_positions", "comment_page_links",
-           "parse_thread", "resolve_thread"]
+__all__ = ["PARSERS", "ThreadContext", "ThreadParser", "assign_positions", "choose_parser",
+           "comment_page_links", "content_id", "parse_thread", "resolve_thread"]

@@ -36,11 +36,17 @@ class ThreadParser(Protocol):
 
     name: str
 
+    def items(self, tree) -> list:
+        """The page's comment elements of this family, in page order (empty: not this family)."""
+
+    def items_from(self, hits) -> list:
+        """The same, from the page's attribute hits (``prescan.attribute_hits``), shared by all."""
+
     def matches(self, tree) -> bool:
         """True when this page carries this family's comment markup."""
 
-    def parse(self, tree, ctx: ThreadContext) -> list[Comment]:
-        """The page's comments in page order (ids, parents, depths set)."""
+    def parse(self, tree, ctx: ThreadContext, items: list | None = None) -> list[Comment]:
+        """The page's comments in page order (ids and parents set; ``items`` when already found)."""
 
     def pagination_links(self, tree, ctx: ThreadContext) -> list[str]:
         """The thread's other comment pages linked from this page."""

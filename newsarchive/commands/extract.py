@@ -1,0 +1,119 @@
+"""``newsarchive extract``: the archive's own extraction run on saved pages or live URLs, with no archive."""
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from ..extraction import PAGE_TYPES, ExtractionError, extract
+from ..items import Article, Capture, FetchedPage
+
+ARTICLE_KEYS = ("url", "headline", "description", "authors", "date_published", "date_published_raw",
+                "date_modified", "in_language", "section", "tags", "main_image_url", "comment_count_declared",
+                "comments_widget", "article_body")
+COMMENT_KEYS = ("comment_id", "parent_comment_id", "depth", "position", "type", "author_name", "author_url",
+                "date_published", "date_published_raw", "title", "text")
+FETCH_TIMEOUT = 60
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def is_url(value: str) -> bool:
+    """True for an http(s) URL (anything else is read as a file path)."""
+    return value.lower().startswith(("http://", "https://"))
+
+
+def saved_page(path: str, url: str | None, fetched_at: str | None) -> FetchedPage:
+    """A saved page as a fetched one: captured when the file was last written, unless told."""
+    file = Path(path)
+    when = fetched_at or _iso(datetime.fromtimestamp(file.stat().st_mtime, timezone.utc))
+    return FetchedPage(url=url or file.resolve().as_uri(), status=200, headers=[("Content-Type", "text/html")],
+                       body=file.read_bytes(), fetched_at=when)
+
+
+def live_page(url: str, fetched_at: str | None) -> FetchedPage:
+    """One plain HTTP GET of ``url`` (redirects followed), kept as the archive keeps responses."""
+    from .. import __version__
+
+    request = urllib.request.Request(url, headers={"User-Agent": f"newsarchive/{__version__} (extract)"})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+            status, headers, body, final = response.status, list(response.headers.items()), response.read(), \
+                response.url
+    except urllib.error.HTTPError as error:
+        status, headers, body, final = error.code, list(error.headers.items()), error.read(), url
+    return FetchedPage(url=final, status=status, headers=headers, body=body,
+                       fetched_at=fetched_at or _iso(datetime.now(timezone.utc)), request_url=url)
+
+
+def extract_input(source: str, url: str | None, page_type: str, fetched_at: str | None) -> Article:
+    """The article of one input (a file path or an http(s) URL); raises ExtractionError or OSError."""
+    page = live_page(source, fetched_at) if is_url(source) else saved_page(source, url, fetched_at)
+    article_url = url or page.url
+    return extract(Capture(url=article_url, site="", spider="extract", pages=[page], page_type=page_type))
+
+
+def article_json(article: Article) -> dict:
+    """The article's fields and its flat comment list (page order), ready for JSON."""
+    document = {key: getattr(article, key) for key in ARTICLE_KEYS}
+    document["comments"] = [{key: getattr(c, key) for key in COMMENT_KEYS} for c in article.comments]
+    document["warnings"] = article.warnings
+    return document
+
+
+def render_text(document: dict, width: int = 100) -> str:
+    """An extracted article and its indented thread, for a terminal."""
+    lines = [document["headline"] or "(no headline)", document["url"],
+             f"by {', '.join(document['authors']) or '?'} — published {document['date_published'] or '?'}"
+             f" — modified {document['date_modified'] or '-'} — language {document['in_language'] or '?'}", ""]
+    lines += [textwrap.fill(p, width) for p in (document["article_body"] or "").split("\n\n")]
+    widget = f"; {document['comments_widget']} widget" if document["comments_widget"] else ""
+    lines += ["", f"{len(document['comments'])} comments (page declares {document['comment_count_declared']}){widget}"]
+    for comment in document["comments"]:
+        indent = "    " * (comment["depth"] - 1)
+        lines.append(f"{indent}#{comment['comment_id']} {comment['author_name'] or '?'}"
+                     f" — {comment['date_published'] or comment['date_published_raw'] or '?'}")
+        lines += [textwrap.fill(p, width, initial_indent=indent + "  ", subsequent_indent=indent + "  ")
+                  for p in (comment["text"] or "").split("\n") if p.strip()]
+    return "\n".join(lines) + "\n"
+
+
+@click.command("extract")
+@click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option("--url", "urls", multiple=True, metavar="ORIGINAL_URL",
+              help="The page's original URL (once per input, in order; once for a single input).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
+@click.option("--page-type", type=click.Choice(sorted(PAGE_TYPES)), default="generic", show_default=True,
+              help="Which page object extracts the inputs.")
+@click.option("--captured-at", metavar="ISO", help="Capture time for relative dates (default: file time or now).")
+def extract_command(sources: tuple[str, ...], urls: tuple[str, ...], as_json: bool, page_type: str,
+                    captured_at: str | None) -> None:
+    """Extract article, byline, dates and the whole comment thread of saved pages or live URLs.
+
+    Nothing is archived. With several inputs and --json, prints JSON Lines in input order.
+
+    Example: newsarchive extract saved.html --url https://example.org/a --json
+    """
+    if urls and len(urls) != len(sources):
+        raise click.UsageError(f"--url given {len(urls)} times for {len(sources)} inputs")
+    failed = 0
+    for index, source in enumerate(sources):
+        try:
+            document = article_json(extract_input(source, urls[index] if urls else None, page_type, captured_at))
+        except (ExtractionError, OSError, ValueError) as error:
+            failed += 1
+            click.echo(f"{source}: {error}", err=True)
+            document = {"url": urls[index] if urls else source, "error": str(error)}
+            if not as_json:
+                continue
+        click.echo(json.dumps(document, ensure_ascii=False) if as_json else render_text(document))
+    if failed:
+        sys.exit(1)

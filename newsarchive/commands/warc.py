@@ -1,0 +1,32 @@
+"""``newsarchive import-warc``: build an archive from a WARC by re-extracting its captures."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..warc import import_warc as run_import
+from . import archive_conn, progress_bar
+from .reextract import print_report
+
+
+@click.command("import-warc")
+@click.argument("warc_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
+              help="The archive to build (overrides the group's --db).")
+@click.pass_context
+def import_warc(ctx: click.Context, warc_file: Path, db_path: str | None) -> None:
+    """Store the responses of WARC_FILE as captures and extract the articles from them.
+
+    Comment pages are regrouped with their article by the X-Newsarchive-Article-URL header
+    that `newsarchive export --format warc` writes.
+
+    Example: newsarchive import-warc exports/archive.warc.gz --db rebuilt.db
+    """
+    if db_path:
+        ctx.obj["db"] = db_path
+    conn = archive_conn(ctx, must_exist=False)
+    with progress_bar(0, "import") as step:
+        captures, report = run_import(conn, warc_file, step)
+    click.echo(f"imported {captures} captures from {warc_file}")
+    print_report(report)

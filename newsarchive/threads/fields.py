@@ -1,0 +1,400 @@
+"""Reading one comment's fields (author, time, body) from its own markup, shared by every family."""
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from typing import Callable, Iterable
+
+from lxml import etree
+
+from ..parsing.dates import date_text, from_epoch, parse_date, parse_iso
+from ..parsing.text import SAFE_TAGS, element_text, inner_html, normalize_space
+from .base import ThreadContext
+
+
+def has_class(*names: str) -> str:
+    """An XPath predicate body: the element has one of the class tokens ``names``."""
+    return " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {n} ')" for n in names)
+
+
+def paths(*expressions: str) -> list[etree.XPath]:
+    """Compiled XPaths, tried in order."""
+    return [etree.XPath(e) for e in expressions]
+
+
+# A rule finds an element in a comment's own markup; rules are tried in order. A rule is
+# ("class", tokens) | ("tag", names) | ("itemprop", values) | ("contains", class fragments)
+# | ("within", (outer rule, inner rule)) | ("child", (container rule, first-child tags))
+# | ("xpath", compiled) (the last for rare shapes only: it costs a walk per comment).
+Rule = tuple
+
+
+def cls(*tokens: str) -> Rule:
+    return ("class", frozenset(tokens))
+
+
+AUTHOR_RULES: list[Rule] = [
+    cls("fn"),
+    ("within", (("itemprop", frozenset({"author"})), ("itemprop", frozenset({"name"})))),
+    cls("comment-author-name", "comment_author", "comment-author-link", "author-name", "commenter",
+        "username", "user-name", "comment__author", "wpd-comment-author", "wc-comment-author",
+        "epoch-author-link"),
+    cls("author"),
+    ("child", (cls("comment-author", "comment-meta", "meta"), frozenset({"strong", "b", "cite"}))),
+    cls("comment-author", "vcard", "epoch-comment-author"),
+    ("tag", frozenset({"cite"})),
+]
+DATE_RULES: list[Rule] = [
+    cls("comment-metadata", "commentmetadata", "comment-date", "comment_date", "comment-time",
+        "wpd-comment-date", "date", "comment__time", "submitted", "datetime", "timestamp",
+        "comment-timestamp", "published"),
+    cls("comment-meta"),
+]
+ITEMPROP_TIMES = frozenset({"datePublished", "dateCreated", "commentTime"})
+META_CLASSES = frozenset({
+    "comment-author", "comment-meta", "commentmetadata", "comment-metadata", "reply", "says",
+    "avatar", "comment-awaiting-moderation", "edit-link", "comment-edit-link", "comment-reply-link",
+    "comment-reply", "comment-likes", "sharedaddy", "comment-footer", "links", "comment-reply-login",
+    "comment-date", "comment_date", "comment-author-container", "comment-date-container",
+    "wpd-comment-footer", "wpd-comment-header", "wpd-comment-left", "wc-footer-left",
+    "comment-like", "comment-abuse", "signaler", "more", "report", "permalink", "vote",
+    "comment-header", "comment-infos", "forum-chapo", "comment-actions",
+    "epoch-comment-author-avatar", "epoch-divide", "epoch-comment-actions",
+    "epoch-moderation-actions", "epoch-comment-meta",
+})
+SKIP_TAGS = frozenset({"script", "style", "form", "img", "button", "footer", "header", "noscript",
+                       "svg", "nav", "input", "textarea", "select", "iframe", "picture"})
+MODERATION = re.compile(r"awaiting moderation|en attente de mod[ée]ration|freischaltung|moderat",
+                        re.I)
+SAYS = re.compile(r"(?:^|\s)(?:says|dit|sagt|dice|diz|a dit|schreibt|meint|scrive)\s*:?$", re.I)
+TRAILING = " ,:;|-–—\u00a0"
+BY_LABEL = re.compile(r"^[\s,;:|\-–—]*(?:par|by|von|por|posted by|écrit par|geschrieben von)\s+", re.I)
+SAFE_LINK = re.compile(r"^\s*(?:https?:|mailto:|/|#|\?|[\w.-]+(?:/|$))", re.I)
+PING_LABEL = re.compile(r"^\s*(?:pingback|trackback|ping)\s*:?\s*", re.I)
+
+
+def classes(element) -> set[str]:
+    """The element's class tokens."""
+    return set((element.get("class") or "").split())
+
+
+def first(parts: Iterable, compiled: list[etree.XPath]):
+    """The first element any path finds, trying each path over every part before the next path."""
+    parts = list(parts)
+    for path in compiled:
+        for part in parts:
+            found = path(part)
+            if found:
+                return found[0]
+    return None
+
+
+class Scan:
+    """One walk over a comment's own markup, indexing elements by class, tag and itemprop."""
+
+    def __init__(self, parts: list):
+        self.parts = parts
+        self.order: dict = {}
+        self.by_class: dict[str, list] = {}
+        self.by_tag: dict[str, list] = {}
+        self.by_itemprop: dict[str, list] = {}
+        self.reply_label: str | None = None
+        for part in parts:
+            for element in part.iter(etree.Element):
+                self._index(element)
+
+    def _index(self, element) -> None:
+        self.order[element] = len(self.order)
+        self.by_tag.setdefault(element.tag, []).append(element)
+        names = element.get("class")
+        if names:
+            for name in names.split():
+                self.by_class.setdefault(name, []).append(element)
+            if self.reply_label is None and "comment-reply-link" in names:
+                self.reply_label = element.get("aria-label") or element.get("data-replyto")
+        prop = element.get("itemprop")
+        if prop:
+            self.by_itemprop.setdefault(prop, []).append(element)
+
+    def all(self, rule: Rule) -> list:
+        """Every element one rule finds, in page order."""
+        kind, value = rule
+        if kind == "xpath":
+            return [e for part in self.parts for e in value(part) if isinstance(e.tag, str)]
+        if kind == "within":
+            outer = self.all(value[0])
+            return [e for e in self.all(value[1]) if any(_inside(e, o) for o in outer)]
+        if kind == "child":
+            found = (next((c for c in container if c.tag in value[1]
+                           or (c.tag == "a" and "url" in classes(c))), None)
+                     for container in self.all(value[0]))
+            return [child for child in found if child is not None]
+        if kind == "contains":
+            index = self.by_class
+            found = [e for name, elements in index.items() if any(f in name for f in value)
+                     for e in elements]
+        else:
+            index = {"class": self.by_class, "tag": self.by_tag, "itemprop": self.by_itemprop}[kind]
+            found = [e for name in value if name in index for e in index[name]]
+        if len(found) < 2:
+            return found
+        return sorted(set(found), key=lambda e: self.order.get(e, 0))
+
+    def find(self, rules: list[Rule]):
+        """The first element of the first rule that finds one."""
+        for rule in rules:
+            found = self.all(rule)
+            if found:
+                return found[0]
+        return None
+
+
+def own_parts(item, items: set, containers: set) -> list:
+    """The subtrees of ``item`` that hold no other comment: its own markup."""
+    parts = []
+    for child in item:
+        if not isinstance(child.tag, str) or child in items:
+            continue
+        if child in containers:
+            parts.extend(own_parts(child, items, containers))
+        else:
+            parts.append(child)
+    return parts
+
+
+def item_containers(items: Iterable) -> set:
+    """Every element that has a comment item below it."""
+    containers: set = set()
+    for item in items:
+        for ancestor in item.iterancestors():
+            if ancestor in containers:
+                break
+            containers.add(ancestor)
+    return containers
+
+
+def is_meta(element) -> bool:
+    """Author lines, dates, avatars, reply/like/report links, moderation notices: not comment text."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return False
+    if tag in SKIP_TAGS:
+        return True
+    if not classes(element).isdisjoint(META_CLASSES):
+        return True
+    return tag in ("em", "p", "span", "div") and _is_moderation(element)
+
+
+def _is_moderation(element) -> bool:
+    text = element.text or ""
+    return len(text) < 120 and bool(MODERATION.search(text))
+
+
+def clean_copy(element, skip: Callable = is_meta):
+    """A copy of ``element`` without the subtrees ``skip`` refuses (their tails kept), and without
+    attributes but a safe ``href``."""
+    copy = deepcopy(element)
+    copy.tail = None
+    stack = [copy]
+    while stack:
+        node = stack.pop()
+        _only_safe_attributes(node)
+        for child in list(node):
+            if not isinstance(child.tag, str) or skip(child):
+                _remove_keeping_tail(child)
+            else:
+                stack.append(child)
+    return copy
+
+
+def _only_safe_attributes(element) -> None:
+    href = element.get("href")
+    element.attrib.clear()
+    if href and SAFE_LINK.match(href):
+        element.set("href", href)
+
+
+def _remove_keeping_tail(element) -> None:
+    parent, tail = element.getparent(), element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def wrap(parts: list, skip: Callable = is_meta):
+    """One ``div`` holding clean copies of ``parts``."""
+    box = etree.Element("div")
+    for part in parts:
+        if not skip(part):
+            copy = clean_copy(part, skip)
+            copy.tail = part.tail
+            box.append(copy)
+    return box
+
+
+def body_text(body) -> tuple[str, str]:
+    """Plain text and sanitised HTML of a cleaned body (a ``clean_copy``: only safe attributes)."""
+    text = element_text(body)
+    unsafe = {e.tag for e in body.iter() if e is not body and e.tag not in SAFE_TAGS}
+    if unsafe:
+        etree.strip_tags(body, *unsafe)
+    return text, inner_html(body).strip()
+
+
+def name_text(node, skip: Callable = is_meta) -> str:
+    """The visible name in ``node``: no avatar, date, reply link or "says:"."""
+    if node.tag not in ("a", "cite", "b", "strong") and len(node):
+        copy = clean_copy(node, lambda e: is_meta(e) or e.tag == "time")
+    else:
+        copy = node
+    text = normalize_space("".join(copy.itertext()))[:200].strip(TRAILING)
+    return BY_LABEL.sub("", SAYS.sub("", text).strip(TRAILING)).strip()
+
+
+def author_of(scan: Scan, ctx: ThreadContext,
+              rules: list[Rule] = AUTHOR_RULES) -> tuple[str | None, str | None]:
+    """The commenter's name and link, reconciled with the reply link's "Reply to NAME" label."""
+    node = scan.find(rules)
+    name = name_text(node) if node is not None else ""
+    if scan.reply_label:
+        name = reconcile(name, scan.reply_label, scan.parts) or name
+    link = _author_link(node)
+    url = ctx.absolute(link.get("href")) if link is not None else None
+    return (name or None), url
+
+
+def _author_link(node):
+    if node is None:
+        return None
+    if node.tag == "a" and node.get("href"):
+        return node
+    return next((a for a in node.iter("a") if a.get("href") and not a.get("href").startswith("#")
+                 and "comment-reply-link" not in (a.get("class") or "")), None)
+
+
+def reconcile(name: str, label: str, parts: list) -> str | None:
+    """The name a reply label ("Reply to X", "Antworte auf X") ends with, checked against the markup."""
+    words = normalize_space(label).split(" ")
+    candidates = [" ".join(words[i:]) for i in range(1, len(words))]
+    if name and any(name == c for c in candidates):
+        return name
+    visible = name or normalize_space(" ".join(p.text_content() for p in parts[:3]))[:300]
+    for candidate in candidates:
+        if visible.startswith(candidate):
+            return candidate
+    return None
+
+
+def time_of(scan: Scan, ctx: ThreadContext,
+            rules: list[Rule] = DATE_RULES) -> tuple[str | None, str | None]:
+    """The comment's time (ISO UTC) and the text the page shows for it."""
+    time = scan.find([("tag", frozenset({"time"}))])
+    if time is not None:
+        raw = normalize_space(time.text_content()) or None
+        found = (from_epoch(time.get("pubdate")) or parse_iso(time.get("datetime"), ctx.tz)
+                 or parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at))
+        return found, raw
+    marked = [e for e in scan.all(("itemprop", ITEMPROP_TIMES)) if e.get("content") or e.get("datetime")]
+    if marked:
+        raw = normalize_space(marked[0].text_content()) or None
+        return parse_iso(marked[0].get("content") or marked[0].get("datetime"), ctx.tz), raw
+    node = scan.find(rules)
+    if node is None:
+        return None, None
+    raw = date_text(normalize_space("".join(clean_copy(node, _not_date).itertext()))) or None
+    titled = parse_date(node.get("title"), ctx.tz, ctx.languages, ctx.fetched_at)
+    return titled or parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at), raw
+
+
+def _not_date(element) -> bool:
+    return element.tag in SKIP_TAGS or not classes(element).isdisjoint(NOT_DATE_CLASSES)
+
+
+NOT_DATE_CLASSES = frozenset({"fn", "author", "says", "edit-link", "reply", "url", "username",
+                              "comment-reply-link", "comment-edit-link"})
+
+
+CONTENT_RULES: list[Rule] = [
+    cls("comment-text", "comment_text", "comment-texte", "commentaire-text", "wpd-comment-text",
+        "wc-comment-text", "forum-texte", "comment__content", "comment-body-text"),
+    cls("comment-content", "comment_content", "comment-entry", "comment-message",
+        "epoch-comment-content"),
+    ("itemprop", frozenset({"text", "commentText"})),
+    cls("field--name-comment-body", "content"),
+]
+BLOCKS = frozenset({"p", "div", "blockquote", "ul", "ol", "pre", "table", "h3", "h4", "h5", "h6"})
+
+
+def body_of(scan: Scan, rules: list[Rule] = CONTENT_RULES,
+            skip: Callable = is_meta) -> etree._Element:
+    """A cleaned copy of the comment's text: its content element, or its own markup minus the meta."""
+    content = _narrowest(scan, rules)
+    body = clean_copy(content, skip) if content is not None else wrap(scan.parts, skip)
+    if content is None:
+        _drop_leading_inline(body)
+    return body
+
+
+def _narrowest(scan: Scan, rules: list[Rule]):
+    """The first content element by rule order; inside it, a narrower one wins (a wrapper holding
+    the author line and the text element)."""
+    content = None
+    matches = [scan.all(rule) for rule in rules]
+    for found in matches:
+        if found:
+            content = found[0]
+            break
+    while content is not None:
+        inner = next((e for found in matches for e in found if e is not content
+                      and _inside(e, content)), None)
+        if inner is None:
+            return content
+        content = inner
+    return None
+
+
+def _inside(element, container) -> bool:
+    return any(ancestor is container for ancestor in element.iterancestors())
+
+
+def _drop_leading_inline(body) -> None:
+    """Loose text before the first paragraph (a bare date or name line) is not the comment."""
+    blocks = [child for child in body.iter() if child is not body and child.tag in BLOCKS
+              and child.tag != "div"]
+    if not blocks or body.tag == "p":
+        return
+    first_block = blocks[0]
+    lead = _text_before(body, first_block)
+    if lead and len(lead) <= 80:
+        _clear_before(body, first_block)
+
+
+def _text_before(root, stop) -> str:
+    pieces: list[str] = []
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if element is stop:
+            break
+        if event == "start":
+            pieces.append(element.text or "")
+        elif element is not root:
+            pieces.append(element.tail or "")
+    return normalize_space("".join(pieces))
+
+
+def _clear_before(root, stop) -> None:
+    node = stop
+    while node is not root and node is not None:
+        parent = node.getparent()
+        for sibling in list(node.itersiblings(preceding=True)):
+            parent.remove(sibling)
+        parent.text = None
+        node = parent
+
+
+__all__ = ["AUTHOR_RULES", "CONTENT_RULES", "Rule", "Scan", "author_of", "body_of", "body_text",
+           "classes", "clean_copy", "cls", "first", "has_class", "is_meta", "item_containers",
+           "name_text", "own_parts", "paths", "time_of", "wrap"]

@@ -1,0 +1,148 @@
+"""The shape every item-based family shares: find comment elements, read each one's fields."""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..items import Comment
+from .base import ThreadContext, content_id
+from .prescan import attribute_hits
+from .fields import (AUTHOR_RULES, CONTENT_RULES, DATE_RULES, Scan, author_of, body_of, body_text, is_meta,
+                     own_parts, time_of)
+
+# Sidebars ("recent comments" widgets) re-use comment markup for comments of other posts.
+ELSEWHERE = etree.XPath(
+    "ancestor-or-self::*[@id='sidebar' or @id='secondary' or contains(@id, 'recentcomments')"
+    " or contains(@id, 'recent-comments') or contains(@class, 'recentcomments')"
+    " or contains(@class, 'recent-comments') or contains(@class, 'recent_comments')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' widget ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' sidebar ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' widget-area ')][1]")
+
+
+class Nesting:
+    """Which comment element encloses which, with one walk up per distinct ancestor."""
+
+    def __init__(self, items: list):
+        self.items = set(items)
+        self.containers: set = set()
+        self._memo: dict = {}
+        for item in items:
+            self.owner(item)
+
+    def owner(self, element):
+        """The nearest comment element strictly above ``element``, or None."""
+        return self._at_or_above(element.getparent())
+
+    def _at_or_above(self, node):
+        path = []
+        while node is not None and node not in self._memo:
+            if node in self.items:
+                self._memo[node] = node
+                break
+            path.append(node)
+            node = node.getparent()
+        found = self._memo.get(node) if node is not None else None
+        for step in path:
+            self._memo[step] = found
+        if node is not None:
+            self.containers.update(path)
+            self.containers.add(node)
+        else:
+            self.containers.update(path)
+        return found
+
+
+class ItemThread:
+    """A family whose comments are elements; subclasses say which, and how ids and parents read."""
+
+    name = "items"
+    author_rules: list = AUTHOR_RULES
+    content_rules: list = CONTENT_RULES
+    date_rules: list = DATE_RULES
+
+    def items(self, tree) -> list:
+        """The thread's comment elements in page order."""
+        return self.items_from(attribute_hits(tree))
+
+    def items_from(self, hits) -> list:
+        """The comment elements among the page's attribute hits (see ``prescan``)."""
+        raise NotImplementedError
+
+    def item_id(self, item) -> str | None:
+        """The site's id of a comment element (None: make one from the content)."""
+        return None
+
+    def parent_of(self, item, nesting: Nesting, ids: dict) -> str | None:
+        """The id of the comment ``item`` answers: its nearest enclosing comment, or the comment
+        just before the ``div.indented`` holding it (Drupal's reply lists)."""
+        owner = nesting.owner(item)
+        if owner is None:
+            owner = _before_indented(item, nesting.items)
+        return ids.get(owner) if owner is not None else None
+
+    def skip(self, element) -> bool:
+        """True for markup inside a comment that is not its text."""
+        return is_meta(element)
+
+    def comment_type(self, item) -> str:
+        return "comment"
+
+    def title(self, scan: Scan) -> str | None:
+        return None
+
+    def matches(self, tree) -> bool:
+        return bool(self.items(tree))
+
+    def pagination_links(self, tree, ctx: ThreadContext) -> list[str]:
+        return []
+
+    def parse(self, tree, ctx: ThreadContext, items: list | None = None) -> list[Comment]:
+        """The comments of ``items`` (found here when not given), sidebars left out."""
+        items = self.items(tree) if items is None else items
+        nesting = Nesting(items)
+        comments, ids, elsewhere, depths = [], {}, {}, {}
+        for item in items:
+            owner = nesting.owner(item)
+            if _elsewhere(item, elsewhere) if owner is None else owner not in ids:
+                continue  # a sidebar's comment, or a reply to one
+            comment = self.comment(item, own_parts(item, nesting.items, nesting.containers), ctx)
+            ids[item] = comment.comment_id
+            comment.parent_comment_id = self.parent_of(item, nesting, ids)
+            comment.depth = depths.get(comment.parent_comment_id, 0) + 1
+            depths.setdefault(comment.comment_id, comment.depth)
+            comments.append(comment)
+        return comments
+
+    def comment(self, item, parts: list, ctx: ThreadContext) -> Comment:
+        """One comment's fields read from its own markup."""
+        scan = Scan(parts)
+        author, author_url = author_of(scan, ctx, self.author_rules)
+        published, raw = time_of(scan, ctx, self.date_rules)
+        text, text_html = body_text(body_of(scan, self.content_rules, self.skip))
+        comment_id = self.item_id(item) or content_id(author, published or raw, text)
+        return Comment(comment_id=comment_id, type=self.comment_type(item), author_name=author,
+                       author_url=author_url, date_published=published, date_published_raw=raw,
+                       text=text, text_html=text_html, title=self.title(scan))
+
+
+def _before_indented(item, items: set):
+    """The comment preceding the ``div.indented`` that holds ``item`` (two levels up at most)."""
+    for box in (item.getparent(), item.getparent().getparent() if item.getparent() is not None else None):
+        if box is not None and "indented" in (box.get("class") or "").split():
+            for sibling in box.itersiblings(preceding=True):
+                if sibling in items:
+                    return sibling
+                if sibling.tag != "a" and "indented" not in (sibling.get("class") or "").split():
+                    return None
+    return None
+
+
+def _elsewhere(item, cache: dict) -> bool:
+    """True when a top-level comment sits in a sidebar widget (checked once per list)."""
+    parent = item.getparent()
+    if parent not in cache:
+        cache[parent] = bool(ELSEWHERE(parent)) if parent is not None else False
+    return cache[parent]
+
+
+__all__ = ["ELSEWHERE", "ItemThread", "Nesting"]

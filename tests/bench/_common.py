@@ -1,0 +1,105 @@
+"""Shared helpers of the benchmarks: synthetic-site pages as captures, child processes with peak RSS."""
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+
+from newsarchive.crawl import COMMENT_PAGE_HREF
+from newsarchive.items import Capture, FetchedPage
+from newsarchive.replica import synthetic_site
+
+BASE = "http://127.0.0.1:8000"
+FETCHED_AT = "2026-01-01T00:00:00Z"
+
+
+def machine() -> str:
+    """One line naming the machine the figures come from."""
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, load {load:.1f}"
+
+
+def _page(site, path: str) -> FetchedPage | None:
+    res = site.resolve(path, BASE)
+    if res is None or res.status != 200:
+        return None
+    return FetchedPage(url=BASE + path, status=200, headers=[("Content-Type", res.content_type)],
+                       body=res.body, fetched_at=FETCHED_AT)
+
+
+def _comment_page_paths(body: bytes, article_path: str) -> list[str]:
+    found = []
+    for raw in COMMENT_PAGE_HREF.findall(body):
+        path = re.sub(r"^https?://[^/]+", "", raw.decode().replace("&amp;", "&")).split("#")[0]
+        if path.startswith(article_path) and "replytocom" not in path:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def site_captures(n: int, seed: int = 0) -> list[Capture]:
+    """Captures (article page plus its comment pages) of the first ``n`` synthetic articles."""
+    site = synthetic_site(n, seed=seed)
+    captures = []
+    for index in range(n):
+        path = site.store.article_path(index)
+        main = _page(site, path)
+        pages = [main] + [p for p in (_page(site, extra) for extra in _comment_page_paths(main.body, path)) if p]
+        captures.append(Capture(url=BASE + path, site="maliweb.net", spider="maliweb", pages=pages,
+                                page_type="maliweb"))
+    return captures
+
+
+@dataclass
+class Run:
+    """A finished child process: wall time and peak resident memory."""
+
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_measured(command: list[str], cwd: str | None = None, env: dict | None = None) -> Run:
+    """Run ``command`` to the end; its own peak RSS comes from wait4's rusage."""
+    start = time.perf_counter()
+    with open(os.devnull, "rb") as devnull:
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdin=devnull, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+        out_err = _drain(child)
+        _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, usage.ru_maxrss / 1024, child.returncode, *out_err)
+
+
+def _drain(child: subprocess.Popen) -> tuple[str, str]:
+    import threading
+
+    chunks: dict[str, bytes] = {}
+
+    def read(name, stream):
+        chunks[name] = stream.read()
+    threads = [threading.Thread(target=read, args=(n, s)) for n, s in (("out", child.stdout), ("err", child.stderr))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return (chunks["out"].decode("utf-8", "replace"), chunks["err"].decode("utf-8", "replace"))
+
+
+def table(rows: list[list[str]]) -> str:
+    """A plain-text table, first row the header."""
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""Crawl throughput and growth on the synthetic maliweb-like site served on 127.0.0.1.
+
+Run: .venv/bin/python tests/bench/bench_crawl.py [--n 2000] [--growth 1000,10000] [--skip-baselines]
+Throughput: our full maliweb crawl (fetch + extract + store) beside (a) a plain Scrapy spider fetching the
+same pages and discarding them and (b) Scrapy + trafilatura.extract + a JSON Lines feed, in one run with
+the same politeness settings. Growth: our crawl's wall time per page and peak RSS at two sizes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import Run, machine, run_measured, table  # noqa: E402
+
+from newsarchive.replica import serve, synthetic_site  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+# Politeness relaxed the same way for all three contenders.
+SAME = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "ROBOTSTXT_OBEY": "True", "LOG_LEVEL": "WARNING",
+        "TELNETCONSOLE_ENABLED": "False"}
+
+
+def settings_args(extra: dict | None = None) -> list[str]:
+    return [arg for key, value in {**SAME, **(extra or {})}.items() for arg in ("-s", f"{key}={value}")]
+
+
+def crawl_ours(base_url: str, db: Path) -> Run:
+    command = [PYTHON, "-m", "newsarchive", "--db", str(db), "crawl", "maliweb", "-a", f"base_url={base_url}",
+               *settings_args()]
+    return run_measured(command, cwd=str(REPO))
+
+
+def crawl_baseline(spider: str, url_file: Path, work: Path, feed: Path | None = None) -> Run:
+    command = [PYTHON, "-m", "scrapy", "runspider", str(Path(__file__).parent / f"baseline_{spider}.py"),
+               "-a", f"urls={url_file}", *settings_args()]
+    if feed is not None:
+        command += ["-O", f"{feed}:jsonlines"]
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    return run_measured(command, cwd=str(work), env=env)  # outside the project: no project settings
+
+
+def crawl_stats(db: Path) -> dict:
+    conn = sqlite3.connect(db)
+    row = conn.execute("SELECT stats FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    conn.close()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+def check(run: Run, what: str) -> None:
+    if run.returncode != 0:
+        raise SystemExit(f"{what} failed ({run.returncode}):\n{run.stderr[-3000:]}")
+
+
+def throughput(n: int, work: Path, baselines: bool = True) -> list[list[str]]:
+    """Ours, (a) and (b) on the same N-article site, side by side."""
+    with serve(synthetic_site(n)) as served:
+        ours = crawl_ours(served.base_url, work / f"ours-{n}.db")
+        check(ours, "our crawl")
+        paths = served.requested_paths()
+    pages = len(paths)
+    stats = crawl_stats(work / f"ours-{n}.db")
+    rows = [["contender", "pages", "wall s", "pages/s", "peak RSS MB", "ours ÷ this"],
+            ["ours: maliweb crawl (fetch+extract+store)", pages, f"{ours.seconds:.1f}",
+             f"{pages / ours.seconds:.1f}", f"{ours.peak_rss_mb:.0f}", "1.00"]]
+    print(f"ours: {stats.get('newsarchive/articles_stored')} articles,"
+          f" {stats.get('newsarchive/comments_added')} comments, {pages} pages")
+    if not baselines:
+        return rows
+    url_file = work / "urls.txt"
+    with serve(synthetic_site(n)) as served:
+        url_file.write_text("\n".join(served.base_url + p for p in paths if p != "/robots.txt"))
+        plain = crawl_baseline("plain", url_file, work)
+        check(plain, "baseline (a)")
+        trafilatura = crawl_baseline("trafilatura", url_file, work, work / "b.jsonl")
+        check(trafilatura, "baseline (b)")
+    for label, run in (("(a) plain Scrapy, discard", plain), ("(b) Scrapy + trafilatura + JSONL", trafilatura)):
+        rows.append([label, pages, f"{run.seconds:.1f}", f"{pages / run.seconds:.1f}",
+                     f"{run.peak_rss_mb:.0f}", f"{run.seconds / ours.seconds:.2f}"])
+    return rows
+
+
+def growth(sizes: list[int], work: Path) -> list[list[str]]:
+    """Our crawl at each size: wall time, per-page cost and peak RSS, with ratios to the first size."""
+    rows = [["N articles", "pages", "wall s", "ms/page", "peak RSS MB", "ms/page ratio", "RSS ratio"]]
+    first = None
+    for n in sizes:
+        with serve(synthetic_site(n)) as served:
+            run = crawl_ours(served.base_url, work / f"growth-{n}.db")
+            check(run, f"our crawl at N={n}")
+            pages = len(served.requested_paths())
+        per_page = 1000 * run.seconds / pages
+        first = first or (per_page, run.peak_rss_mb)
+        rows.append([n, pages, f"{run.seconds:.1f}", f"{per_page:.2f}", f"{run.peak_rss_mb:.0f}",
+                     f"{per_page / first[0]:.2f}", f"{run.peak_rss_mb / first[1]:.2f}"])
+        print(table(rows), flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--growth", default="1000,10000", help="comma-separated sizes; empty to skip")
+    parser.add_argument("--skip-baselines", action="store_true")
+    options = parser.parse_args()
+    print(f"bench_crawl on {machine()}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        if options.n:
+            rows = throughput(options.n, work, not options.skip_baselines)
+            print(f"\nthroughput at N={options.n} (targets: ours ≥ 2× (b), ≥ 0.5× (a))")
+            print(table(rows), flush=True)
+        if options.growth:
+            print("\ngrowth (targets: ms/page ratio ≤ 1.2, RSS ratio ≤ 1.2)")
+            growth([int(s) for s in options.growth.split(",")], work)
+
+
+if __name__ == "__main__":
+    main()

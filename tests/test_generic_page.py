@@ -1,0 +1,127 @@
+"""The generic page on hand-written fixtures (saved page + expected fields), and its byline and language helpers."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsarchive.extraction import extract
+from newsarchive.items import Capture, FetchedPage
+from newsarchive.parsing.bylines import clean_byline, signature_byline
+from newsarchive.parsing.language import detect_language, normalize_language
+
+FIXTURES = Path(__file__).parent / "fixtures" / "generic"
+CASES = sorted(p.name.removesuffix(".expected.json") for p in FIXTURES.glob("*.expected.json"))
+FIELDS = ("headline", "authors", "date_published", "date_modified", "in_language", "section", "tags",
+          "main_image_url", "comment_count_declared", "comments_widget")
+COMMENT_FIELDS = ("comment_id", "parent_comment_id", "depth", "author_name", "author_url", "date_published", "text")
+DEFAULT_CAPTURE = "2024-06-01T12:00:00Z"
+
+
+def extract_case(name: str, captured_at: str | None = None):
+    expected = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    page = FetchedPage(expected["url"], 200, [("Content-Type", "text/html; charset=utf-8")],
+                       (FIXTURES / f"{name}.html").read_bytes(),
+                       captured_at or expected.get("captured_at", DEFAULT_CAPTURE))
+    article = extract(Capture(url=expected["url"], site="example", spider="test", pages=[page]))
+    return article, expected
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fields_match_the_expected_output(name):
+    article, expected = extract_case(name)
+    for field in FIELDS:
+        if field in expected:
+            assert getattr(article, field) == expected[field], field
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_body_has_the_article_and_nothing_else(name):
+    article, expected = extract_case(name)
+    assert article.article_body.startswith(expected["body_starts_with"])
+    for text in expected["body_contains"]:
+        assert text in article.article_body
+    for text in expected["body_excludes"]:
+        assert text not in article.article_body
+    assert "<script" not in article.article_body_html and article.article_body_html.startswith("<")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_thread_matches_the_expected_comments(name):
+    article, expected = extract_case(name)
+    got = [{f: getattr(c, f) for f in COMMENT_FIELDS} for c in article.comments]
+    assert got == expected["comments"]
+    for comment in article.comments:
+        assert comment.text not in article.article_body
+
+
+def test_relative_dates_follow_the_capture_time_not_the_clock():
+    early, _ = extract_case("byline_fr", "2020-01-10T08:00:00Z")
+    late, _ = extract_case("byline_fr", "2024-06-01T12:00:00Z")
+    assert early.date_published == "2020-01-10T06:00:00Z"
+    assert late.date_published == "2024-06-01T10:00:00Z"
+    assert early.date_published_raw == "Publié il y a 2 heures"
+
+
+def test_extraction_is_repeatable():
+    first, _ = extract_case("jsonld_graph")
+    second, _ = extract_case("jsonld_graph")
+    assert first == second
+
+
+def test_lede_is_part_of_the_body():
+    article, _ = extract_case("jsonld_graph")
+    paragraphs = article.article_body.split("\n\n")
+    assert paragraphs[0].startswith("Les premières averses") and paragraphs[1].startswith("Les services")
+
+
+@pytest.mark.parametrize("byline, names", [
+    ("Par Jean Dupont", ["Jean Dupont"]),
+    ("By John Smith and Jane Doe", ["John Smith", "Jane Doe"]),
+    ("Von Anna Müller und Peter Schmidt", ["Anna Müller", "Peter Schmidt"]),
+    ("Por Juan Pérez y María López", ["Juan Pérez", "María López"]),
+    ("Por João Silva e Ana Costa", ["João Silva", "Ana Costa"]),
+    ("De Marie Curie", ["Marie Curie"]),
+    ("De Villiers", ["De Villiers"]),
+    ("Sarah E. Needleman", ["Sarah E. Needleman"]),
+    ("Jean Dupont (avec AFP)", ["Jean Dupont"]),
+    ("Martin Untersinger (avec Damien Leloup et Morgane Tual)",
+     ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]),
+    ("Par Sébastien Farcis, correspondant à Barcelone", ["Sébastien Farcis"]),
+    ("By JANE SMITH, Associated Press", ["JANE SMITH"]),
+    ("Le Monde avec AFP", ["Le Monde"]),
+    ("AFP", ["AFP"]),
+    ("La Rédaction", ["La Rédaction"]),
+    ("Jane Doe - Staff writer", ["Jane Doe"]),
+    ("By Jane Doe @jdoe", ["Jane Doe"]),
+    ("Marie Merlet pour Gala", ["Marie Merlet"]),
+    ("A. Diarra / Le Républicain", ["A. Diarra"]),
+])
+def test_bylines_are_cleaned_in_five_languages(byline, names):
+    assert clean_byline(byline) == names
+
+
+def test_signature_ending_a_press_article():
+    assert signature_byline(["Le texte de l'article.", "Cheick Moctar TRAORE"]) == ["Cheick Moctar TRAORE"]
+    assert signature_byline(["Le texte.", "Fin de l'article."]) == []
+
+
+def test_languages_are_normalised_and_detected():
+    assert [normalize_language(v) for v in ("fr-FR", "en_US", "DE", "x-default", None)] == ["fr", "en", "de", None,
+                                                                                             None]
+    assert detect_language("Les députés ont adopté le projet de loi sur le renseignement mardi soir.") == "fr"
+    assert detect_language("court") is None
+
+
+def test_extraction_needs_no_network(monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("extraction opened a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    for name in CASES:
+        article, expected = extract_case(name)
+        assert article.headline == expected["headline"]

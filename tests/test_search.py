@@ -1,0 +1,138 @@
+"""`newsarchive search` on a real archive: accent folding, phrases, prefixes, filters, hostile input."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from issue5_fixtures import built_archive, crawled_archive, newsarchive, ok  # noqa: F401
+from newsarchive.db import open_archive, queries
+from newsarchive.search import SearchError, fts_expression, search
+
+SAHEL = "http://journal.example/politique/la-securite-au-sahel-101.html"
+
+
+def hits(db, *args: str) -> list[dict]:
+    return json.loads(ok(newsarchive("search", *args, "--json", db=db)))
+
+
+def urls(db, *args: str) -> set[str]:
+    return {hit["url"] for hit in hits(db, *args)}
+
+
+@pytest.mark.parametrize("query", ["securite", "SÉCURITÉ", "Sécurité", "sécurite"])
+def test_accents_and_case_are_folded(built_archive, query):
+    found = hits(built_archive, query)
+    assert {h["url"] for h in found} >= {SAHEL, SAHEL + "#comment-11"}
+    assert any("[sécurité]" in h["snippet"] for h in found)
+
+
+def test_text_output_highlights_and_names_the_hit(built_archive):
+    out = ok(newsarchive("search", "securite", "--comments-only", db=built_archive))
+    assert "[comment] La sécurité au Sahel en débat — Moussa Keïta" in out
+    assert "La [sécurité] d'abord !" in out and SAHEL + "#comment-11" in out
+
+
+def test_phrase_needs_the_words_side_by_side(built_archive):
+    assert SAHEL + "#comment-11" in urls(built_archive, '"la securite d\'abord"')
+    assert urls(built_archive, '"abord securite"') == set()
+
+
+def test_prefix_matches_word_starts(built_archive):
+    assert urls(built_archive, "imbriq*") == {SAHEL + "#comment-13"}
+    assert SAHEL + "#comment-11" in urls(built_archive, "sécu*")
+    assert urls(built_archive, "imbriq") == set()
+
+
+def test_filters(built_archive):
+    riz = "http://journal.example/economie/le-prix-du-riz-202.html"
+    assert urls(built_archive, "riz", "--articles-only") == {riz}
+    assert urls(built_archive, "riz", "--comments-only") == {riz + "#comment-21", riz + "#comment-22"}
+    assert urls(built_archive, "riz", "--comments-only", "--author", "mariam") == {riz + "#comment-22"}
+    assert urls(built_archive, "sécurité", "--articles-only", "--author", "Dembélé") == {SAHEL}
+    assert urls(built_archive, "riz", "--site", "other.example") == set()
+    assert urls(built_archive, "riz", "--articles-only", "--since", "2024-05-10") == {riz}
+    assert urls(built_archive, "riz", "--articles-only", "--until", "2024-05-09") == set()
+    assert urls(built_archive, "riz", "--articles-only", "--until", "2024-05-10") == {riz}
+
+
+def test_removed_comments_stay_searchable_and_marked(built_archive):
+    found = hits(built_archive, "Russie")
+    assert [h["url"] for h in found] == [SAHEL + "#comment-14"]
+    assert found[0]["removed_at"] == "2024-06-20T12:00:00Z"
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("AND pas NEAR", "#comment-12"),              # operators are plain words
+    ("(AND pas NEAR)", "#comment-12"),
+    ("SELECT * FROM comments;", "#comment-21"),   # SQL-looking text is text
+    ("text:riz", "#comment-22"),                  # not a column filter: the words "text riz"
+    ('"guillemets', "#comment-22"),               # an unbalanced quote runs to the end
+    ("l'État", "#comment-13"),
+])
+def test_hostile_text_is_searched_literally(built_archive, query, expected):
+    assert any(url.endswith(expected) for url in urls(built_archive, query))
+
+
+HOSTILE = ['"', "*", "**", "()", "(", ")", "-", "^", "+", "AND", "OR", "NOT", "NEAR", "NEAR(a b, 2)",
+           "a AND", "OR riz", "riz NOT", "'; DROP TABLE articles; --", "author_name:Awa",
+           "{text}: riz", "riz*)", "zo*", "a* b*", '"""', "sécurité\"'", "%", "_", "riz\\", "1=1",
+           "🙂", "riz\x00", "  ", "ÉÉ*", "rank:1", "rowid=1", "MATCH 'x'"]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_input_never_breaks_the_query(built_archive, query):
+    """In process (the real click command on the real archive): results or a usage error."""
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(built_archive), "search", query])
+    assert result.exit_code in (0, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    if result.exit_code == 2:
+        assert "Error:" in result.output
+
+
+@pytest.mark.parametrize("query", ["NEAR(a b, 2)", "'; DROP TABLE articles; --", '"', "riz*)"])
+def test_hostile_input_in_the_real_command(built_archive, query):
+    result = newsarchive("search", query, db=built_archive)
+    assert "Traceback" not in result.stderr and result.returncode in (0, 2), result.stderr
+    conn = open_archive(built_archive).conn
+    assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 3
+
+
+def test_refusals_say_why(built_archive):
+    result = newsarchive("search", "*", db=built_archive)
+    assert result.returncode == 2 and "nothing to search for" in result.stderr
+    result = newsarchive("search", "r*", db=built_archive)
+    assert result.returncode == 2 and "too short" in result.stderr
+    result = newsarchive("search", "riz", "--since", "hier", db=built_archive)
+    assert result.returncode == 2 and "not a date" in result.stderr
+    result = newsarchive("search", "riz", "--comments-only", "--articles-only", db=built_archive)
+    assert result.returncode == 2 and "exclude each other" in result.stderr
+
+
+def test_expression_quotes_every_term():
+    assert fts_expression('NEAR(a b) "x y" zo* text:w') == '"NEAR a" "b" "x y" "zo" * "text w"'
+    with pytest.raises(SearchError):
+        fts_expression("() * -")
+
+
+def test_ranked_best_first(built_archive):
+    conn = open_archive(built_archive).conn
+    results = search(conn, "sécurité")
+    ranks = [hit["rank"] for hit in results.hits]
+    assert ranks == sorted(ranks) and not results.capped
+
+
+def test_too_many_matches_come_newest_first(built_archive, monkeypatch):
+    monkeypatch.setattr(queries, "RANK_CANDIDATES", 2)
+    results = search(open_archive(built_archive).conn, "le")
+    assert results.capped and results.hits
+
+
+def test_search_on_the_crawled_replica(crawled_archive):
+    conn = open_archive(crawled_archive).conn
+    word = conn.execute("SELECT text FROM comments WHERE length(text) > 40 LIMIT 1").fetchone()[0].split()[2]
+    assert hits(crawled_archive, word)

@@ -1,0 +1,72 @@
+"""JS-only widgets, declared counts in the page's language, and comment dates."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from lxml import html
+
+from newsarchive.pages.widgets import detect_widget
+from newsarchive.parsing.counts import declared_count, parse_count
+from newsarchive.parsing.dates import date_text, parse_date, parse_iso
+
+from .conftest import load_page
+
+
+@pytest.mark.parametrize("markup, widget", [
+    ('<div id="disqus_thread"></div>', "disqus"),
+    ('<div class="fb-comments" data-href="https://x.org/a" data-numposts="10"></div>', "facebook"),
+    ('<amp-facebook-comments data-href="https://x.org/a"></amp-facebook-comments>', "facebook"),
+    ('<div id="commento"></div>', "commento"),
+    ("<script>var epoch_vars = {};</script>", "epoch"),
+    ('<script src="https://cdn.viafoura.net/entry/index.js"></script>', "viafoura"),
+    ('<div id="wpdcom"><div id="wpd-comm-1_0" class="wpd-comment"></div></div>', "wpdiscuz"),
+    ("<p>Nothing here.</p>", None),
+])
+def test_widgets_are_detected_never_guessed(markup, widget):
+    tree = html.document_fromstring(f"<html><body><article><p>Text.</p></article>{markup}</body></html>")
+    assert detect_widget(tree) == widget
+
+
+def test_widget_only_page_yields_no_comments():
+    page = load_page("disqus_only.html")
+    assert (detect_widget(page.tree), page.comments(), declared_count(page.tree)) == ("disqus", [], 0)
+
+
+@pytest.mark.parametrize("text, count", [
+    ("74 Ergänzungen", 74), ("Vos réactions (15)", 15), ("21 COMMENTAIRES", 21),
+    ("1 Kommentar", 1), ("3 Responses to “Bridges”", 3), ("Un commentaire", 1),
+    ("12 thoughts on “Bridges of the Niger”", 12), ("Tous vos commentaires (11)", 11),
+    ("1.977 commentaires", 1977), ("No comments yet", 0), ("Keine Kommentare", 0),
+    ("2 Comentários", 2), ("Commentaires", None), ("Leave a Reply", None), ("", None),
+])
+def test_parse_count(text, count):
+    assert parse_count(text) == count
+
+
+@pytest.mark.parametrize("name, count", [
+    ("wp_html5.html", 4), ("wp_xhtml.html", 3), ("tagdiv.html", 3), ("spip_dist.html", 3),
+    ("cards.html", 5), ("drupal7.html", None),
+])
+def test_declared_count_of_pages(name, count):
+    assert declared_count(load_page(name).tree) == count
+
+
+BASE = datetime(2024, 1, 10, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("il y a 2 heures", "2024-01-10T10:00:00Z"), ("vor 3 Tagen", "2024-01-07T12:00:00Z"),
+    ("2 hours ago", "2024-01-10T10:00:00Z"), ("hace 3 días", "2024-01-07T12:00:00Z"),
+    ("há 2 dias", "2024-01-08T12:00:00Z"), ("vor einer Stunde", "2024-01-10T11:00:00Z"),
+    ("hier à 14h30", "2024-01-09T14:30:00Z"), ("gestern um 18:47 Uhr", "2024-01-09T18:47:00Z"),
+    ("November 30, 2013 um 5:10 pm", "2013-11-30T17:10:00Z"),
+    ("12 maggio 2016 alle 10:05", "2016-05-12T10:05:00Z"), ("Antworten", None),
+])
+def test_parse_date_languages_and_relative_forms(text, iso):
+    assert parse_date(text, relative_base=BASE) == iso
+
+
+def test_iso_without_minute_colon_and_date_text():
+    assert parse_iso("2023-11-02T1643") == "2023-11-02T16:43:00Z"
+    assert date_text("par JPA le 7 mai 2020 - 12:38.") == "7 mai 2020 - 12:38"
