@@ -62,6 +62,8 @@ def _print_crawl_summary(conn, crawl: dict) -> None:
                f"{stats.get('newsarchive/articles_stored', 0)} articles stored "
                f"({stats.get('newsarchive/articles_new', 0)} new), "
                f"{stats.get('newsarchive/comments_added', 0)} comments added, "
+               f"{stats.get('newsarchive/comments_removed', 0)} removed, "
+               f"{stats.get('newsarchive/article_versions', 0)} article edits, "
                f"{sum(v for k, v in stats.items() if k.startswith('newsarchive/failures/'))} failures")
     for failure in queries.recent_failures(conn, crawl["id"]):
         click.echo(f"  not archived: {failure['url']} [{failure['stage']}] {failure['reason']}")
@@ -102,7 +104,7 @@ def stats(ctx: click.Context) -> None:
                    f" ({row['removed_comments']} removed), last seen {row['last_seen']}")
     for crawl_row in queries.recent_crawls(conn, 3):
         click.echo(f"crawl {crawl_row['id']} {crawl_row['spider']}: started {crawl_row['started_at']},"
-                   f" finished {crawl_row['finished_at'] or '-'} ({crawl_row['finish_reason'] or 'running'})")
+                   f" finished {crawl_row['finished_at'] or '-'} ({crawl_row['finish_reason'] or 'running, or killed'})")
     failures = queries.failure_counts(conn)
     if failures:
         click.echo("failed pages:")
