@@ -1,8 +1,6 @@
 """JavaScript-only comment systems, recognised by their embed markup and never guessed at."""
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 # name: (element ids, class tokens, tag names, script src fragments, inline script fragments)
@@ -40,14 +38,11 @@ INLINE = {t: name for name, spec in WIDGETS.items() for t in spec[4]}
 # Cheap scans: ids through the document's id index, one string test per class attribute, tag
 # filters done in C by ``iter``; then exact checks in Python.
 BY_ID = etree.XPath("id($ids)")
-BY_CLASS = etree.XPath(
-    "//@class[" + " or ".join(f"contains(., '{c}')" for c in CLASSES) + "]/parent::div"
-    " | //@data-spotim-module/..")
+BY_CLASS = etree.XPath("//@class[contains(., '-comments') or contains(., 'viafoura')]/parent::div"
+                       " | //@data-spotim-module/..")  # fb-comments, talkyard-comments, OpenWeb
 ID_LIST = " ".join(IDS)
 TAG_NAMES = ("script", *TAGS)
 SRC = {fragment: name for name, spec in WIDGETS.items() for fragment in spec[3]}
-SRC_PATTERN = re.compile("|".join(re.escape(f) for f in SRC))
-INLINE_PATTERN = re.compile("|".join(re.escape(f) for f in INLINE))
 
 
 def detect_widget(tree) -> str | None:
@@ -76,8 +71,9 @@ def _widgets_of(element) -> list[str]:
 def _script_widgets(script) -> list[str]:
     src = script.get("src")
     if src:
-        return [SRC[m.group(0)] for m in SRC_PATTERN.finditer(src)]
-    return [INLINE[m.group(0)] for m in INLINE_PATTERN.finditer(script.text or "")]
+        return [name for fragment, name in SRC.items() if fragment in src]
+    text = script.text or ""
+    return [name for fragment, name in INLINE.items() if fragment in text]
 
 
 __all__ = ["WIDGETS", "detect_widget"]

@@ -29,7 +29,7 @@ HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 COMMENT_CLASSES = etree.XPath("//@class[contains(., 'omment')]")
 TITLE_CLASS = re.compile(r"comments?-(?:title|count|header)")
 COUNTER_CLASS = re.compile(r"post-comments|comments-link|comments?-count")
-QUICK = re.compile(r"omm|ntwort|rg[aä]nz|action|ponse|spons|repl|hought|eitr|essage|ontrib|entar", re.I)
+QUICK = re.compile(r"omm|oment|ntwort|rg[aä]nz|acti|ponse|spons|repl|hought|eitr|essage|ontrib", re.I)
 ELSEWHERE = frozenset({"widget", "sidebar", "widget-area", "related", "related-posts",
                        "jp-relatedposts", "yarpp-related"})
 COUNTER_LINKS = etree.XPath("//@href[contains(., '#comments') or contains(., '#respond')"
@@ -78,15 +78,32 @@ def _number(value: str) -> int:
 
 def declared_count(tree) -> int | None:
     """The number of comments the page says it has: a comments heading first, then a counter link."""
+    for find in (_from_comments_area, _from_headings, _from_counters):
+        count = find(tree)
+        if count is not None:
+            return count
+    return None
+
+
+def _from_comments_area(tree) -> int | None:
     for area in COMMENTS_AREA(tree):
         for element in AREA_HEADINGS(area):
             count = parse_count(element.text_content())
             if count is not None:
                 return count
+    return None
+
+
+def _from_headings(tree) -> int | None:
     for element in _headings(tree):
         count = parse_count(element.text_content())
         if count is not None and not _elsewhere(element):
             return count
+    return None
+
+
+def _from_counters(tree) -> int | None:
+    """A comments link or counter: "12 comments", or a bare number (tagDiv's meta line)."""
     counters = COUNTER_LINKS(tree) + _with_class(tree, COUNTER_CLASS, ("div", "span"))
     for element in sorted(counters, key=lambda element: element.sourceline or 0):
         text = " ".join(element.text_content().split())

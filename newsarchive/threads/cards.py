@@ -52,6 +52,8 @@ class CardThread(ItemThread):
             if found:
                 return found.group(0)
         for element in item.iterdescendants():
+            if _card_classes(element.get("class") or ""):
+                return None  # a reply's markup starts: its ids are not this card's
             found = re.search(r"\d{4,}", element.get("id") or "")
             if found:
                 return found.group(0)

@@ -19,6 +19,8 @@ from .conftest import load_page
     ('<amp-facebook-comments data-href="https://x.org/a"></amp-facebook-comments>', "facebook"),
     ('<div id="commento"></div>', "commento"),
     ("<script>var epoch_vars = {};</script>", "epoch"),
+    ('<div data-spotim-module="conversation" data-post-id="1"></div>', "openweb"),
+    ('<div class="viafoura"><vf-conversations></vf-conversations></div>', "viafoura"),
     ('<script src="https://cdn.viafoura.net/entry/index.js"></script>', "viafoura"),
     ('<div id="wpdcom"><div id="wpd-comm-1_0" class="wpd-comment"></div></div>', "wpdiscuz"),
     ("<p>Nothing here.</p>", None),
