@@ -46,14 +46,21 @@ def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], setting
     """Run SPIDER and archive what it finds.
 
     Example: newsarchive crawl maliweb -a base_url=http://127.0.0.1:8000 -s DOWNLOAD_DELAY=0
+
+    Example: newsarchive crawl generic -a feed=https://www.example.org/feed/
     """
     from .runner import run_crawl
 
-    run_crawl(ctx.obj["db"], spider, _key_values(spider_args, "-a"), _key_values(settings, "-s"))
+    before = queries.recent_crawls(_archive(ctx), 1)
+    try:
+        run_crawl(ctx.obj["db"], spider, _key_values(spider_args, "-a"), _key_values(settings, "-s"))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
     conn = _archive(ctx)
     last = queries.recent_crawls(conn, 1)
-    if last:
-        _print_crawl_summary(conn, last[0])
+    if not last or last == before:
+        raise click.ClickException(f"spider {spider!r} did not start (see the log above)")
+    _print_crawl_summary(conn, last[0])
 
 
 def _print_crawl_summary(conn, crawl: dict) -> None:

@@ -164,7 +164,11 @@ class ArchiveSpider(scrapy.Spider):
     def comment_page_urls(self, response: Response, article_url: str) -> list[str]:
         """Comment pages of this article linked from ``response`` (never reply or admin links)."""
         found = []
-        for raw in COMMENT_PAGE_HREF.findall(response.body):
+        body = response.body
+        lowered = body.lower()
+        if b"comment-page-" not in lowered and b"cpage=" not in lowered:
+            return found  # most pages: skip the regex over 100 KB
+        for raw in COMMENT_PAGE_HREF.findall(body):
             href = raw.decode("utf-8", "replace").replace("&amp;", "&")
             if NEVER_FOLLOW.search(href):
                 continue

@@ -21,9 +21,19 @@ def project_settings(db_path: str, overrides: dict | None = None) -> Settings:
     return settings
 
 
+def spider_names(settings: Settings | None = None) -> list[str]:
+    """The names of the spiders this project has."""
+    from scrapy.spiderloader import SpiderLoader
+
+    return sorted(SpiderLoader.from_settings(settings or project_settings("archive.db")).list())
+
+
 def run_crawl(db_path: str, spider: str, spider_args: dict | None = None,
               overrides: dict | None = None) -> None:
     """Run ``spider`` to completion, writing into the archive at ``db_path`` (blocks)."""
-    process = CrawlerProcess(project_settings(db_path, overrides))
+    settings = project_settings(db_path, overrides)
+    if spider not in spider_names(settings):
+        raise ValueError(f"no spider named {spider!r}; spiders: {', '.join(spider_names(settings))}")
+    process = CrawlerProcess(settings)
     process.crawl(spider, **(spider_args or {}))
     process.start()

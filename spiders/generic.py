@@ -32,7 +32,9 @@ class GenericSpider(ArchiveSpider):
     """Archive any site: ``-a urls=U1,U2`` (articles), ``-a feed=URL`` (RSS/Atom), ``-a sitemap=URL``.
 
     The crawl never leaves the domains of the URLs given (subdomains included) and never follows
-    anything but http(s). Each article is archived under its own host as site key.
+    anything but http(s). Each article is archived under its own host as site key. Articles given
+    with ``urls`` are always fetched; those found in feeds and sitemaps only when the archive wants
+    them (new, or changed per the sitemap: see newsarchive/incremental.py).
     """
 
     name = "generic"

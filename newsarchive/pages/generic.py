@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 
@@ -232,9 +233,25 @@ class GenericPage(Page):
         marked = dated["datePublished"] + [t for t in dated["time"] if _is_published_time(t)]
         for element in marked if len(marked) < LISTED_DATES else []:  # more are the dates of a list of items
             yield element.get("datetime") or element.get("content") or normalize_space(element.text_content())
+        yield self._htmldate()
         for element in [t for t in dated["time"] if t.get("datetime")][:1]:
             yield element.get("datetime")
         yield from self._date_texts()
+
+    def _htmldate(self) -> str | None:
+        """htmldate's original-date search (URL, markup, text patterns) on a copy of the tree, bounded by the
+        capture day: between the page's structured dates and its loose ``time`` and date-text elements.
+
+        Its extensive search is left off: it finds one more metadata_fr date but warms dateparser up for every
+        language (6 s on the first page of a process)."""
+        from htmldate import find_date  # imported on first need: most pages state their date in meta tags
+
+        latest = (self.fetched_at or datetime(2100, 1, 1, tzinfo=timezone.utc)).strftime("%Y-%m-%d")
+        try:
+            return find_date(deepcopy(self.tree), url=self.url, original_date=True, extensive_search=False,
+                             max_date=latest, outputformat="%Y-%m-%d")
+        except (ValueError, TypeError):
+            return None
 
     def _date_texts(self):
         for element in self._outside_comments(self.marked["date"])[:MAX_DATE_ELEMENTS]:

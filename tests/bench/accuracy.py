@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aeb_metric import corpus_scores  # noqa: E402
+from aeb_metric import corpus_scores, paired_difference  # noqa: E402
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 AEB = DATASETS / "aeb"
@@ -20,6 +20,7 @@ METADATA = DATASETS / "metadata_fr"
 AEB_CAPTURED_AT = "2019-11-20T12:00:00Z"  # AEB pages were fetched in Nov 2019
 METADATA_CAPTURED_AT = "2024-01-01T00:00:00Z"
 WARM_UP_PAGES = 3
+BOOTSTRAP_RESAMPLES = 1000  # AEB's evaluate.py default
 GOLD_PREFIX = re.compile(r"^\s*(?:par|by|von|por|de)\s+", re.I)
 GOLD_SPLIT = re.compile(r"\s*(?:,|;|&|\(|\)|\bavec\b|\bet\b|\band\b)\s*")
 
@@ -59,7 +60,7 @@ def aeb_pages(limit: int | None = None) -> list[AebPage]:
             for k in keys]
 
 
-def score_bodies(pages: list[AebPage]) -> dict:
+def score_bodies(pages: list[AebPage], resamples: int = 0) -> dict:
     """Body P/R/F1 of newsarchive and of trafilatura, and the time per page of each, on the same pages.
 
     Each page is extracted by both in turn, so a busy machine slows both alike.
@@ -80,7 +81,9 @@ def score_bodies(pages: list[AebPage]) -> dict:
         ours.append((page.gold, article.article_body))
         theirs.append((page.gold, baseline))
     count = len(pages) or 1
-    return {"newsarchive": corpus_scores(ours), "trafilatura": corpus_scores(theirs),
+    difference = paired_difference(ours, theirs, resamples) if resamples else None
+    return {"newsarchive": corpus_scores(ours, resamples), "trafilatura": corpus_scores(theirs, resamples),
+            "f1_difference": difference,
             "ms_per_page": {"newsarchive": 1000 * ours_seconds / count,
                             "trafilatura": 1000 * theirs_seconds / count},
             "time_ratio": ours_seconds / theirs_seconds if theirs_seconds else 0.0, "pages": len(pages)}
@@ -136,7 +139,8 @@ def score_metadata() -> dict:
     truth = json.loads((METADATA / "truth.json").read_text(encoding="utf-8"))
     authors, dates, misses = [], [], []
     for record in truth:
-        article = newsarchive_article((METADATA / record["file"]).read_bytes(), record["url"] or "https://example.org/",
+        url = record["url"] or "https://example.org/"
+        article = newsarchive_article((METADATA / record["file"]).read_bytes(), url,
                                       METADATA_CAPTURED_AT)
         if record.get("author"):
             authors.append(author_ok(record["author"], article.authors))
@@ -151,9 +155,9 @@ def score_metadata() -> dict:
 
 
 # -- the report --------------------------------------------------------------------------------------
-def run_all(limit: int | None = None, with_threads: bool = True) -> dict:
+def run_all(limit: int | None = None, with_threads: bool = True, resamples: int = 0) -> dict:
     """Every score of this benchmark (parts whose dataset is absent are None)."""
-    return {"bodies": score_bodies(aeb_pages(limit)) if AEB.is_dir() else None,
+    return {"bodies": score_bodies(aeb_pages(limit), resamples) if AEB.is_dir() else None,
             "threads": score_threads() if with_threads and (DATASETS / "comments").is_dir() else None,
             "metadata": score_metadata() if METADATA.is_dir() else None}
 
@@ -164,7 +168,14 @@ def _print(results: dict, out: Callable[[str], None] = print) -> None:
         out(f"AEB bodies ({bodies['pages']} pages)      precision  recall    F1     exact")
         for system in ("newsarchive", "trafilatura"):
             s = bodies[system]
-            out(f"  {system:<28} {s['precision']:.4f}   {s['recall']:.4f}  {s['f1']:.4f}  {s['accuracy']:.3f}")
+            spread = f"  (F1 ± {s['std']['f1']:.4f}, bootstrap)" if "std" in s else ""
+            out(f"  {system:<28} {s['precision']:.4f}   {s['recall']:.4f}  {s['f1']:.4f}  {s['accuracy']:.3f}"
+                + spread)
+        difference = bodies.get("f1_difference")
+        if difference:
+            out(f"  paired bootstrap: F1 newsarchive - trafilatura = {difference['mean']:+.4f}"
+                f" ± {difference['std']:.4f},"
+                f" above 0 in {100 * difference['share_above_zero']:.1f}% of resamples")
         ms = bodies["ms_per_page"]
         out(f"time per page: newsarchive (body+metadata+comments) {ms['newsarchive']:.1f} ms,"
             f" trafilatura alone {ms['trafilatura']:.1f} ms; ratio {bodies['time_ratio']:.2f}")
@@ -184,7 +195,7 @@ def main() -> int:
     if not DATASETS.is_dir():
         print(f"skipped: no datasets at {DATASETS}")
         return 0
-    _print(run_all())
+    _print(run_all(resamples=BOOTSTRAP_RESAMPLES))
     return 0
 
 

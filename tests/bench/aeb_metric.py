@@ -45,17 +45,54 @@ def precision_recall(triple: tuple[float, float, float]) -> tuple[float | None, 
     return precision, recall
 
 
-def corpus_scores(pairs: list[tuple[str, str]]) -> dict[str, float]:
-    """Macro precision, recall, F1 (from the two averages) and exact-token accuracy over (gold, predicted)."""
-    precisions, recalls, exact = [], [], 0
-    for gold, predicted in pairs:
-        precision, recall = precision_recall(document_triple(gold, predicted))
-        if precision is not None:
-            precisions.append(precision)
-        if recall is not None:
-            recalls.append(recall)
-        exact += tokens(gold) == tokens(predicted)
+def document_scores(gold: str, predicted: str) -> tuple[float | None, float | None, bool]:
+    """Per-document precision, recall (None where left out of the average) and exact token match."""
+    precision, recall = precision_recall(document_triple(gold, predicted))
+    return precision, recall, tokens(gold) == tokens(predicted)
+
+
+def aggregate(documents: list[tuple[float | None, float | None, bool]]) -> dict[str, float]:
+    """Macro precision and recall, F1 from the two averages, and accuracy."""
+    precisions = [p for p, _, _ in documents if p is not None]
+    recalls = [r for _, r, _ in documents if r is not None]
     p = sum(precisions) / len(precisions) if precisions else 0.0
     r = sum(recalls) / len(recalls) if recalls else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f1, "accuracy": exact / len(pairs) if pairs else 0.0}
+    exact = sum(1 for _, _, e in documents if e)
+    return {"precision": p, "recall": r, "f1": f1, "accuracy": exact / len(documents) if documents else 0.0}
+
+
+def bootstrap_std(documents: list, resamples: int = 1000, seed: int = 0) -> dict[str, float]:
+    """The standard deviation of each score over resamples of the documents drawn with replacement."""
+    import random
+    import statistics
+
+    rng = random.Random(seed)
+    runs = [aggregate(rng.choices(documents, k=len(documents))) for _ in range(resamples)]
+    return {key: statistics.pstdev(run[key] for run in runs) for key in ("precision", "recall", "f1", "accuracy")}
+
+
+def corpus_scores(pairs: list[tuple[str, str]], resamples: int = 0) -> dict[str, float]:
+    """Macro P/R/F1 and accuracy over (gold, predicted) pairs; with ``resamples``, also their bootstrap "±"."""
+    documents = [document_scores(gold, predicted) for gold, predicted in pairs]
+    scores = aggregate(documents)
+    if resamples:
+        scores["std"] = bootstrap_std(documents, resamples)
+    return scores
+
+
+def paired_difference(ours: list[tuple[str, str]], theirs: list[tuple[str, str]], resamples: int = 1000,
+                      seed: int = 0) -> dict[str, float]:
+    """F1(ours) - F1(theirs) over the same resampled documents: its mean, std and share of resamples above 0."""
+    import random
+    import statistics
+
+    a = [document_scores(g, p) for g, p in ours]
+    b = [document_scores(g, p) for g, p in theirs]
+    rng = random.Random(seed)
+    differences = []
+    for _ in range(resamples):
+        picks = rng.choices(range(len(a)), k=len(a))
+        differences.append(aggregate([a[i] for i in picks])["f1"] - aggregate([b[i] for i in picks])["f1"])
+    return {"mean": statistics.fmean(differences), "std": statistics.pstdev(differences),
+            "share_above_zero": sum(d > 0 for d in differences) / resamples}
