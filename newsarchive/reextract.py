@@ -44,12 +44,15 @@ def spider_profile(spider: str | None) -> tuple[str, str]:
     return spider_class.site, spider_class.page_type
 
 
+def _article_pages(captures: list[dict]) -> list[dict]:
+    url = captures[0]["article_url"]
+    return [c for c in captures if url in (c["url"], c["request_url"])] or captures[:1]
+
+
 def latest_pages(captures: list[dict]) -> list[dict]:
     """The capture set of an article's last fetch: its newest article page, then the newest
     capture of each comment page fetched in the same pass (not before that article page)."""
-    url = captures[0]["article_url"]
-    mains = [c for c in captures if url in (c["url"], c["request_url"])] or captures[:1]
-    main = max(mains, key=lambda c: (c["last_fetched_at"], c["id"]))
+    main = max(_article_pages(captures), key=lambda c: (c["last_fetched_at"], c["id"]))
     newest: dict[str, dict] = {}
     for capture in captures:
         if capture["url"] == main["url"] or capture["last_fetched_at"] < main["last_fetched_at"]:
@@ -60,13 +63,53 @@ def latest_pages(captures: list[dict]) -> list[dict]:
     return [main, *sorted(newest.values(), key=lambda c: c["id"])]
 
 
-def rebuild_capture(group: dict, captures: list[dict]) -> Capture:
-    """The Capture the spider would have yielded, from stored rows."""
+def fetch_passes(captures: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Every fetch of the article the captures still show, oldest first, each with its pages:
+    the article page fetched then, and the comment pages fetched before the next pass."""
+    mains = _article_pages(captures)
+    times = sorted({c["fetched_at"] for c in mains} | {c["last_fetched_at"] for c in mains})
+    times = sorted(set(times) | _comment_changes(captures, mains, times))
+    passes = []
+    for at, until in zip(times, [*times[1:], "\uffff"]):
+        current = [c for c in mains if c["fetched_at"] <= at <= c["last_fetched_at"]]
+        if current:
+            main = max(current, key=lambda c: (c["fetched_at"], c["id"]))
+            passes.append((at, [main, *_comment_pages(captures, main, at, until)]))
+    return passes
+
+
+def _comment_changes(captures: list[dict], mains: list[dict], times: list[str]) -> set[str]:
+    """Times a comment page changed while its article page did not (a fetch the article page's
+    captures do not show): a second new capture of a page between two article-page times."""
+    changes = set()
+    for at, until in zip(times, [*times[1:], "\uffff"]):
+        seen: set[str] = set()
+        for c in sorted(captures, key=lambda c: (c["fetched_at"], c["id"])):
+            if c in mains or not at <= c["fetched_at"] < until:
+                continue
+            if c["url"] in seen:
+                changes.add(c["fetched_at"])
+            seen.add(c["url"])
+    return changes
+
+
+def _comment_pages(captures: list[dict], main: dict, at: str, until: str) -> list[dict]:
+    chosen: dict[str, dict] = {}
+    for c in captures:
+        if c["url"] != main["url"] and c["fetched_at"] < until and c["last_fetched_at"] >= at:
+            if c["url"] not in chosen or c["fetched_at"] > chosen[c["url"]]["fetched_at"]:
+                chosen[c["url"]] = c
+    return sorted(chosen.values(), key=lambda c: c["id"])
+
+
+def rebuild_capture(group: dict, captures: list[dict], at: str | None = None) -> Capture:
+    """The Capture the spider would have yielded, from stored rows (fetched ``at``, or last)."""
     site, page_type = spider_profile(group["spider"])
     pages = [FetchedPage(url=c["url"], status=c["status"],
                          headers=[tuple(h) for h in json.loads(c["headers"])],
                          body=store.decompress_body(c["compression"], c["data"]),
-                         fetched_at=c["last_fetched_at"], request_url=c["request_url"] or "")
+                         fetched_at=max(at, c["fetched_at"]) if at else c["last_fetched_at"],
+                         request_url=c["request_url"] or "")
              for c in captures]
     return Capture(url=group["article_url"], site=group["site"] or site, spider=group["spider"] or "",
                    pages=pages, page_type=page_type, capture_ids=[c["id"] for c in captures])
@@ -74,14 +117,15 @@ def rebuild_capture(group: dict, captures: list[dict]) -> Capture:
 
 def reextract(conn: sqlite3.Connection, site: str | None = None, since: str | None = None,
               progress: Callable[[int], None] | None = None,
-              sites: dict[str, str] | None = None) -> ReextractReport:
+              sites: dict[str, str] | None = None, replay: bool = False) -> ReextractReport:
     """Re-extract every article with captures (fetched since ``since``, of ``site``).
 
-    ``sites`` gives the site key of article URLs the archive does not know yet (a WARC import).
+    ``sites`` gives the site key of article URLs the archive does not know yet (a WARC import);
+    ``replay`` stores every fetch the captures show, oldest first, instead of the latest only.
     """
     report = ReextractReport()
     for group in selected_groups(conn, site, since, sites):
-        reextract_one(conn, group, report)
+        (replay_one if replay else reextract_one)(conn, group, report)
         if progress:
             progress(1)
     return report
@@ -99,9 +143,22 @@ def selected_groups(conn: sqlite3.Connection, site: str | None, since: str | Non
 
 def reextract_one(conn: sqlite3.Connection, group: dict, report: ReextractReport) -> None:
     """Extract one article from its latest captures and store it if it extracts."""
-    captures = latest_pages(queries.article_captures(conn, group["article_url"]))
-    capture = rebuild_capture(group, captures)
     report.articles += 1
+    captures = latest_pages(queries.article_captures(conn, group["article_url"]))
+    _extract_and_store(conn, rebuild_capture(group, captures), report)
+
+
+def replay_one(conn: sqlite3.Connection, group: dict, report: ReextractReport) -> None:
+    """Extract and store the article at every fetch its captures show, oldest first, so the
+    archive gets its history back (versions, edits, removals, first/last seen)."""
+    report.articles += 1
+    for at, captures in fetch_passes(queries.article_captures(conn, group["article_url"])):
+        failures = len(report.failed)
+        _extract_and_store(conn, rebuild_capture(group, captures, at), report)
+        del report.failed[failures:-1]  # only the last pass's failure is reported
+
+
+def _extract_and_store(conn: sqlite3.Connection, capture: Capture, report: ReextractReport) -> None:
     try:
         article = extract(capture)
     except ExtractionError as error:

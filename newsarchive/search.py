@@ -19,7 +19,7 @@ MIN_PREFIX_CHARS = 2
 MAX_TERMS = 32
 TRAILING = ")]}.,;:!?»\"'"
 HIGHLIGHT = ("\x02", "\x03")
-"""Markers around matched words in snippets; the CLI turns them into bold or ``**``."""
+"""Markers around matched words in snippets; the CLI shows them in colour or as [brackets]."""
 
 
 class SearchError(ValueError):

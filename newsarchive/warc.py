@@ -125,21 +125,29 @@ def stored_headers(headers: list[tuple[str, str]], added: str) -> list[tuple[str
 
 # -- import ----------------------------------------------------------------------------------
 
-def read_responses(path: Path) -> Iterator[tuple[FetchedPage, dict]]:
-    """Each response record of a WARC as a FetchedPage, with its newsarchive WARC headers."""
+def read_responses(path: Path) -> Iterator[tuple[FetchedPage, dict, int]]:
+    """Each response record of a WARC as a FetchedPage, with its newsarchive WARC headers and
+    how far into the file reading has got (bytes, for a progress bar)."""
     with open(path, "rb") as stream:
         for record in ArchiveIterator(stream):
             if record.rec_type != "response" or record.http_headers is None:
                 continue
-            meta = {name: record.rec_headers.get_header(name)
-                    for name in (ARTICLE_URL, SPIDER, SITE, LAST_FETCHED, REQUEST_URL)}
-            headers = stored_headers(list(record.http_headers.headers),
-                                     record.rec_headers.get_header(ADDED) or "")
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            yield FetchedPage(url=url, status=int(record.http_headers.get_statuscode()),
-                              headers=[list(h) for h in headers], body=record.raw_stream.read(),
-                              fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
-                              request_url=meta[REQUEST_URL] or url), meta
+            yield _fetched_page(record), _meta(record), stream.tell()
+
+
+def _meta(record) -> dict:
+    return {name: record.rec_headers.get_header(name)
+            for name in (ARTICLE_URL, SPIDER, SITE, LAST_FETCHED, REQUEST_URL)}
+
+
+def _fetched_page(record) -> FetchedPage:
+    headers = stored_headers(list(record.http_headers.headers),
+                             record.rec_headers.get_header(ADDED) or "")
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    return FetchedPage(url=url, status=int(record.http_headers.get_statuscode()),
+                       headers=[list(h) for h in headers], body=record.raw_stream.read(),
+                       fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
+                       request_url=record.rec_headers.get_header(REQUEST_URL) or url)
 
 
 def _warc_date(value: str) -> str:
@@ -154,23 +162,30 @@ def import_captures(conn: sqlite3.Connection, path: Path, progress: Callable[[in
     how many. Comment pages keep their article through the X-Newsarchive-Article-URL header;
     ``sites`` is filled with each article URL's site key."""
     crawls: dict[str, int] = {}
-    count = 0
-    for page, meta in read_responses(path):
+    count = done = 0
+    for page, meta, position in read_responses(path):
+        article_url = meta[ARTICLE_URL] or page.url
         if meta[SITE]:
-            sites[meta[ARTICLE_URL] or page.url] = meta[SITE]
+            sites[article_url] = meta[SITE]
         spider = meta[SPIDER] or "warc"
         if spider not in crawls:
             crawls[spider] = store.start_crawl(conn, spider, {"import_warc": str(path)}, _now())
-        store.store_capture(conn, page, meta[ARTICLE_URL] or page.url, crawls[spider])
-        last = meta[LAST_FETCHED]
-        if last and last != page.fetched_at:
-            page.fetched_at = last
-            store.store_capture(conn, page, meta[ARTICLE_URL] or page.url, crawls[spider])
+        _store_response(conn, page, article_url, meta[LAST_FETCHED], crawls[spider])
         count += 1
-        progress(1)
+        progress(position - done)
+        done = position
     for crawl_id in crawls.values():
         store.finish_crawl(conn, crawl_id, _now(), "imported", {"newsarchive/pages_imported": count})
     return count
+
+
+def _store_response(conn: sqlite3.Connection, page: FetchedPage, article_url: str,
+                    last_fetched_at: str | None, crawl_id: int) -> None:
+    """One capture, its last fetch time restored (a second fetch of the same bytes)."""
+    store.store_capture(conn, page, article_url, crawl_id)
+    if last_fetched_at and last_fetched_at != page.fetched_at:
+        page.fetched_at = last_fetched_at
+        store.store_capture(conn, page, article_url, crawl_id)
 
 
 def _now() -> str:
@@ -178,10 +193,11 @@ def _now() -> str:
 
 
 def import_warc(conn: sqlite3.Connection, path: Path, progress: Callable[[int], None]):
-    """Rebuild an archive from a WARC: store its captures, then re-extract every article from
-    them with the crawl's own code. Returns (captures stored, ReextractReport)."""
+    """Rebuild an archive from a WARC: store its captures, then extract every article at each
+    fetch they show, oldest first, with the crawl's own code (so its history comes back too).
+    Returns (captures stored, ReextractReport)."""
     from .reextract import reextract
 
     sites: dict[str, str] = {}
     count = import_captures(conn, path, progress, sites)
-    return count, reextract(conn, sites=sites)
+    return count, reextract(conn, sites=sites, replay=True)

@@ -166,13 +166,16 @@ def replica_available() -> bool:
 
 
 def crawl_replica(path: Path) -> Path:
-    """Crawl the served replica into ``path`` through the real CLI."""
+    """Crawl the served replica into ``path`` through the real CLI: day 1, then every article
+    again on day 2 (edited articles, new, edited and removed comments)."""
     from newsarchive.replica import maliweb_site, serve
 
-    with serve(maliweb_site()) as served:
-        ok(newsarchive("crawl", "maliweb", "-a", "base_url=" + served.base_url,
-                       "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", db=path,
-                       timeout=600))
+    with serve(maliweb_site("day1")) as served:
+        for day, extra in (("day1", []), ("day2", ["-a", "revisit=all"])):
+            served.site = maliweb_site(day)
+            ok(newsarchive("crawl", "maliweb", "-a", "base_url=" + served.base_url, *extra,
+                           "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", db=path,
+                           timeout=600))
     return path
 
 

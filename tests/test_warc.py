@@ -70,16 +70,21 @@ def test_warc_header_encodings_are_renamed_not_lied_about(tmp_path):
 
 def snapshot(db: Path) -> tuple:
     articles = rows(db, f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles ORDER BY url")
-    comments = rows(db, f"SELECT a.url, p.comment_id, {', '.join('c.' + c for c in COMMENT_COLUMNS)}"
+    comments = rows(db, f"SELECT a.url, p.comment_id, {', '.join('c.' + c for c in COMMENT_COLUMNS)},"
+                        " c.first_seen_at, c.last_seen_at, c.removed_at"
                         " FROM comments c JOIN articles a ON a.id = c.article_id"
-                        " LEFT JOIN comments p ON p.id = c.parent_id"
-                        " WHERE c.removed_at IS NULL ORDER BY a.url, c.comment_id")
+                        " LEFT JOIN comments p ON p.id = c.parent_id ORDER BY a.url, c.comment_id")
     bylines = rows(db, "SELECT a.url, au.name, aa.position FROM article_authors aa"
                        " JOIN articles a ON a.id = aa.article_id JOIN authors au ON au.id = aa.author_id"
                        " ORDER BY a.url, aa.position")
     captures = rows(db, "SELECT url, status, headers, body_hash, fetched_at, last_fetched_at, article_url"
                         " FROM captures ORDER BY url, fetched_at")
-    return articles, comments, bylines, captures
+    history = rows(db, "SELECT a.url, v.headline, v.seen_from, v.seen_until FROM article_versions v"
+                       " JOIN articles a ON a.id = v.article_id ORDER BY a.url, v.id")
+    history += rows(db, "SELECT c.comment_id, v.text, v.seen_from, v.seen_until FROM comment_versions v"
+                        " JOIN comments c ON c.id = v.comment_id ORDER BY c.comment_id, v.id")
+    seen = rows(db, "SELECT url, first_seen_at, last_seen_at, last_changed_at FROM articles ORDER BY url")
+    return articles, comments, bylines, captures, history, seen
 
 
 def test_round_trip_rebuilds_an_equal_archive(any_archive, tmp_path):
@@ -91,8 +96,11 @@ def test_round_trip_rebuilds_an_equal_archive(any_archive, tmp_path):
     assert copy[3] == original[3]       # captures: same bytes, headers and fetch times
     assert copy[0] == original[0]       # articles
     assert copy[2] == original[2]       # bylines
-    assert copy[1] == original[1]       # live comments, with their parents
-    assert len(copy[1]) > 0
+    assert copy[1] == original[1]       # comments with parents, removals, first/last seen
+    assert copy[4] == original[4]       # earlier headlines and comment texts
+    assert copy[5] == original[5]       # when each article was first and last seen
+    assert copy[1] and original[4], "the archive has comments and some history to carry over"
+    assert any(row[-1] for row in original[1]), "and a removed comment"
 
 
 def test_round_trip_regroups_comment_pages(built_archive, tmp_path):
@@ -106,3 +114,28 @@ def test_round_trip_regroups_comment_pages(built_archive, tmp_path):
 def test_import_warc_refuses_a_missing_file(tmp_path):
     result = newsarchive("import-warc", str(tmp_path / "nope.warc.gz"), db=tmp_path / "x.db")
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def capture_row(id_: int, url: str, first: str, last: str) -> dict:
+    return {"id": id_, "url": url, "request_url": url, "article_url": "http://x/a.html",
+            "fetched_at": first, "last_fetched_at": last}
+
+
+def test_fetch_passes_follow_comment_pages_between_article_changes():
+    from newsarchive.reextract import fetch_passes
+
+    main = capture_row(1, "http://x/a.html", "T01", "T09")   # unchanged over three crawls
+    old = capture_row(2, "http://x/a.html/comment-page-1", "T02", "T02")
+    new = capture_row(3, "http://x/a.html/comment-page-1", "T05", "T10")  # changed at crawl 2
+    passes = [(at, [c["id"] for c in pages]) for at, pages in fetch_passes([main, old, new])]
+    assert passes == [("T01", [1, 2]), ("T05", [1, 3]), ("T09", [1, 3])]
+
+
+def test_fetch_passes_drop_a_comment_page_no_longer_fetched():
+    from newsarchive.reextract import fetch_passes
+
+    day1 = capture_row(1, "http://x/a.html", "T01", "T01")
+    page = capture_row(2, "http://x/a.html/comment-page-1", "T02", "T02")
+    day2 = capture_row(3, "http://x/a.html", "T05", "T05")
+    passes = [(at, [c["id"] for c in pages]) for at, pages in fetch_passes([day1, page, day2])]
+    assert passes == [("T01", [1, 2]), ("T05", [3])]

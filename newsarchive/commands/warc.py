@@ -26,7 +26,7 @@ def import_warc(ctx: click.Context, warc_file: Path, db_path: str | None) -> Non
     if db_path:
         ctx.obj["db"] = db_path
     conn = archive_conn(ctx, must_exist=False)
-    with progress_bar(0, "import") as step:
+    with progress_bar(warc_file.stat().st_size, "import") as step:
         captures, report = run_import(conn, warc_file, step)
     click.echo(f"imported {captures} captures from {warc_file}")
     print_report(report)
