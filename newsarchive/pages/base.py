@@ -22,6 +22,12 @@ COMMENT_PAGE_NUMBER = re.compile(r"comment-page-(\d+)|[?&]cpage=(\d+)")
 # huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: beyond 256 it silently drops
 # the rest of the page (a few hundred unclosed <div>s, a deep reply chain).
 HTML_PARSER = lxml_html.HTMLParser(huge_tree=True)
+# Every element is a plain HtmlElement, looked up in C: lxml.html's default lookup runs Python code
+# for each element proxy (to give forms and inputs their own classes) and cost ~1 ms per page.
+HTML_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
+    pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity))
+_XPATHS: dict[str, etree.XPath] = {}
 
 
 class ExtractionError(Exception):
@@ -65,8 +71,11 @@ class Page:
 
     # -- helpers ----------------------------------------------------------------------------
     def xpath(self, path: str, node=None) -> list:
-        """Results of ``path`` on the page (or on ``node``)."""
-        return (self.tree if node is None else node).xpath(path)
+        """Results of ``path`` on the page (or on ``node``); each expression is compiled once."""
+        compiled = _XPATHS.get(path)
+        if compiled is None:
+            compiled = _XPATHS[path] = etree.XPath(path)
+        return compiled(self.tree if node is None else node)
 
     def first_text(self, *paths: str) -> str | None:
         """The whitespace-normalised text of the first non-empty match among ``paths``."""
@@ -79,12 +88,23 @@ class Page:
         return None
 
     def meta(self, *names: str) -> str | None:
-        """The content of the first ``meta`` whose property/name/itemprop is one of ``names``."""
+        """The content of the first ``meta`` whose property or name is one of ``names``."""
         for name in names:
-            value = self.first_text(f"//meta[@property='{name}' or @name='{name}']/@content")
+            value = self.meta_tags.get(name)
             if value:
                 return value
         return None
+
+    @cached_property
+    def meta_tags(self) -> dict[str, str]:
+        """Each meta property/name and the first non-empty content given for it (one pass)."""
+        found: dict[str, str] = {}
+        for element in self.tree.iter("meta"):
+            content = " ".join((element.get("content") or "").split())
+            for key in {element.get("property"), element.get("name")} - {None}:
+                if content and key not in found:
+                    found[key] = content
+        return found
 
     def absolute(self, href: str | None) -> str | None:
         """``href`` resolved against the page URL."""

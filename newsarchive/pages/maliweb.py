@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
+from functools import cached_property
+
+from lxml import etree
 
 from ..items import Article
 from ..parsing.bylines import clean_byline, signature_byline
@@ -12,17 +15,21 @@ from .base import Page
 from .widgets import detect_widget
 
 POST_ID_URL = re.compile(r"-(\d+)\.html")
-# [ancestor::article] rather than //article//div: the latter is quadratic in the number of <article>s
-# (every comment is one): 200 s on a page of 10,000 comments, 0.06 s this way.
-CONTENT = ("//div[contains(concat(' ', normalize-space(@class), ' '), ' td-post-content ')][ancestor::article]"
-           " | //div[contains(@class, 'tdb_single_content')]//div[contains(@class, 'tdb-block-inner')]")
-JUNK = (".//*[contains(@class, 'td-a-rec') or contains(@class, 'td-g-rec')"
-        " or contains(@class, 'td-post-sharing') or contains(@class, 'td-post-featured-image')"
-        " or contains(@class, 'tdb-no-featured-img') or contains(@class, 'td-a-ad')"
-        " or contains(@class, 'sharedaddy') or contains(@class, 'jp-relatedposts')"
-        " or contains(@class, 'td_block_related_posts') or contains(@class, 'page-nav')]"
-        " | .//script | .//style | .//noscript | .//ins | .//iframe | .//form | .//footer")
 COUNT = re.compile(r"(\d[\d\s.,]*)")
+# The class tokens the fields are read from: one pass over the page indexes them, so each field
+# looks inside a small block instead of scanning the whole tree again.
+MARKERS = frozenset({
+    "td-post-content", "tdb_single_content", "td-post-header", "td-post-title", "td-post-sub-title",
+    "tdb_single_subtitle", "tdb-title-text", "entry-title", "tdb_single_date", "tdb_single_modified_date",
+    "td-category", "tdb_single_categories", "td-tags", "tdb-tags", "td-post-featured-image",
+    "tdb_single_featured_image", "td-post-author-name", "tdb_single_author", "author-box-wrap",
+    "td-comments-title", "block-title", "td-post-comments", "tdb_single_comments_count"})
+WITH_CLASS = etree.XPath("//*[@class]")
+# What the body block holds besides the article: ads, share bars, the featured image, related posts.
+JUNK_CLASSES = ("td-a-rec", "td-g-rec", "td-post-sharing", "td-post-featured-image", "tdb-no-featured-img",
+                "td-a-ad", "sharedaddy", "jp-relatedposts", "td_block_related_posts", "page-nav")
+JUNK_TAGS = frozenset({"script", "style", "noscript", "ins", "iframe", "form", "footer"})
+STRONG_LEDE = etree.XPath("./p[1][strong and normalize-space(.) = normalize-space(strong)]")
 
 
 class MaliwebPage(Page):
@@ -36,7 +43,7 @@ class MaliwebPage(Page):
         posted_by = self.posted_by()
         return Article(
             url=self.url, site=self.site, post_id=self.post_id(), headline=self.headline(),
-            description=self.description(paragraphs), article_body="\n\n".join(paragraphs),
+            description=self.description(), article_body="\n\n".join(paragraphs),
             article_body_html=body_html, date_published=self.date_published(),
             date_published_raw=self.date_published_raw(), date_modified=self.date_modified(),
             in_language=self.in_language(), section=self.section(), tags=self.tags(),
@@ -46,12 +53,36 @@ class MaliwebPage(Page):
             comments_widget=detect_widget(self.tree), comments=self.comments(),
             warnings=self.warnings)
 
+    # -- the block index --------------------------------------------------------------------
+    @cached_property
+    def blocks(self) -> dict[str, list]:
+        """Elements carrying each marker class, in document order (one pass over the page)."""
+        found: dict[str, list] = {}
+        for element in WITH_CLASS(self.tree):
+            for token in MARKERS.intersection(element.get("class").split()):
+                found.setdefault(token, []).append(element)
+        return found
+
+    def within(self, marker: str, path: str = ".") -> list:
+        """Matches of the relative ``path`` inside every block with class ``marker``."""
+        return [hit for block in self.blocks.get(marker, []) for hit in block.xpath(path)]
+
+    def text_within(self, *pairs: tuple[str, str]) -> str | None:
+        """The normalised text of the first non-empty match among (marker, relative path) pairs."""
+        for marker, path in pairs:
+            for hit in self.within(marker, path):
+                value = normalize_space(hit if isinstance(hit, str) else hit.text_content())
+                if value:
+                    return value
+        return None
+
+    # -- fields -------------------------------------------------------------------------------
     def post_id(self) -> str | None:
-        shortlink = self.first_text("//link[@rel='shortlink']/@href") or ""
+        shortlink = self.first_text("/html/head/link[@rel='shortlink']/@href") or ""
         match = re.search(r"[?&]p=(\d+)", shortlink)
         if match:
             return match.group(1)
-        match = re.search(r"\bpostid-(\d+)\b", self.first_text("//body/@class") or "")
+        match = re.search(r"\bpostid-(\d+)\b", self.first_text("/html/body/@class") or "")
         if match:
             return match.group(1)
         found = self.first_text("//*[@id='tdb-autoload-article']/@data-autoload-org-post-id",
@@ -63,66 +94,67 @@ class MaliwebPage(Page):
         return match.group(1) if match else None
 
     def headline(self) -> str | None:
-        return self.first_text("//h1[contains(@class, 'tdb-title-text')]",
-                               "//*[contains(@class, 'td-post-title')]//h1[contains(@class, 'entry-title')]",
-                               "//h1[contains(@class, 'entry-title')]") or self.ld_article.get(
+        return self.text_within(("tdb-title-text", "self::h1"),
+                                ("td-post-title", ".//h1[contains(@class, 'entry-title')]"),
+                                ("entry-title", "self::h1")) or self.ld_article.get(
             "headline") or self.meta("og:title")
 
-    def _content(self):
-        found = self.xpath(CONTENT)
-        return found[0] if found else None
+    @cached_property
+    def content(self):
+        """The body block: ``div.td-post-content`` (classic) or the tdb content block's inner div."""
+        for block in self.blocks.get("td-post-content", []):
+            if "tdb_single_content" in block.get("class").split():
+                inner = block.xpath(".//div[contains(@class, 'tdb-block-inner')]")
+                return inner[0] if inner else block
+            if next(block.iterancestors("article"), None) is not None:
+                return block
+        return None
 
     def body(self) -> tuple[list[str], str]:
         """The body's paragraphs as plain text, and its sanitised HTML."""
-        content = self._content()
-        if content is None:
+        if self.content is None:
             self.warnings.append("no article body (td-post-content) found")
             return [], ""
-        clean = deepcopy(content)
-        for junk in clean.xpath(JUNK):
+        clean = deepcopy(self.content)
+        for junk in [e for e in clean.iterdescendants() if is_junk(e)]:
             if junk.getparent() is not None:
                 junk.drop_tree()
-        text = element_text(clean)
-        paragraphs = [p for p in text.split("\n\n") if p.strip()]
+        paragraphs = [p for p in element_text(clean).split("\n\n") if p.strip()]
         return paragraphs, sanitize_html(inner_html(clean)).strip()
 
-    def description(self, paragraphs: list[str]) -> str | None:
-        lede = self.first_text("//p[contains(@class, 'td-post-sub-title')]",
-                               "//*[contains(@class, 'tdb_single_subtitle')]//p")
+    def description(self) -> str | None:
+        lede = self.text_within(("td-post-sub-title", "self::p"), ("tdb_single_subtitle", ".//p"))
         if lede:
             return lede
-        first = self._content()
-        strong_lede = first.xpath("./p[1][strong and normalize-space(.) = normalize-space(strong)]") \
-            if first is not None else []
+        strong_lede = STRONG_LEDE(self.content) if self.content is not None else []
         if strong_lede:
             return normalize_space(strong_lede[0].text_content())
         return self.meta("og:description", "description")
 
-    def _time(self):
-        found = self.xpath("//*[contains(@class, 'td-post-header')]//time[contains(@class, 'entry-date')]"
-                           " | //*[contains(@class, 'tdb_single_date')]//time"
-                           " | //article//header//time[contains(@class, 'entry-date')]")
+    @cached_property
+    def time(self):
+        """The article's own date element (never a sidebar or related-post date)."""
+        found = (self.within("td-post-header", ".//time[contains(@class, 'entry-date')]")
+                 or self.within("tdb_single_date", ".//time"))
         return found[0] if found else None
 
     def date_published(self) -> str | None:
-        time = self._time()
         for value in (self.ld_article.get("datePublished"), self.meta("article:published_time"),
-                      time.get("datetime") if time is not None else None,
-                      self.first_text("//meta[@itemprop='datePublished']/@content")):
+                      self.time.get("datetime") if self.time is not None else None):
             found = parse_iso(value, self.site_timezone) if isinstance(value, str) else None
             if found:
                 return found
-        raw = self.date_published_raw()
-        return parse_date(raw, self.site_timezone, self.languages, self.fetched_at)
+        found = parse_iso(self.first_text("//meta[@itemprop='datePublished']/@content"), self.site_timezone)
+        return found or parse_date(self.date_published_raw(), self.site_timezone, self.languages,
+                                   self.fetched_at)
 
     def date_published_raw(self) -> str | None:
-        time = self._time()
-        return normalize_space(time.text_content()) or None if time is not None else None
+        return normalize_space(self.time.text_content()) or None if self.time is not None else None
 
     def date_modified(self) -> str | None:
         for value in (self.ld_article.get("dateModified"), self.meta("article:modified_time"),
-                      self.first_text("//meta[@itemprop='dateModified']/@content",
-                                      "//*[contains(@class, 'tdb_single_modified_date')]//time/@datetime")):
+                      self.first_text("//meta[@itemprop='dateModified']/@content"),
+                      self.text_within(("tdb_single_modified_date", ".//time/@datetime"))):
             found = parse_iso(value, self.site_timezone) if isinstance(value, str) else None
             if found:
                 return found
@@ -133,10 +165,14 @@ class MaliwebPage(Page):
         return re.split(r"[-_]", lang)[0].lower() if lang else "fr"
 
     def categories(self) -> list[str]:
-        names = [normalize_space(a.text_content()) for a in self.xpath(
-            "//*[contains(@class, 'td-post-header')]//ul[contains(@class, 'td-category')]//a"
-            " | //*[contains(@class, 'tdb_single_categories')]//a[contains(@class, 'tdb-entry-category')]")]
+        anchors = [a for a in self.within("td-category", ".//a") if self._in_header(a)]
+        anchors += self.within("tdb_single_categories", ".//a[contains(@class, 'tdb-entry-category')]")
+        names = [normalize_space(a.text_content()) for a in anchors]
         return [name for name in dict.fromkeys(names) if name]
+
+    def _in_header(self, element) -> bool:
+        headers = self.blocks.get("td-post-header", [])
+        return any(ancestor in headers for ancestor in element.iterancestors())
 
     def section(self) -> str | None:
         categories = self.categories()
@@ -146,33 +182,43 @@ class MaliwebPage(Page):
         return section[0] if isinstance(section, list) and section else section
 
     def tags(self) -> list[str]:
-        names = [normalize_space(a.text_content()) for a in self.xpath(
-            "//ul[contains(@class, 'td-tags') or contains(@class, 'tdb-tags')]/li/a")]
+        anchors = self.within("td-tags", "self::ul/li/a") + self.within("tdb-tags", "self::ul/li/a")
+        names = [normalize_space(a.text_content()) for a in anchors]
         return [name for name in dict.fromkeys(names) if name]
 
     def main_image_url(self) -> str | None:
-        href = self.first_text(
-            "//*[contains(@class, 'td-post-featured-image') or contains(@class, 'tdb_single_featured_image')]"
-            "//a[img]/@href",
-            "//*[contains(@class, 'td-post-featured-image') or contains(@class, 'tdb_single_featured_image')]"
-            "//img/@src")
+        href = self.text_within(("td-post-featured-image", ".//a[img]/@href"),
+                                ("tdb_single_featured_image", ".//a[img]/@href"),
+                                ("td-post-featured-image", ".//img/@src"),
+                                ("tdb_single_featured_image", ".//img/@src"))
         return self.absolute(href or self.meta("og:image"))
 
     def posted_by(self) -> str | None:
-        name = self.first_text("//*[contains(@class, 'td-post-header')]//*[contains(@class, 'td-post-author-name')]//a",
-                               "//*[contains(@class, 'tdb_single_author')]//a[contains(@class, 'tdb-author-name')]",
-                               "//*[contains(@class, 'author-box-wrap')]//*[contains(@class, 'td-author-name')]//a",
-                               "//*[@itemprop='author']/meta[@itemprop='name']/@content")
+        header_names = [a for a in self.within("td-post-author-name", ".//a") if self._in_header(a)]
+        name = (normalize_space(header_names[0].text_content()) if header_names else None) or self.text_within(
+            ("tdb_single_author", ".//a[contains(@class, 'tdb-author-name')]"),
+            ("author-box-wrap", ".//*[contains(@class, 'td-author-name')]//a")) or self.first_text(
+            "//*[@itemprop='author']/meta[@itemprop='name']/@content")
         names = clean_byline(name) if name else []
         return names[0] if names else None
 
     def comment_count_declared(self) -> int | None:
-        text = self.first_text("//*[@id='comments']//*[contains(@class, 'td-comments-title')]",
-                               "//*[@id='comments']//*[contains(@class, 'block-title')]",
-                               "//*[contains(@class, 'td-post-comments')]//a",
-                               "//*[contains(@class, 'tdb_single_comments_count')]//span")
+        text = self.text_within(("td-comments-title", "self::*[ancestor::*[@id='comments']]"),
+                                ("block-title", "self::*[ancestor::*[@id='comments']]"),
+                                ("td-post-comments", ".//a"),
+                                ("tdb_single_comments_count", ".//span"))
         match = COUNT.search(text or "")
         if match:
             return int(re.sub(r"\D", "", match.group(1)))
         count = self.ld_article.get("commentCount")
         return int(count) if isinstance(count, (int, str)) and str(count).isdigit() else None
+
+
+def is_junk(element) -> bool:
+    """True for what the body block holds besides the article (ads, share bars, scripts…)."""
+    if not isinstance(element.tag, str):
+        return False
+    if element.tag in JUNK_TAGS:
+        return True
+    classes = element.get("class")
+    return bool(classes) and any(name in classes for name in JUNK_CLASSES)
