@@ -83,6 +83,7 @@ def test_every_article_matches_the_truth(crawled):
 
 def test_never_fetches_reply_admin_or_live_links(crawled):
     paths = [path for _method, path in crawled["requests"]]
+    assert "/robots.txt" in paths  # robots.txt is obeyed
     assert not [p for p in paths if "replytocom" in p or "/wp-admin/" in p or "wp-login" in p]
     urls = [row[0] for row in _query(crawled["db"], "SELECT url FROM captures")]
     assert all(url.startswith(crawled["base"]) for url in urls)
@@ -125,3 +126,12 @@ def test_show_text_and_stats(crawled):
     assert seed["headline"] in text and "21 comments archived" in text
     stats = run_cli("stats", db=crawled["db"]).stdout
     assert "maliweb.net" in stats and "HTTP 404" in stats
+
+
+def test_polite_defaults():
+    from newsarchive.runner import project_settings
+
+    settings = project_settings("x.db")
+    assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.get("USER_AGENT").startswith("newsarchive/")
+    assert 0 < settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 8
