@@ -15,6 +15,7 @@ TOKEN = re.compile(r"[^\W_]+")
 CHUNK = re.compile(r'"([^"]*)"?|(\S+)')
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z?$")
+# The shortest prefix searched; the FTS tables index prefixes of 2 to 6 characters (migration 4).
 MIN_PREFIX_CHARS = 2
 MAX_TERMS = 32
 TRAILING = ")]}.,;:!?»\"'"

@@ -136,3 +136,53 @@ def test_search_on_the_crawled_replica(crawled_archive):
     conn = open_archive(crawled_archive).conn
     word = conn.execute("SELECT text FROM comments WHERE length(text) > 40 LIMIT 1").fetchone()[0].split()[2]
     assert hits(crawled_archive, word)
+
+
+@pytest.mark.parametrize("query", ["secur*", "SECUR*", "sécur*", "securit*"])
+def test_prefix_without_accents_finds_accented_words(built_archive, query):
+    """Prefixes of 2 to 6 letters are read from the prefix indexes, longer ones from the words."""
+    found = hits(built_archive, query)
+    assert {h["url"] for h in found} >= {SAHEL, SAHEL + "#comment-11"}
+    assert any("[sécurité]" in h["snippet"] for h in found)
+
+
+def test_shortest_prefix_is_searched(built_archive):
+    riz = "http://journal.example/economie/le-prix-du-riz-202.html"
+    assert urls(built_archive, "ri*", "--comments-only") >= {riz + "#comment-21", riz + "#comment-22"}
+
+
+def _archive_before_prefix_indexes(path) -> None:
+    """An archive with every migration before the prefix indexes, and one article and comment."""
+    from newsarchive.db import connect
+    from newsarchive.db.migrations import MIGRATIONS
+
+    before = next(i for i, m in enumerate(MIGRATIONS) if any("prefix=" in sql for sql in m))
+    conn = connect(path)
+    for statement in (sql for migration in MIGRATIONS[:before] for sql in migration):
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {before}")
+    conn.execute("INSERT INTO articles (id, url, site, headline, first_seen_at, last_seen_at)"
+                 " VALUES (1, 'http://x/a-1.html', 'x', 'Élections au Mali', 'T', 'T')")
+    conn.execute("INSERT INTO comments (article_id, comment_id, depth, position, text, text_html,"
+                 " first_seen_at, last_seen_at) VALUES (1, '7', 1, 0, 'La sécurité d''abord', '', 'T', 'T')")
+    conn.close()
+
+
+def test_an_archive_from_before_the_prefix_indexes_is_upgraded(tmp_path):
+    from newsarchive.db.migrations import MIGRATIONS
+
+    _archive_before_prefix_indexes(tmp_path / "old.db")
+    conn = open_archive(tmp_path / "old.db").conn
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert "prefix='2 3 4 5 6'" in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'comments_fts'").fetchone()[0]
+    assert [h["url"] for h in search(conn, "secur*").hits] == ["http://x/a-1.html#comment-7"]
+    assert [h["url"] for h in search(conn, "elect*").hits] == ["http://x/a-1.html"]
+    conn.execute("INSERT INTO comments (article_id, comment_id, depth, position, text, text_html,"
+                 " first_seen_at, last_seen_at) VALUES (1, '8', 1, 1, 'Sécuriser Gao', '', 'T', 'T')")
+    conn.execute("UPDATE comments SET text = 'Plus rien' WHERE comment_id = '7'")
+    assert [h["url"] for h in search(conn, "sécu*").hits] == ["http://x/a-1.html#comment-8"]
+    conn.execute("DELETE FROM comments WHERE comment_id = '8'")
+    assert search(conn, "secu*").hits == []
+    conn.execute("INSERT INTO comments_fts(comments_fts) VALUES ('integrity-check')")
+    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")

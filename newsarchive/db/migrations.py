@@ -204,6 +204,61 @@ MIGRATIONS: list[list[str]] = [
     [
         "CREATE INDEX comments_article_position ON comments(article_id, position)",
     ],
+    # 4. Prefix search at scale (issue 6): FTS5 answers `"elect"*` from a prefix index in one
+    #    lookup, where it otherwise merges the index entries of every word starting with "elect"
+    #    (75 ms on a million comments). Prefixes of 2 (the shortest search accepts) to 6
+    #    characters are indexed; longer ones match few words and stay fast without. The FTS
+    #    tables are recreated with the same columns, content and tokenizer, their triggers as
+    #    they were, rebuilt from the content tables and merged into one segment each (~100 s
+    #    per million comments).
+    [
+        "DROP TRIGGER articles_ai",
+        "DROP TRIGGER articles_ad",
+        "DROP TRIGGER articles_au",
+        "DROP TRIGGER comments_ai",
+        "DROP TRIGGER comments_ad",
+        "DROP TRIGGER comments_au",
+        "DROP TABLE articles_fts",
+        "DROP TABLE comments_fts",
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            headline, article_body, content='articles', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5 6')""",
+        """CREATE VIRTUAL TABLE comments_fts USING fts5(
+            text, author_name, content='comments', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5 6')""",
+        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, headline, article_body)
+            VALUES (new.id, new.headline, new.article_body);
+        END""",
+        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, headline, article_body)
+            VALUES ('delete', old.id, old.headline, old.article_body);
+        END""",
+        """CREATE TRIGGER articles_au AFTER UPDATE OF headline, article_body ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, headline, article_body)
+            VALUES ('delete', old.id, old.headline, old.article_body);
+            INSERT INTO articles_fts(rowid, headline, article_body)
+            VALUES (new.id, new.headline, new.article_body);
+        END""",
+        """CREATE TRIGGER comments_ai AFTER INSERT ON comments BEGIN
+            INSERT INTO comments_fts(rowid, text, author_name)
+            VALUES (new.id, new.text, new.author_name);
+        END""",
+        """CREATE TRIGGER comments_ad AFTER DELETE ON comments BEGIN
+            INSERT INTO comments_fts(comments_fts, rowid, text, author_name)
+            VALUES ('delete', old.id, old.text, old.author_name);
+        END""",
+        """CREATE TRIGGER comments_au AFTER UPDATE OF text, author_name ON comments BEGIN
+            INSERT INTO comments_fts(comments_fts, rowid, text, author_name)
+            VALUES ('delete', old.id, old.text, old.author_name);
+            INSERT INTO comments_fts(rowid, text, author_name)
+            VALUES (new.id, new.text, new.author_name);
+        END""",
+        "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
+        "INSERT INTO comments_fts(comments_fts) VALUES ('rebuild')",
+        "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
+        "INSERT INTO comments_fts(comments_fts) VALUES ('optimize')",
+    ],
 ]
 
 

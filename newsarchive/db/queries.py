@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import unicodedata
 from typing import Iterator
 
 
@@ -101,6 +100,8 @@ def failure_counts(conn: sqlite3.Connection) -> list[dict]:
 # The FTS index alone picks the winners (a probe by descending rowid, then bm25 when the matches
 # are few enough to rank); only those few are joined to their rows and given a snippet. Joining,
 # ranking or snippeting before limiting costs seconds for a common word in a million comments.
+# A prefix (``"word" *``) is read from the FTS tables' prefix indexes (migration 4) as FTS5
+# reads a word: no vocabulary lookup or expansion here.
 
 _ARTICLE_FILTERS = {
     "site": "a.site = :site",
@@ -143,15 +144,14 @@ def search(conn: sqlite3.Connection, expression: str, *, site: str | None = None
     """
     filters = {"site": site, "since": since, "until": until,
                "author": _like_pattern(author) if author else None}
-    expressions = {kind: _expand_prefixes(conn, _SOURCES[kind][0], expression) for kind in kinds}
     ranked, newest = [], []
     for kind in kinds:
-        rows, capped = _best(conn, kind, filters, expressions[kind], limit)
+        rows, capped = _best(conn, kind, filters, expression, limit)
         (newest if capped else ranked).extend((kind, rowid, rank) for rowid, rank in rows)
     ranked.sort(key=lambda hit: hit[2])
     chosen = (ranked + newest)[:limit]
     details = {kind: _hit_details(conn, kind, [hit[1] for hit in chosen if hit[0] == kind],
-                                  expressions[kind], highlight) for kind in kinds}
+                                  expression, highlight) for kind in kinds}
     return [{**details[kind][rowid], "rank": rank} for kind, rowid, rank in chosen], bool(newest)
 
 
@@ -202,43 +202,14 @@ _HIT_SQL = {
 
 def _hit_details(conn: sqlite3.Connection, kind: str, rowids: list[int], expression: str,
                  highlight: tuple[str, str]) -> dict[int, dict]:
-    """Rows and snippets of the chosen hits in one FTS query: setting a query up is the cost (a
-    prefix is expanded each time), and the rowid range lets FTS5 skip the rest of the index."""
+    """Rows and snippets of the chosen hits in one FTS query: setting a query up is the cost, and
+    the rowid range lets FTS5 skip the rest of the index."""
     if not rowids:
         return {}
     cursor = conn.execute(_HIT_SQL[kind], {"q": expression, "low": min(rowids), "high": max(rowids),
                                            "ids": json.dumps(rowids), "hl_start": highlight[0],
                                            "hl_end": highlight[1]})
     return {hit["rowid"]: hit for hit in _dicts(cursor)}
-
-
-# FTS5 answers ``word*`` by merging the index entries of every matching term in memory before
-# returning a row, at each query; an OR of those terms, listed from the vocabulary, streams
-# instead and stops at the LIMIT (about 30x faster on a million comments).
-MAX_PREFIX_TERMS = 200
-_PREFIX_TERM = re.compile(r'"([^\W_]+)" \*')
-
-
-def _expand_prefixes(conn: sqlite3.Connection, fts: str, expression: str) -> str:
-    return _PREFIX_TERM.sub(lambda m: _prefix_alternatives(conn, fts, m.group(1)) or m.group(0),
-                            expression)
-
-
-def _prefix_alternatives(conn: sqlite3.Connection, fts: str, prefix: str) -> str | None:
-    vocab = f"{fts}_vocab"
-    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocab} USING fts5vocab(main, {fts}, 'row')")
-    folded = _fold(prefix)
-    terms = [row[0] for row in conn.execute(
-        f"SELECT term FROM temp.{vocab} WHERE term >= ? AND term < ? LIMIT ?",
-        (folded, folded + "\U0010ffff", MAX_PREFIX_TERMS + 1))]
-    if not terms or len(terms) > MAX_PREFIX_TERMS:
-        return None
-    return "(" + " OR ".join(f'"{term}"' for term in terms) + ")"
-
-
-def _fold(word: str) -> str:
-    """Lower case without diacritics, as the unicode61 tokenizer folds (remove_diacritics 2)."""
-    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
 
 
 def most_discussed_article(conn: sqlite3.Connection) -> dict | None:
