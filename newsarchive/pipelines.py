@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, IgnoreRequest
-from scrapy.utils.reactor import is_asyncio_reactor_installed
+from twisted.internet.task import LoopingCall
 
 from . import db
 from .crawl import utc_now
 from .db import store
-from .extract_pool import ExtractorPool
-from .extraction import ExtractionError
+from .extraction import ExtractionError, extract
 from .items import Capture, FetchFailure
 from .revisit import RevisitPolicy
 
@@ -23,17 +23,21 @@ ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 class ArchiveHandle:
     """The crawl's open archive and its ``crawls`` row, shared by the pipelines."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, batch_articles: int = 0, batch_seconds: float = 1.0):
         self.path = path
         self.conn = db.open_archive(path).conn
         self.crawl_id: int | None = None
+        self.batch_articles, self.batch_seconds = batch_articles, batch_seconds
+        self._batch_opened, self._batch_count = 0.0, 0
 
     @classmethod
     def for_crawler(cls, crawler) -> "ArchiveHandle":
         """The one handle of this crawler (created on first use)."""
         handle = getattr(crawler, "_newsarchive_handle", None)
         if handle is None:
-            handle = cls(crawler.settings.get("NEWSARCHIVE_DB"))
+            settings = crawler.settings
+            handle = cls(settings.get("NEWSARCHIVE_DB"), settings.getint("NEWSARCHIVE_BATCH_ARTICLES", 0),
+                         settings.getfloat("NEWSARCHIVE_BATCH_SECONDS", 1.0))
             crawler._newsarchive_handle = handle
         return handle
 
@@ -42,6 +46,27 @@ class ArchiveHandle:
         store.record_failure(self.conn, self.crawl_id, url, stage, reason, utc_now(), status, site)
         stats.inc_value(f"newsarchive/failures/{stage}")
 
+    # -- batched writes: several articles per transaction (fewer commits, one FTS flush) ---------
+    def join_batch(self) -> None:
+        """Open the write batch unless one is open (no-op when batching is off)."""
+        if self.batch_articles > 0 and store.begin_batch(self.conn):
+            self._batch_opened, self._batch_count = time.monotonic(), 0
+
+    def article_written(self) -> None:
+        """Count an article into the batch; commit when it is full or old."""
+        self._batch_count += 1
+        if self._batch_count >= self.batch_articles:
+            self.commit()
+        else:
+            self.commit_if_stale()
+
+    def commit_if_stale(self) -> None:
+        if time.monotonic() - self._batch_opened >= self.batch_seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        store.commit_batch(self.conn)
+
 
 class CrawlRecorder:
     """Writes the ``crawls`` row: spider and arguments at start, finish reason and stats at the end."""
@@ -49,6 +74,7 @@ class CrawlRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
         self.handle = ArchiveHandle.for_crawler(crawler)
+        self.committer: LoopingCall | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.request_dropped, signal=signals.request_dropped)
@@ -63,9 +89,15 @@ class CrawlRecorder:
                 if isinstance(v, (str, int, float)) and not k.startswith("_")}
         self.handle.crawl_id = store.start_crawl(self.handle.conn, spider.name, args, utc_now())
         spider.crawl_id = self.handle.crawl_id
+        if self.handle.batch_articles > 0:  # a batch never stays open long while the crawl waits
+            self.committer = LoopingCall(self.handle.commit_if_stale)
+            self.committer.start(self.handle.batch_seconds, now=False)
         logger.info("archiving into %s (crawl %s)", self.handle.path, self.handle.crawl_id)
 
     def spider_closed(self, spider, reason):
+        if self.committer is not None and self.committer.running:
+            self.committer.stop()
+        self.handle.commit()
         stats = self.crawler.stats.get_stats()
         store.finish_crawl(self.handle.conn, self.handle.crawl_id, utc_now(), reason, stats)
 
@@ -105,6 +137,7 @@ class StoreCapturePipeline(_Stage):
             self.handle.fail(self.stats, item.url, "fetch", item.reason, item.status, item.site)
             raise DropItem(f"not archived: {item.url}: {item.reason}")
         if isinstance(item, Capture):
+            self.handle.join_batch()
             item.capture_ids = [store.store_capture(self.handle.conn, page, item.url,
                                                     self.handle.crawl_id) for page in item.pages]
             self.stats.inc_value("newsarchive/pages_captured", len(item.pages))
@@ -114,17 +147,11 @@ class StoreCapturePipeline(_Stage):
 class ExtractPipeline(_Stage):
     """Runs ``extract()`` on the capture; a page that cannot be extracted is reported and dropped."""
 
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
-        self.pool = ExtractorPool(workers if is_asyncio_reactor_installed() else 0)
-        crawler.signals.connect(self.pool.close, signal=signals.spider_closed)
-
-    async def process_item(self, item, spider=None):
+    def process_item(self, item, spider=None):
         if not isinstance(item, Capture):
             return item
         try:
-            item.article = await self.pool.extract(item)
+            item.article = extract(item)
         except ExtractionError as error:
             self._drop(item, str(error))
         except Exception as error:  # a bug or a pathological page must not stop the crawl
@@ -198,6 +225,7 @@ class StoreArticlePipeline(_Stage):
         result = store.store_article(self.handle.conn, article, item.pages[0].fetched_at,
                                      capture_id, item.spider, self.policy)
         self._count(result, len(article.comments))
+        self.handle.article_written()
         item.pages = []  # the bodies are archived: do not keep them in memory
         return item
 

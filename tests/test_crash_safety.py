@@ -16,7 +16,7 @@ from conftest import FAST_CRAWL, REPO
 from newsarchive.replica import serve, synthetic_site
 from newsarchive.replica.synthetic import BASE_ID
 
-N_ARTICLES = 60
+N_ARTICLES = 200
 TIMED_KILLS = 2
 MID_WRITE_KILLS = 3
 
@@ -91,12 +91,12 @@ def crashed_then_finished(tmp_path_factory):
         rng.shuffle(plan)
         for kind in plan:
             crawl = start_crawl(served.base_url, db)
-            if kind == "timed":
-                killed = kill_after(crawl, rng.uniform(1.0, 6.0))
+            if kind == "timed":  # start-up takes ~2 s: this lands among fetches, parsing and writes
+                killed = kill_after(crawl, rng.uniform(2.0, 4.0))
             else:
-                while crawl.poll() is None and article_rows(db) == 0 and not writer_holds_lock(db):
-                    time.sleep(0.01)  # let the crawl reach its first writes
-                time.sleep(rng.uniform(0.0, 2.0))
+                while crawl.poll() is None and not writer_holds_lock(db):
+                    time.sleep(0.001)  # the crawl's first write transaction
+                time.sleep(rng.uniform(0.0, 0.5))
                 killed = kill_mid_write(crawl, db, time.monotonic() + 60)
             crawl.wait()
             kills.append((kind, killed, article_rows(db)))
@@ -113,6 +113,7 @@ def crashed_then_finished(tmp_path_factory):
 
 def test_killed_at_least_five_times_including_mid_write(crashed_then_finished):
     _, kills, _, _ = crashed_then_finished
+    print("kills (kind, killed, articles archived after):", kills)
     assert sum(1 for _, killed, _ in kills if killed) >= 5, kills
     assert sum(1 for kind, killed, _ in kills if kind == "mid-write" and killed) >= MID_WRITE_KILLS, kills
 

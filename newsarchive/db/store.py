@@ -37,7 +37,14 @@ class StoreResult:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction, taken immediately so writers queue instead of failing."""
+    """One write transaction, taken immediately so writers queue instead of failing.
+
+    Inside an open transaction (a crawl's batch, see ``begin_batch``) it is a savepoint instead:
+    an error undoes this part only, and the batch commits it later with the rest.
+    """
+    if conn.in_transaction:
+        yield from _savepoint(conn)
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -45,6 +52,31 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _savepoint(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("SAVEPOINT part")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK TO part")
+        conn.execute("RELEASE part")
+        raise
+    conn.execute("RELEASE part")
+
+
+def begin_batch(conn: sqlite3.Connection) -> bool:
+    """Open a transaction that several writes join (fewer commits, FTS flushed once); False if one is open."""
+    if conn.in_transaction:
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    return True
+
+
+def commit_batch(conn: sqlite3.Connection) -> None:
+    """Commit the open batch, if any."""
+    if conn.in_transaction:
+        conn.execute("COMMIT")
 
 
 # -- crawls and failures ---------------------------------------------------------------------
