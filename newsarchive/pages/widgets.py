@@ -40,6 +40,10 @@ INLINE = {t: name for name, spec in WIDGETS.items() for t in spec[4]}
 BY_ID = etree.XPath("id($ids)")
 BY_CLASS = etree.XPath("//@class[contains(., '-comments') or contains(., 'viafoura')]/parent::div"
                        " | //@data-spotim-module/..")  # fb-comments, talkyard-comments, OpenWeb
+# The same elements as BY_CLASS, cheaper: libxml2 evaluates contains() slowly, so the divs' class
+# values are fetched (each knows its element) and tested in Python.
+DIV_CLASSES = etree.XPath("//div/@class")
+SPOTIM = etree.XPath("//@data-spotim-module/..")
 ID_LIST = " ".join(IDS)
 TAG_NAMES = ("script", *TAGS)
 SRC = {fragment: name for name, spec in WIDGETS.items() for fragment in spec[3]}
@@ -48,7 +52,9 @@ SRC = {fragment: name for name, spec in WIDGETS.items() for fragment in spec[3]}
 def detect_widget(tree) -> str | None:
     """The name of the first JS-only comment widget embedded in the page, or None."""
     found: set[str] = set()
-    for element in BY_ID(tree, ids=ID_LIST) + BY_CLASS(tree):
+    by_class = [value.getparent() for value in DIV_CLASSES(tree)
+                if "-comments" in value or "viafoura" in value]
+    for element in BY_ID(tree, ids=ID_LIST) + by_class + SPOTIM(tree):
         found.update(_widgets_of(element))
     for element in tree.iter(*TAG_NAMES):
         found.update(_widgets_of(element))

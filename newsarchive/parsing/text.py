@@ -92,7 +92,10 @@ def _finish(parts: list[str]) -> str:
             raw = raw.replace("\u200b", " ")
         raw = raw.replace(_LINE, "\n").replace(_PARAGRAPH, "\n\n")
         lines = [" ".join(line.split()) for line in raw.split("\n")]
-    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+    text = "\n".join(lines)
+    if "\n\n\n" in text:  # else _BLANKS has nothing to do
+        text = _BLANKS.sub("\n\n", text)
+    return text.strip()
 
 
 def sanitize_html(fragment: str) -> str:

@@ -6,7 +6,7 @@ from lxml import etree
 from ..items import Comment
 from .base import ThreadContext, content_id
 from .prescan import attribute_hits
-from .fields import (AUTHOR_RULES, CONTENT_RULES, DATE_RULES, Scan, author_of, body_of, body_text, is_meta,
+from .fields import (AUTHOR_RULES, CONTENT_RULES, DATE_RULES, Scan, author_of, body_fields, is_meta,
                      own_parts, time_of)
 
 # Sidebars ("recent comments" widgets) re-use comment markup for comments of other posts.
@@ -118,7 +118,7 @@ class ItemThread:
         scan = Scan(parts)
         author, author_url = author_of(scan, ctx, self.author_rules)
         published, raw = time_of(scan, ctx, self.date_rules)
-        text, text_html = body_text(body_of(scan, self.content_rules, self.skip))
+        text, text_html = body_fields(scan, self.content_rules, self.skip)
         comment_id = self.item_id(item) or content_id(author, published or raw, text)
         return Comment(comment_id=comment_id, type=self.comment_type(item), author_name=author,
                        author_url=author_url, date_published=published, date_published_raw=raw,
@@ -141,8 +141,30 @@ def _elsewhere(item, cache: dict) -> bool:
     """True when a top-level comment sits in a sidebar widget (checked once per list)."""
     parent = item.getparent()
     if parent not in cache:
-        cache[parent] = bool(ELSEWHERE(parent)) if parent is not None else False
+        cache[parent] = _in_sidebar(parent) if parent is not None else False
     return cache[parent]
+
+
+_XPATH_SPACE = str.maketrans("\t\n\r", "   ")
+_SIDEBAR_TOKENS = frozenset({"widget", "sidebar", "widget-area"})
+
+
+def _in_sidebar(element) -> bool:
+    """``bool(ELSEWHERE(element))``, tested in Python (libxml2's contains() is slow)."""
+    node = element
+    while node is not None:
+        ident = node.get("id")
+        if ident is not None and (ident in ("sidebar", "secondary") or "recentcomments" in ident
+                                  or "recent-comments" in ident):
+            return True
+        names = node.get("class")
+        if names is not None and ("recentcomments" in names or "recent-comments" in names
+                                  or "recent_comments" in names
+                                  or not _SIDEBAR_TOKENS.isdisjoint(
+                                      names.translate(_XPATH_SPACE).split(" "))):
+            return True
+        node = node.getparent()
+    return False
 
 
 __all__ = ["ELSEWHERE", "ItemThread", "Nesting"]

@@ -12,14 +12,44 @@ MARKED = etree.XPath(
 # Class names ("comment", "commentaire", "réaction"): only the last-resort card family needs them.
 CLASSES = etree.XPath("//@class[contains(., 'omm') or contains(., 'eaction')]")
 
+# The same hits, cheaper: libxml2 evaluates contains() slowly on every attribute, so each attribute's
+# values are fetched once (each knows its element) and the MARKED tests run in Python.
+ALL_VALUES = {name: etree.XPath(f"//*/@{name}") for name in ("id", "name", "itemtype")}
+PLAIN_CLASSES = etree.XPath("//*/@class", smart_strings=False)
+
+
+def _marked(name: str, value: str) -> bool:
+    """MARKED's test of one attribute value."""
+    if name == "itemtype":
+        return "omment" in value
+    return "omm" in value or value.startswith("forum")
+
+
+def _classed(value: str) -> bool:
+    """CLASSES's test of one class value."""
+    return "omm" in value or "eaction" in value
+
 
 class Hits:
-    """The page's attribute values that may mark a comment; class names scanned only when asked."""
+    """The page's attribute values that may mark a comment, each attribute scanned when first asked."""
 
     def __init__(self, tree):
         self.tree = tree
-        self.marked = MARKED(tree)
+        self._by_name: dict[str, list] = {}
         self._classes: list | None = None
+
+    @property
+    def marked(self) -> list:
+        """Every MARKED hit, page order."""
+        return MARKED(self.tree)
+
+    def of(self, name: str) -> list:
+        """The MARKED hits on one attribute, page order."""
+        found = self._by_name.get(name)
+        if found is None:
+            found = self._by_name[name] = [value for value in ALL_VALUES[name](self.tree)
+                                           if _marked(name, value)]
+        return found
 
     def values(self, names: str) -> list:
         """Hits on the attributes ``names`` (space-separated), page order."""
@@ -28,7 +58,15 @@ class Hits:
                 self._classes = CLASSES(self.tree)
             return self._classes
         wanted = names.split()
-        return [value for value in self.marked if value.attrname in wanted]
+        if len(wanted) == 1:
+            return self.of(wanted[0])
+        return [value for value in MARKED(self.tree) if value.attrname in wanted]
+
+    def any_class(self, test) -> bool:
+        """True when some CLASSES hit passes ``test`` (plain strings: no element made)."""
+        if self._classes is not None:
+            return any(test(value) for value in self._classes)
+        return any(_classed(value) and test(value) for value in PLAIN_CLASSES(self.tree))
 
 
 def attribute_hits(tree) -> Hits:
@@ -39,8 +77,27 @@ def attribute_hits(tree) -> Hits:
 def owners(hits: Hits, names: str, test, tags: frozenset | None = None) -> list:
     """The elements (of ``tags``, any when None) with an attribute among ``names`` whose value
     passes ``test``; page order, once each."""
+    wanted = names.split()
+    if wanted == ["class"]:
+        if not hits.any_class(test):
+            return []
+        return _owners(hits.values("class"), test, tags)
+    if len(wanted) == 1:
+        return _owners(hits.of(wanted[0]), test, tags)
+    # Each attribute's owners are in page order; their union is too when one holds the other.
+    lists = [found for found in (_owners(hits.of(name), test, tags) for name in wanted) if found]
+    if len(lists) <= 1:
+        return lists[0] if lists else []
+    lists.sort(key=len, reverse=True)
+    largest = set(lists[0])
+    if all(element in largest for found in lists[1:] for element in found):
+        return lists[0]
+    return _owners(hits.values(names), test, tags)
+
+
+def _owners(values: list, test, tags: frozenset | None) -> list:
     found: dict = {}
-    for value in hits.values(names):
+    for value in values:
         if test(value):
             element = value.getparent()
             if tags is None or element.tag in tags:
