@@ -24,7 +24,8 @@ MARKERS = frozenset({
     "td-category", "tdb_single_categories", "td-tags", "tdb-tags", "td-post-featured-image",
     "tdb_single_featured_image", "td-post-author-name", "tdb_single_author", "author-box-wrap",
     "td-comments-title", "block-title", "td-post-comments", "tdb_single_comments_count"})
-WITH_CLASS = etree.XPath("//*[@class]")
+# Class values as "smart" strings that know their element: cheaper than element proxies for all.
+CLASS_VALUES = etree.XPath("//@class")
 # What the body block holds besides the article: ads, share bars, the featured image, related posts.
 JUNK_CLASSES = ("td-a-rec", "td-g-rec", "td-post-sharing", "td-post-featured-image", "tdb-no-featured-img",
                 "td-a-ad", "sharedaddy", "jp-relatedposts", "td_block_related_posts", "page-nav")
@@ -58,9 +59,10 @@ class MaliwebPage(Page):
     def blocks(self) -> dict[str, list]:
         """Elements carrying each marker class, in document order (one pass over the page)."""
         found: dict[str, list] = {}
-        for element in WITH_CLASS(self.tree):
-            for token in MARKERS.intersection(element.get("class").split()):
-                found.setdefault(token, []).append(element)
+        for value in CLASS_VALUES(self.tree):
+            if "td" in value or "title" in value or "author-box" in value:  # every marker has one
+                for token in MARKERS.intersection(value.split()):
+                    found.setdefault(token, []).append(value.getparent())
         return found
 
     def within(self, marker: str, path: str = ".") -> list:
