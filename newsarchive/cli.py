@@ -120,7 +120,8 @@ def stats(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.option("--port", default=0, help="Port for the replica (0: any free port).")
+@click.option("--port", default=8765, show_default=True,
+              help="Port for the replica (if taken, any free port).")
 @click.pass_context
 def demo(ctx: click.Context, port: int) -> None:
     """Serve the bundled offline replica of a maliweb-like site, archive it, and show the result.
