@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import nh3
-from lxml import etree, html as lxml_html
+from lxml import etree
 
 BLOCK_TAGS = frozenset({
     "p", "div", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "thead",
@@ -36,16 +36,6 @@ def element_text(element) -> str:
     """Plain text of an element: blank line between blocks, newline for ``<br>``."""
     parts: list[str] = []
     _walk(element, parts)
-    return _finish(parts)
-
-
-def elements_text(elements) -> str:
-    """Plain text of several sibling elements, as paragraphs."""
-    parts: list[str] = []
-    for element in elements:
-        parts.append(_PARAGRAPH)
-        _walk(element, parts)
-        parts.append(_PARAGRAPH)
     return _finish(parts)
 
 
@@ -109,16 +99,3 @@ def inner_html(element) -> str:
     pieces = [element.text or ""]
     pieces.extend(etree.tostring(child, encoding="unicode", method="html") for child in element)
     return "".join(pieces)
-
-
-def outer_html(elements) -> str:
-    """The serialised elements, one after the other."""
-    return "".join(etree.tostring(e, encoding="unicode", method="html", with_tail=False)
-                   for e in elements)
-
-
-def fragment_text(fragment: str) -> str:
-    """Plain text of an HTML fragment string."""
-    if not fragment.strip():
-        return ""
-    return element_text(lxml_html.fragment_fromstring(fragment, create_parent="div"))
