@@ -3,6 +3,43 @@ from __future__ import annotations
 
 import sqlite3
 
+
+def _full_text_search(prefix: str = "") -> list[str]:
+    """The FTS5 tables over headlines/bodies and comments, and the triggers that keep them in sync.
+
+    External-content tables: the text lives once, in ``articles`` and ``comments``.
+    ``remove_diacritics 2`` folds accents, so "securite" finds "sécurité"; ``prefix`` lists the
+    prefix lengths FTS5 indexes (migration 4). Migrations 1 and 4 are built from this: its
+    statements must never change; a new FTS layout is a new migration.
+    """
+    options = "tokenize='unicode61 remove_diacritics 2'" + (f", prefix='{prefix}'" if prefix else "")
+    return [
+        f"""CREATE VIRTUAL TABLE articles_fts USING fts5(
+            headline, article_body, content='articles', content_rowid='id',
+            {options})""",
+        f"""CREATE VIRTUAL TABLE comments_fts USING fts5(
+            text, author_name, content='comments', content_rowid='id',
+            {options})""",
+        *_sync_triggers("articles", ("headline", "article_body")),
+        *_sync_triggers("comments", ("text", "author_name")),
+    ]
+
+
+def _sync_triggers(table: str, columns: tuple[str, ...]) -> list[str]:
+    """Insert, delete and update triggers that mirror ``columns`` of ``table`` into ``table``_fts."""
+    fts, names = f"{table}_fts", ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    delete = f"INSERT INTO {fts}({fts}, rowid, {names})\n            VALUES ('delete', old.id, {old});"
+    insert = f"INSERT INTO {fts}(rowid, {names})\n            VALUES (new.id, {new});"
+    return [
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN\n            {insert}\n        END",
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN\n            {delete}\n        END",
+        f"CREATE TRIGGER {table}_au AFTER UPDATE OF {names} ON {table} BEGIN\n"
+        f"            {delete}\n            {insert}\n        END",
+    ]
+
+
 # Each migration is a list of SQL statements, applied once, in order; the archive's
 # PRAGMA user_version records how many have run. Never edit a released migration:
 # append a new one.
@@ -127,42 +164,7 @@ MIGRATIONS: list[list[str]] = [
             at TEXT NOT NULL
         )""",
         "CREATE INDEX failures_url ON failures(url)",
-        # Full-text search: external-content FTS5 tables kept in sync by triggers.
-        # remove_diacritics 2 folds accents, so "securite" finds "sécurité".
-        """CREATE VIRTUAL TABLE articles_fts USING fts5(
-            headline, article_body, content='articles', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 2')""",
-        """CREATE VIRTUAL TABLE comments_fts USING fts5(
-            text, author_name, content='comments', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 2')""",
-        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_fts(rowid, headline, article_body)
-            VALUES (new.id, new.headline, new.article_body);
-        END""",
-        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, headline, article_body)
-            VALUES ('delete', old.id, old.headline, old.article_body);
-        END""",
-        """CREATE TRIGGER articles_au AFTER UPDATE OF headline, article_body ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, headline, article_body)
-            VALUES ('delete', old.id, old.headline, old.article_body);
-            INSERT INTO articles_fts(rowid, headline, article_body)
-            VALUES (new.id, new.headline, new.article_body);
-        END""",
-        """CREATE TRIGGER comments_ai AFTER INSERT ON comments BEGIN
-            INSERT INTO comments_fts(rowid, text, author_name)
-            VALUES (new.id, new.text, new.author_name);
-        END""",
-        """CREATE TRIGGER comments_ad AFTER DELETE ON comments BEGIN
-            INSERT INTO comments_fts(comments_fts, rowid, text, author_name)
-            VALUES ('delete', old.id, old.text, old.author_name);
-        END""",
-        """CREATE TRIGGER comments_au AFTER UPDATE OF text, author_name ON comments BEGIN
-            INSERT INTO comments_fts(comments_fts, rowid, text, author_name)
-            VALUES ('delete', old.id, old.text, old.author_name);
-            INSERT INTO comments_fts(rowid, text, author_name)
-            VALUES (new.id, new.text, new.author_name);
-        END""",
+        *_full_text_search(),
     ],
     # 2. Keeping the archive current (issue 4): per-article revisit state, comment edits' and
     #    removals' history, and scheduled crawls.
@@ -220,40 +222,7 @@ MIGRATIONS: list[list[str]] = [
         "DROP TRIGGER comments_au",
         "DROP TABLE articles_fts",
         "DROP TABLE comments_fts",
-        """CREATE VIRTUAL TABLE articles_fts USING fts5(
-            headline, article_body, content='articles', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5 6')""",
-        """CREATE VIRTUAL TABLE comments_fts USING fts5(
-            text, author_name, content='comments', content_rowid='id',
-            tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5 6')""",
-        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_fts(rowid, headline, article_body)
-            VALUES (new.id, new.headline, new.article_body);
-        END""",
-        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, headline, article_body)
-            VALUES ('delete', old.id, old.headline, old.article_body);
-        END""",
-        """CREATE TRIGGER articles_au AFTER UPDATE OF headline, article_body ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, headline, article_body)
-            VALUES ('delete', old.id, old.headline, old.article_body);
-            INSERT INTO articles_fts(rowid, headline, article_body)
-            VALUES (new.id, new.headline, new.article_body);
-        END""",
-        """CREATE TRIGGER comments_ai AFTER INSERT ON comments BEGIN
-            INSERT INTO comments_fts(rowid, text, author_name)
-            VALUES (new.id, new.text, new.author_name);
-        END""",
-        """CREATE TRIGGER comments_ad AFTER DELETE ON comments BEGIN
-            INSERT INTO comments_fts(comments_fts, rowid, text, author_name)
-            VALUES ('delete', old.id, old.text, old.author_name);
-        END""",
-        """CREATE TRIGGER comments_au AFTER UPDATE OF text, author_name ON comments BEGIN
-            INSERT INTO comments_fts(comments_fts, rowid, text, author_name)
-            VALUES ('delete', old.id, old.text, old.author_name);
-            INSERT INTO comments_fts(rowid, text, author_name)
-            VALUES (new.id, new.text, new.author_name);
-        END""",
+        *_full_text_search(prefix="2 3 4 5 6"),
         "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
         "INSERT INTO comments_fts(comments_fts) VALUES ('rebuild')",
         "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
