@@ -112,7 +112,8 @@ def test_show_json_nests_replies(crawled):
     assert document["authors"] == ["Cheick Moctar TRAORE"]
     total = _count_tree(document["comments"])
     assert total == 21
-    depth3 = [r for c in document["comments"] for r in c["replies"] for rr in r["replies"] for r in [rr]]
+    depth3 = [grandchild for comment in document["comments"] for reply in comment["replies"]
+              for grandchild in reply["replies"]]
     assert depth3 and all(c["depth"] == 3 for c in depth3)
 
 
