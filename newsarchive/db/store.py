@@ -172,8 +172,7 @@ def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
     leaves the revisit plan alone).
     """
     with transaction(conn):
-        row = conn.execute("SELECT * FROM articles WHERE url = ?", (article.url,)).fetchone()
-        old = _row_dict(conn, row) if row else None
+        old = _article_row(conn, article.url)
         values = _article_values(article)
         if old is None:
             article_id = _insert_article(conn, values, seen_at, capture_id, spider)
@@ -198,9 +197,11 @@ def _plan_revisit(conn, result: StoreResult, article: Article, seen_at: str,
                  (due, growth, result.article_id))
 
 
-def _row_dict(conn: sqlite3.Connection, row: tuple) -> dict:
-    names = [d[1] for d in conn.execute("PRAGMA table_info(articles)")]
-    return dict(zip(names, row))
+def _article_row(conn: sqlite3.Connection, url: str) -> dict | None:
+    """The stored article at ``url`` as a dict of its columns, or None."""
+    cursor = conn.execute("SELECT * FROM articles WHERE url = ?", (url,))
+    row = cursor.fetchone()
+    return dict(zip((d[0] for d in cursor.description), row)) if row else None
 
 
 def _article_values(article: Article) -> dict:
