@@ -12,8 +12,9 @@ from twisted.internet.task import LoopingCall
 from . import db
 from .crawl import utc_now
 from .db import store
-from .extraction import ExtractionError, extract
+from .extraction import ExtractionError
 from .items import Capture, FetchFailure
+from .offload import Extractor, WorkerDied, default_processes
 from .revisit import RevisitPolicy
 
 logger = logging.getLogger(__name__)
@@ -145,14 +146,24 @@ class StoreCapturePipeline(_Stage):
 
 
 class ExtractPipeline(_Stage):
-    """Runs ``extract()`` on the capture; a page that cannot be extracted is reported and dropped."""
+    """Runs ``extract()`` on the capture (in a worker process: see NEWSARCHIVE_EXTRACT_PROCESSES);
+    a page that cannot be extracted is reported and dropped."""
 
-    def process_item(self, item, spider=None):
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        processes = crawler.settings.get("NEWSARCHIVE_EXTRACT_PROCESSES")
+        self.extractor = Extractor(default_processes() if processes in (None, "") else int(processes))
+        crawler.signals.connect(self.extractor.start, signal=signals.spider_opened)
+
+    async def process_item(self, item, spider=None):
         if not isinstance(item, Capture):
             return item
         try:
-            item.article = extract(item)
+            item.article = await self.extractor.extract(item)
         except ExtractionError as error:
+            self._drop(item, str(error))
+        except WorkerDied as error:
+            logger.error("extraction process died on %s", item.url)
             self._drop(item, str(error))
         except Exception as error:  # a bug or a pathological page must not stop the crawl
             logger.exception("extraction crashed on %s", item.url)
@@ -161,6 +172,12 @@ class ExtractPipeline(_Stage):
             logger.warning("%s: %s", item.url, warning)
             self.stats.inc_value("newsarchive/extraction_warnings")
         return item
+
+    def close_spider(self, spider=None):
+        """Before the crawl's stats are written: stop the workers and note their peak memory."""
+        self.extractor.close()
+        if self.extractor.processes:
+            self.stats.set_value("newsarchive/extract_worker_peak_rss_mb", round(self.extractor.peak_rss_mb, 1))
 
     def _drop(self, item: Capture, reason: str):
         status = item.pages[0].status if item.pages else None

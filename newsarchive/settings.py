@@ -84,3 +84,14 @@ FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+
+# Extraction runs in this many worker processes beside the crawl (the default: 1 when the machine has
+# a second core, else 0 = in the crawl's own process).
+NEWSARCHIVE_EXTRACT_PROCESSES = None
+# Items of one response pass the pipelines a few at a time; Scrapy's default of 100 makes 100 asyncio
+# tasks per response, which cost more than the one or two items our callbacks yield.
+CONCURRENT_ITEMS = 8
+# No consoles into a crawl that runs unattended for months: Scrapy's telnet console and its remote
+# control server (which runs Python sent over HTTP) stay off.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False

@@ -12,7 +12,7 @@ import pytest
 from conftest import FAST_CRAWL, REPO, run_cli
 from newsarchive.replica import serve, synthetic_site
 
-N_ARTICLES = 150
+N_ARTICLES = 400  # long enough for several rounds of readers while it writes
 LOCKED = ("database is locked", "database table is locked", "SQLITE_BUSY")
 
 

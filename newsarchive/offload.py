@@ -1,0 +1,103 @@
+"""Extraction in a worker process, so that parsing one page overlaps with fetching and storing others."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import resource
+import signal
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from .extraction import extract
+from .items import Article, Capture
+
+logger = logging.getLogger(__name__)
+
+
+class WorkerDied(Exception):
+    """The extraction process died while extracting a capture (a crash in a parser, or killed)."""
+
+
+def default_processes() -> int:
+    """One extraction process where there is a second core; none (in the crawl's own thread) otherwise."""
+    return 1 if (os.cpu_count() or 1) > 1 else 0
+
+
+class Extractor:
+    """``await extractor.extract(capture)``: ``extract()`` in ``processes`` worker processes (0: here)."""
+
+    def __init__(self, processes: int):
+        self.processes = max(0, processes)
+        self._pool: ProcessPoolExecutor | None = None
+        self._peak_rss_kb = 0
+
+    def start(self) -> None:
+        """Start the workers now (their imports take a second) rather than at the first capture."""
+        if self.processes and self._pool is None:
+            context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_worker_setup)
+            for _ in range(self.processes):
+                self._pool.submit(_worker_peak_rss_kb)
+
+    async def extract(self, capture: Capture) -> Article:
+        """The capture's article; raises ExtractionError, or WorkerDied when the worker process died."""
+        if not self.processes:
+            return extract(capture)
+        self.start()
+        try:
+            return await asyncio.wrap_future(self._pool.submit(extract, _without_results(capture)))
+        except BrokenProcessPool as error:
+            self._discard_pool()
+            raise WorkerDied(f"the extraction process died ({error}); it is restarted") from None
+
+    def close(self) -> None:
+        """Stop the workers after the work in flight, keeping their peak memory for the crawl's stats."""
+        if self._pool is None:
+            return
+        try:
+            peaks = [self._pool.submit(_worker_peak_rss_kb) for _ in range(self.processes)]
+            self._peak_rss_kb = max([self._peak_rss_kb, *(f.result(timeout=30) for f in peaks)])
+        except Exception as error:  # a dead or stuck worker: its memory figure is lost, nothing else
+            logger.warning("extraction workers did not report their memory: %s", error)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+
+    @property
+    def peak_rss_mb(self) -> float:
+        """The largest worker's peak resident memory, in MB (known after ``close``)."""
+        return self._peak_rss_kb / 1024
+
+    def _discard_pool(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _without_results(capture: Capture) -> Capture:
+    """The capture as the worker needs it (no earlier article to send across)."""
+    if capture.article is None:
+        return capture
+    return Capture(url=capture.url, site=capture.site, spider=capture.spider, pages=capture.pages,
+                   page_type=capture.page_type, comment_pages_complete=capture.comment_pages_complete)
+
+
+def _worker_setup() -> None:
+    """In the worker: leave interrupts to the crawl, and exit when the crawl's process is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)  # the crawl was killed: nothing here is worth finishing
+
+
+def _worker_peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
