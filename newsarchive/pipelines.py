@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import resource
 import time
 
 from scrapy import signals
@@ -99,6 +100,8 @@ class CrawlRecorder:
         if self.committer is not None and self.committer.running:
             self.committer.stop()
         self.handle.commit()
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        self.crawler.stats.set_value("newsarchive/peak_rss_mb", round(peak_kb / 1024, 1))
         stats = self.crawler.stats.get_stats()
         store.finish_crawl(self.handle.conn, self.handle.crawl_id, utc_now(), reason, stats)
 

@@ -1,6 +1,7 @@
 """A synthetic maliweb-like site of N articles, generated deterministically and lazily per request."""
 from __future__ import annotations
 
+import copy
 import json
 import random
 from functools import lru_cache
@@ -39,6 +40,8 @@ class SyntheticStore:
         self.categories = {slug: Category(slug, name) for slug, name in SECTIONS}
         self.accounts = {nice: Account(nice, name, "Journaliste à Maliweb.net.") for nice, name in ACCOUNTS}
         self.static_pages = {"/a-propos/": ("Qui sommes-nous ?", ["Un site de démonstration généré automatiquement."])}
+        # Every page links a few dozen other articles: recent stubs are kept (a bounded number).
+        self._stub = lru_cache(maxsize=4096)(self._make_stub)
 
     def _rng(self, index: int, salt: int = 0) -> random.Random:
         return random.Random((self.seed * 1_000_003 + BASE_ID + index) * 7 + salt)
@@ -47,7 +50,7 @@ class SyntheticStore:
         """The URL path of article ``index`` (0 ≤ index < N)."""
         return self._stub(index).path
 
-    def _stub(self, index: int) -> Article:
+    def _make_stub(self, index: int) -> Article:
         """Everything but the body and the comments: enough for links, listings and sitemaps."""
         v, r = vocab(), self._rng(index)
         place, subj, verb, obj = (r.choice(v[k]) for k in ("places", "subjects", "verbs", "objects"))
@@ -62,7 +65,7 @@ class SyntheticStore:
                        layout="tdb" if r.random() < 0.15 else "classic", views=r.randrange(50, 9000))
 
     def _full(self, index: int) -> Article:
-        a, r = self._stub(index), self._rng(index, 1)
+        a, r = copy.copy(self._stub(index)), self._rng(index, 1)  # the cached stub stays as it is
         a.paragraphs = [_paragraph(r) for _ in range(r.randint(6, 10))]
         a.paragraphs[0] = a.headline.split(" : ", 1)[1].capitalize() + ". " + a.paragraphs[0]
         sig = [r.choice(vocab()["names"])]

@@ -1,0 +1,36 @@
+"""Links found by scanning bytes agree with a parsed tree, on the markup listing pages really have."""
+from __future__ import annotations
+
+import lxml.html
+
+from newsarchive.crawl import comment_page_hrefs, link_hrefs
+
+LISTING = b"""<!DOCTYPE html><html><head><title>Politique</title></head><body>
+<A HREF="/category/politique/page/2/">Suivant</A>
+<a class="td-image-wrap" href='/politique/un-article-2968001.html' title="Un article">x</a>
+<a data-id=7 href=/societe/autre-2968002.html>y</a>
+<a
+   href="/politique/loi-2968003.html?utm_source=a&amp;utm_medium=b">z</a>
+<abbr href="/not-a-link/">n</abbr><area href="/map/">
+<a href="/caf&#233;-2968004.html">caf\xc3\xa9</a>
+<a name="top">no href</a>
+</body></html>"""
+
+
+def test_link_hrefs_match_the_parsed_tree():
+    tree = lxml.html.fromstring(LISTING.decode("utf-8"))
+    assert link_hrefs(LISTING) == tree.xpath("//a/@href")
+    assert "/politique/loi-2968003.html?utm_source=a&utm_medium=b" in link_hrefs(LISTING)
+    assert "/café-2968004.html" in link_hrefs(LISTING)
+
+
+def test_link_hrefs_decode_the_page_charset():
+    page = '<a href="/r\xe9gion/">r</a>'.encode("cp1252")
+    assert link_hrefs(page, "cp1252") == ["/région/"]
+    assert link_hrefs(page, "no-such-charset") == ["/r\ufffdgion/"]
+
+
+def test_comment_page_hrefs_only_name_comment_pages():
+    page = (b'<a href="/a-1.html">a</a> comment-page-2 in text <a class="page-numbers" '
+            b'href="/a-1.html/comment-page-2/#comments">2</a><a href="/a-1.html?cpage=3">3</a>')
+    assert comment_page_hrefs(page) == [b"/a-1.html/comment-page-2/#comments", b"/a-1.html?cpage=3"]
