@@ -1,10 +1,12 @@
 """The crawl's pipelines, one job each: store capture, extract, validate, store article; and the crawl record."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import resource
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, IgnoreRequest
@@ -23,14 +25,19 @@ ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
 class ArchiveHandle:
-    """The crawl's open archive and its ``crawls`` row, shared by the pipelines."""
+    """The crawl's open archive and its ``crawls`` row, shared by the pipelines.
+
+    Every write runs on one writer thread, in the order it was asked for: SQLite, hashing and
+    compression release the GIL, so the crawl fetches and parses while the archive writes.
+    """
 
     def __init__(self, path: str, batch_articles: int = 0, batch_seconds: float = 1.0):
         self.path = path
         self.conn = db.open_archive(path).conn
         self.crawl_id: int | None = None
         self.batch_articles, self.batch_seconds = batch_articles, batch_seconds
-        self._batch_opened, self._batch_count = 0.0, 0
+        self._batch_open, self._batch_opened, self._batch_count = False, 0.0, 0
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
 
     @classmethod
     def for_crawler(cls, crawler) -> "ArchiveHandle":
@@ -43,16 +50,30 @@ class ArchiveHandle:
             crawler._newsarchive_handle = handle
         return handle
 
+    # -- the writer thread ---------------------------------------------------------------------
+    async def write(self, write, *args):
+        """``write(conn, *args)`` on the writer thread; its result once done."""
+        return await asyncio.wrap_future(self._writer.submit(write, self.conn, *args))
+
+    def write_now(self, write, *args):
+        """``write(conn, *args)`` on the writer thread, waited for (the crawl's start and end)."""
+        return self._writer.submit(write, self.conn, *args).result()
+
+    def write_later(self, write, *args) -> None:
+        """``write(conn, *args)`` queued on the writer thread; a failure is logged."""
+        self._writer.submit(write, self.conn, *args).add_done_callback(_log_write_error)
+
     def fail(self, stats, url: str, stage: str, reason: str, status=None, site: str = "") -> None:
         """Keep a failure in the archive and count it in the crawl's stats."""
-        store.record_failure(self.conn, self.crawl_id, url, stage, reason, utc_now(), status, site)
+        self.write_later(store.record_failure, self.crawl_id, url, stage, reason, utc_now(), status, site)
         stats.inc_value(f"newsarchive/failures/{stage}")
 
     # -- batched writes: several articles per transaction (fewer commits, one FTS flush) ---------
     def join_batch(self) -> None:
         """Open the write batch unless one is open (no-op when batching is off)."""
-        if self.batch_articles > 0 and store.begin_batch(self.conn):
-            self._batch_opened, self._batch_count = time.monotonic(), 0
+        if self.batch_articles > 0 and not self._batch_open:
+            self.write_later(store.begin_batch)
+            self._batch_open, self._batch_opened, self._batch_count = True, time.monotonic(), 0
 
     def article_written(self) -> None:
         """Count an article into the batch; commit when it is full or old."""
@@ -63,11 +84,23 @@ class ArchiveHandle:
             self.commit_if_stale()
 
     def commit_if_stale(self) -> None:
-        if time.monotonic() - self._batch_opened >= self.batch_seconds:
+        if self._batch_open and time.monotonic() - self._batch_opened >= self.batch_seconds:
             self.commit()
 
     def commit(self) -> None:
-        store.commit_batch(self.conn)
+        self.write_later(store.commit_batch)
+        self._batch_open = False
+
+    def close(self) -> None:
+        """Commit what is open and stop the writer thread once every write is done."""
+        self.commit()
+        self._writer.shutdown(wait=True)
+
+
+def _log_write_error(future) -> None:
+    error = future.exception()
+    if error is not None:
+        logger.error("archive write failed: %s: %s", type(error).__name__, error, exc_info=error)
 
 
 class CrawlRecorder:
@@ -89,7 +122,7 @@ class CrawlRecorder:
     def spider_opened(self, spider):
         args = {k: v for k, v in vars(spider).items()
                 if isinstance(v, (str, int, float)) and not k.startswith("_")}
-        self.handle.crawl_id = store.start_crawl(self.handle.conn, spider.name, args, utc_now())
+        self.handle.crawl_id = self.handle.write_now(store.start_crawl, spider.name, args, utc_now())
         spider.crawl_id = self.handle.crawl_id
         if self.handle.batch_articles > 0:  # a batch never stays open long while the crawl waits
             self.committer = LoopingCall(self.handle.commit_if_stale)
@@ -99,11 +132,12 @@ class CrawlRecorder:
     def spider_closed(self, spider, reason):
         if self.committer is not None and self.committer.running:
             self.committer.stop()
-        self.handle.commit()
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         self.crawler.stats.set_value("newsarchive/peak_rss_mb", round(peak_kb / 1024, 1))
         stats = self.crawler.stats.get_stats()
-        store.finish_crawl(self.handle.conn, self.handle.crawl_id, utc_now(), reason, stats)
+        self.handle.commit()
+        self.handle.write_now(store.finish_crawl, self.handle.crawl_id, utc_now(), reason, stats)
+        self.handle.close()
 
     def request_scheduled(self, request, spider=None, **kwargs):
         """An article redirected off the site is reported, and the redirect not followed."""
@@ -133,17 +167,21 @@ class _Stage:
         return cls(crawler)
 
 
+def store_pages(conn, pages, article_url: str, crawl_id: int | None) -> list[int]:
+    """Store each fetched page of a capture; their ``captures`` ids."""
+    return [store.store_capture(conn, page, article_url, crawl_id) for page in pages]
+
+
 class StoreCapturePipeline(_Stage):
     """Keeps every raw response before anything else can fail; records fetch failures."""
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         if isinstance(item, FetchFailure):
             self.handle.fail(self.stats, item.url, "fetch", item.reason, item.status, item.site)
             raise DropItem(f"not archived: {item.url}: {item.reason}")
         if isinstance(item, Capture):
             self.handle.join_batch()
-            item.capture_ids = [store.store_capture(self.handle.conn, page, item.url,
-                                                    self.handle.crawl_id) for page in item.pages]
+            item.capture_ids = await self.handle.write(store_pages, item.pages, item.url, self.handle.crawl_id)
             self.stats.inc_value("newsarchive/pages_captured", len(item.pages))
         return item
 
@@ -237,13 +275,13 @@ class StoreArticlePipeline(_Stage):
         super().__init__(crawler)
         self.policy = RevisitPolicy.from_settings(crawler.settings)
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         if not isinstance(item, Capture):
             return item
         article = item.article
         capture_id = item.capture_ids[0] if item.capture_ids else None
-        result = store.store_article(self.handle.conn, article, item.pages[0].fetched_at,
-                                     capture_id, item.spider, self.policy)
+        result = await self.handle.write(store.store_article, article, item.pages[0].fetched_at,
+                                         capture_id, item.spider, self.policy)
         self._count(result, len(article.comments))
         self.handle.article_written()
         item.pages = []  # the bodies are archived: do not keep them in memory

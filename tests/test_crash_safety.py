@@ -16,7 +16,7 @@ from conftest import FAST_CRAWL, REPO
 from newsarchive.replica import serve, synthetic_site
 from newsarchive.replica.synthetic import BASE_ID
 
-N_ARTICLES = 200
+N_ARTICLES = 600  # enough that five killed runs do not finish it
 TIMED_KILLS = 2
 MID_WRITE_KILLS = 3
 
@@ -91,12 +91,12 @@ def crashed_then_finished(tmp_path_factory):
         rng.shuffle(plan)
         for kind in plan:
             crawl = start_crawl(served.base_url, db)
-            if kind == "timed":  # start-up takes ~2 s: this lands among fetches, parsing and writes
-                killed = kill_after(crawl, rng.uniform(2.0, 4.0))
+            if kind == "timed":  # start-up takes ~3 s: this lands among fetches, parsing and writes
+                killed = kill_after(crawl, rng.uniform(3.0, 7.0))
             else:
                 while crawl.poll() is None and not writer_holds_lock(db):
                     time.sleep(0.001)  # the crawl's first write transaction
-                time.sleep(rng.uniform(0.0, 0.5))
+                time.sleep(rng.uniform(0.0, 2.0))
                 killed = kill_mid_write(crawl, db, time.monotonic() + 60)
             crawl.wait()
             kills.append((kind, killed, article_rows(db)))
