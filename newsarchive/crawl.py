@@ -268,7 +268,8 @@ class ArchiveSpider(scrapy.Spider):
     def _listing_links(self, response: Response) -> tuple[list[str], list[str]]:
         """The article and listing URLs a listing page links to, in page order."""
         articles, listings = [], []
-        for href in link_hrefs(response.body, getattr(response, "encoding", None) or "utf-8"):
+        hrefs = link_hrefs(response.body, getattr(response, "encoding", None) or "utf-8")
+        for href in dict.fromkeys(hrefs):  # menus and teasers link the same pages many times
             url = self.rebase(href, response.url)
             if not url or NEVER_FOLLOW.search(url):
                 continue
