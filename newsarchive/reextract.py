@@ -107,7 +107,7 @@ def rebuild_capture(group: dict, captures: list[dict], at: str | None = None) ->
     site, page_type = spider_profile(group["spider"])
     pages = [FetchedPage(url=c["url"], status=c["status"],
                          headers=[tuple(h) for h in json.loads(c["headers"])],
-                         body=store.decompress_body(c["compression"], c["data"]),
+                         body=store.capture_body(c),
                          fetched_at=max(at, c["fetched_at"]) if at else c["last_fetched_at"],
                          request_url=c["request_url"] or "")
              for c in captures]

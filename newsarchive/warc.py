@@ -62,7 +62,7 @@ def _warcinfo(writer: WARCWriter, path: Path):
 
 
 def _response_record(writer: WARCWriter, capture: dict):
-    body = store.decompress_body(capture["compression"], capture["data"])
+    body = store.capture_body(capture)
     headers, added = replay_headers(json.loads(capture["headers"]), len(body))
     http = StatusAndHeaders(f"{capture['status']} {_reason(capture['status'])}".strip(), headers,
                             protocol="HTTP/1.1")

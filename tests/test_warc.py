@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
 from issue5_fixtures import any_archive, built_archive, crawled_archive, newsarchive, ok  # noqa: F401
+
+from newsarchive import db
+from newsarchive.db import queries, store
 
 ARTICLE_COLUMNS = ("url", "site", "post_id", "headline", "description", "article_body",
                    "article_body_html", "date_published", "date_published_raw", "date_modified",
@@ -40,14 +42,15 @@ def test_warc_has_request_and_response_per_capture(any_archive, tmp_path):
     assert found[0][0] == "warcinfo"
     responses = [r for r in found if r[0] == "response"]
     requests = {r[1].get_header("WARC-Concurrent-To"): r for r in found if r[0] == "request"}
-    stored = {row[:3:2]: row for row in rows(any_archive, (
-        "SELECT c.url, c.status, c.fetched_at, c.article_url, b.data, c.headers FROM captures c"
-        " JOIN capture_bodies b ON b.hash = c.body_hash"))}
+    conn = db.connect(any_archive)
+    stored = {(c["url"], c["fetched_at"]): (c["url"], c["status"], c["fetched_at"], c["article_url"],
+                                            store.capture_body(c), c["headers"])
+              for c in queries.iter_captures(conn)}
     assert len(responses) == len(requests) == len(rows(any_archive, "SELECT id FROM captures"))
     for _, warc, http, body in responses:
         key = (warc.get_header("WARC-Target-URI"), warc.get_header("WARC-Date"))
-        url, status, fetched_at, article_url, data, headers = stored[key]
-        assert body == zlib.decompress(data)
+        url, status, fetched_at, article_url, stored_body, headers = stored[key]
+        assert body == stored_body
         assert int(http.get_statuscode()) == status and warc.get_header("WARC-Date") == fetched_at
         assert warc.get_header("X-Newsarchive-Article-URL") == article_url
         assert http.get_header("Content-Length") == str(len(body))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import store
 from .migrations import migrate
 
 DEFAULT_DB = "archive.db"
@@ -18,10 +19,16 @@ def default_db_path() -> str:
     return os.environ.get("NEWSARCHIVE_DB") or DEFAULT_DB
 
 
+class ArchiveConnection(sqlite3.Connection):
+    """A connection that can keep per-connection state (capture dictionaries, see ``bodies``)."""
+
+    bodies_state = None
+
+
 def connect(path: str | os.PathLike) -> sqlite3.Connection:
     """A raw connection with the archive's pragmas; transactions are explicit."""
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                           check_same_thread=False)
+                           check_same_thread=False, factory=ArchiveConnection)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -36,4 +43,5 @@ def open_archive(path: str | os.PathLike | None = None) -> sqlite_utils.Database
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)
     migrate(conn)
+    store.repair_deferred_index(conn)
     return sqlite_utils.Database(conn)

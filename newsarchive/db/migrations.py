@@ -40,6 +40,36 @@ def _sync_triggers(table: str, columns: tuple[str, ...]) -> list[str]:
     ]
 
 
+def _deferrable_sync_triggers(table: str, columns: tuple[str, ...]) -> list[str]:
+    """The sync triggers of migration 6: as ``_sync_triggers``, except for rows above the
+    ``fts_pending`` mark of ``table``, which the writer indexes itself before it commits.
+
+    Statements must never change: a new trigger layout is a new migration.
+    """
+    fts, names = f"{table}_fts", ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+
+    def indexed(row: str) -> str:
+        return (f"NOT EXISTS (SELECT 1 FROM fts_pending WHERE tbl = '{table}'"
+                f" AND after_id < {row}.id)")
+
+    delete = f"INSERT INTO {fts}({fts}, rowid, {names})\n            VALUES ('delete', old.id, {old});"
+    insert = f"INSERT INTO {fts}(rowid, {names})\n            VALUES (new.id, {new});"
+    return [
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} WHEN {indexed('new')} BEGIN\n"
+        f"            {insert}\n        END",
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} WHEN {indexed('old')} BEGIN\n"
+        f"            {delete}\n        END",
+        f"CREATE TRIGGER {table}_au AFTER UPDATE OF {names} ON {table} WHEN {indexed('old')} BEGIN\n"
+        f"            {delete}\n            {insert}\n        END",
+    ]
+
+
+_DROP_SYNC_TRIGGERS = [f"DROP TRIGGER {table}_{kind}" for table in ("articles", "comments")
+                       for kind in ("ai", "ad", "au")]
+
+
 # Each migration is a list of SQL statements, applied once, in order; the archive's
 # PRAGMA user_version records how many have run. Never edit a released migration:
 # append a new one.
@@ -227,6 +257,32 @@ MIGRATIONS: list[list[str]] = [
         "INSERT INTO comments_fts(comments_fts) VALUES ('rebuild')",
         "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
         "INSERT INTO comments_fts(comments_fts) VALUES ('optimize')",
+    ],
+    # 5. Smaller captures (issue 6): bodies in zstd, with a dictionary per site (its host) trained
+    #    on the site's first pages, so each later page stores little more than what is its own.
+    #    ``capture_bodies.dictionary_id`` names the dictionary (null: none; zlib rows keep none).
+    [
+        """CREATE TABLE capture_dictionaries (
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            data BLOB NOT NULL
+        )""",
+        "CREATE INDEX capture_dictionaries_site ON capture_dictionaries(site, id)",
+        "ALTER TABLE capture_bodies ADD COLUMN dictionary_id INTEGER REFERENCES capture_dictionaries(id)",
+    ],
+    # 6. Faster writes (issue 6): FTS5 (SQLite 3.40) writes its pending terms to disk as a new
+    #    segment at every statement of a transaction that may need undoing, so a trigger indexing
+    #    row by row wrote one segment per comment, then merged them all. A writer may now mark in
+    #    ``fts_pending`` (inside its transaction, never committed) that rows of a table above
+    #    ``after_id`` are left to it: the triggers skip them and it indexes them in one statement
+    #    before committing. Other writers (no mark) are indexed by the triggers as before.
+    [
+        "CREATE TABLE fts_pending (tbl TEXT PRIMARY KEY, after_id INTEGER NOT NULL)",
+        *_DROP_SYNC_TRIGGERS,
+        *_deferrable_sync_triggers("articles", ("headline", "article_body")),
+        *_deferrable_sync_triggers("comments", ("text", "author_name")),
     ],
 ]
 

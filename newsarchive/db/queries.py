@@ -6,6 +6,8 @@ import re
 import sqlite3
 from typing import Iterator
 
+from .bodies import reading_dictionary
+
 
 def _dicts(cursor: sqlite3.Cursor) -> list[dict]:
     names = [d[0] for d in cursor.description]
@@ -340,10 +342,11 @@ def comment_versions(conn: sqlite3.Connection, article_id: int) -> list[dict]:
 # -- captures: WARC export and re-extraction ------------------------------------------------
 
 CAPTURE_COLUMNS = ("id", "url", "request_url", "article_url", "status", "headers", "fetched_at",
-                   "last_fetched_at", "fetch_count", "compression", "data", "site", "spider")
+                   "last_fetched_at", "fetch_count", "compression", "data", "dictionary_id", "site",
+                   "spider")
 _CAPTURE_SELECT = (
     "SELECT c.id, c.url, c.request_url, c.article_url, c.status, c.headers, c.fetched_at,"
-    " c.last_fetched_at, c.fetch_count, b.compression, b.data, a.site,"
+    " c.last_fetched_at, c.fetch_count, b.compression, b.data, b.dictionary_id, a.site,"
     " COALESCE(a.spider, (SELECT cr.spider FROM crawls cr WHERE cr.id = c.crawl_id)) AS spider"
     " FROM captures c JOIN capture_bodies b ON b.hash = c.body_hash"
     " LEFT JOIN articles a ON a.url = c.article_url")
@@ -361,10 +364,18 @@ def count_captures(conn: sqlite3.Connection, site: str | None = None, since: str
 
 def iter_captures(conn: sqlite3.Connection, site: str | None = None,
                   since: str | None = None) -> Iterator[dict]:
-    """Captures of the selected articles with their compressed bodies, grouped by article."""
+    """Captures of the selected articles with their compressed bodies, grouped by article
+    (``store.capture_body`` reads one)."""
     cursor = conn.execute(f"{_CAPTURE_SELECT} WHERE {_CAPTURE_SELECTED}"
                           " ORDER BY c.article_url, c.id", {"site": site, "since": since})
-    return (dict(zip(CAPTURE_COLUMNS, row)) for row in cursor)
+    return (_capture(conn, row) for row in cursor)
+
+
+def _capture(conn: sqlite3.Connection, row: tuple) -> dict:
+    """A capture row as a dict, with ``dictionary``: what ``store.capture_body`` needs to read it."""
+    capture = dict(zip(CAPTURE_COLUMNS, row))
+    capture["dictionary"] = reading_dictionary(conn, capture["dictionary_id"])
+    return capture
 
 
 def capture_groups(conn: sqlite3.Connection, since: str | None = None) -> list[dict]:
@@ -381,5 +392,5 @@ def capture_groups(conn: sqlite3.Connection, since: str | None = None) -> list[d
 
 def article_captures(conn: sqlite3.Connection, article_url: str) -> list[dict]:
     """Every capture kept for an article's pages, oldest first, with compressed bodies."""
-    return [dict(zip(CAPTURE_COLUMNS, row)) for row in conn.execute(
+    return [_capture(conn, row) for row in conn.execute(
         f"{_CAPTURE_SELECT} WHERE c.article_url = ? ORDER BY c.id", (article_url,))]

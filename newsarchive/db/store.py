@@ -4,16 +4,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..items import Article, Comment, FetchedPage
 from ..revisit import DEFAULT_POLICY, RevisitPolicy, next_visit_at
-
-COMPRESSION = "zlib"
-ZLIB_LEVEL = 6
+from . import bodies
 
 
 @dataclass
@@ -65,18 +62,66 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("RELEASE part")
 
 
+@contextmanager
+def _indexed_on_commit(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``transaction``, whose new articles and comments are full-text indexed at once on commit."""
+    if conn.in_transaction:
+        yield from _savepoint(conn)
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _defer_indexing(conn)
+        yield conn
+        _index_deferred(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def begin_batch(conn: sqlite3.Connection) -> bool:
-    """Open a transaction that several writes join (fewer commits, FTS flushed once); False if one is open."""
+    """Open a transaction that several writes join (fewer commits, FTS indexed once); False if one is open."""
     if conn.in_transaction:
         return False
     conn.execute("BEGIN IMMEDIATE")
+    _defer_indexing(conn)
     return True
 
 
 def commit_batch(conn: sqlite3.Connection) -> None:
     """Commit the open batch, if any."""
     if conn.in_transaction:
+        _index_deferred(conn)
         conn.execute("COMMIT")
+
+
+# -- full-text indexing: new rows are indexed once per transaction (see migration 6) ----------
+
+_FTS_COLUMNS = {"articles": "headline, article_body", "comments": "text, author_name"}
+
+
+def _defer_indexing(conn: sqlite3.Connection) -> None:
+    """Leave rows added from now on to ``_index_deferred`` (the sync triggers skip them)."""
+    for table in _FTS_COLUMNS:
+        conn.execute("INSERT OR IGNORE INTO fts_pending (tbl, after_id)"
+                     f" SELECT ?, COALESCE(MAX(id), 0) FROM {table}", (table,))
+
+
+def _index_deferred(conn: sqlite3.Connection) -> None:
+    """Index the rows added since ``_defer_indexing``, one statement per FTS table."""
+    for table, columns in _FTS_COLUMNS.items():
+        conn.execute(f"INSERT INTO {table}_fts(rowid, {columns}) SELECT id, {columns} FROM {table}"
+                     " WHERE id > (SELECT after_id FROM fts_pending WHERE tbl = ?)", (table,))
+    conn.execute("DELETE FROM fts_pending")
+
+
+def repair_deferred_index(conn: sqlite3.Connection) -> bool:
+    """Index rows a committed ``fts_pending`` mark left out (a commit that skipped ``commit_batch``)."""
+    if conn.execute("SELECT 1 FROM fts_pending").fetchone() is None:
+        return False
+    with transaction(conn):
+        _index_deferred(conn)
+    return True
 
 
 # -- crawls and failures ---------------------------------------------------------------------
@@ -123,7 +168,7 @@ def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str 
     digest = body_hash(page.body)
     headers = json.dumps(page.headers)
     with transaction(conn):
-        _store_body(conn, digest, page.body)
+        bodies.store_body(conn, digest, page.body, bodies.site_of(page.url), page.fetched_at)
         row = conn.execute("SELECT id FROM captures WHERE url = ? AND status = ? AND body_hash = ?",
                            (page.url, page.status, digest)).fetchone()
         if row:
@@ -138,20 +183,14 @@ def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str 
         return cur.lastrowid
 
 
-def _store_body(conn: sqlite3.Connection, digest: str, body: bytes) -> None:
-    exists = conn.execute("SELECT 1 FROM capture_bodies WHERE hash = ?", (digest,)).fetchone()
-    if not exists:
-        conn.execute("INSERT INTO capture_bodies (hash, size, compression, data) VALUES (?, ?, ?, ?)",
-                     (digest, len(body), COMPRESSION, zlib.compress(body, ZLIB_LEVEL)))
+def capture_body(capture: dict) -> bytes:
+    """The raw body of a capture row of ``queries.iter_captures`` or ``queries.article_captures``."""
+    return bodies.decompress(capture["compression"], capture["data"], capture["dictionary"])
 
 
-def decompress_body(compression: str, data: bytes) -> bytes:
-    """The raw bytes of a stored body."""
-    if compression == "zlib":
-        return zlib.decompress(data)
-    if compression == "none":
-        return bytes(data)
-    raise ValueError(f"unknown body compression {compression!r}")
+def decompress_body(compression: str, data: bytes, dictionary=None) -> bytes:
+    """The raw bytes of a stored body (``dictionary``: ``bodies.reading_dictionary`` of its row)."""
+    return bodies.decompress(compression, data, dictionary)
 
 
 # -- articles ----------------------------------------------------------------------------------
@@ -171,7 +210,7 @@ def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
     (only for a new visit: re-extracting a stored capture, seen no later than the last visit,
     leaves the revisit plan alone).
     """
-    with transaction(conn):
+    with _indexed_on_commit(conn):
         old = _article_row(conn, article.url)
         values = _article_values(article)
         if old is None:
@@ -182,14 +221,13 @@ def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
         _store_authors(conn, result.article_id, article.authors)
         _store_comments(conn, result, article, seen_at)
         if old is None or seen_at > old["last_seen_at"]:
-            _plan_revisit(conn, result, article, seen_at, policy)
+            first_seen = seen_at if old is None else old["first_seen_at"]
+            _plan_revisit(conn, result, article, first_seen, seen_at, policy)
     return result
 
 
-def _plan_revisit(conn, result: StoreResult, article: Article, seen_at: str,
+def _plan_revisit(conn, result: StoreResult, article: Article, first_seen: str, seen_at: str,
                   policy: RevisitPolicy) -> None:
-    first_seen = conn.execute("SELECT first_seen_at FROM articles WHERE id = ?",
-                              (result.article_id,)).fetchone()[0]
     growth = 0 if result.new_article else len(result.comments_added)
     due = next_visit_at(article.date_published, first_seen, seen_at, growth, policy,
                         article.comments_complete)
@@ -271,16 +309,16 @@ def _store_comments(conn, result: StoreResult, article: Article, seen_at: str) -
         "SELECT id, comment_id, text, text_html, author_name, removed_at, parent_id, depth, position"
         " FROM comments WHERE article_id = ?", (result.article_id,))}
     pk_by_cid = {cid: r[0] for cid, r in existing.items()}
+    stored_parent = {r[0]: r[6] for r in existing.values()}
     new = [c for c in article.comments if c.comment_id not in existing]
-    for comment in article.comments:
-        if comment.comment_id in existing:
-            _refresh_comment(conn, result, existing[comment.comment_id], comment, seen_at)
-    pk_by_cid.update(_insert_comments(conn, result.article_id, new, seen_at))
+    _refresh_comments(conn, result, [(existing[c.comment_id], c) for c in article.comments
+                                     if c.comment_id in existing], seen_at)
+    stored_parent.update(_insert_comments(conn, result.article_id, new, pk_by_cid, seen_at))
     for comment in new:
         result.comments_added.append(comment.comment_id)
         if not result.new_article:
             _event(conn, pk_by_cid[comment.comment_id], "added", seen_at)
-    _link_parents(conn, article.comments, pk_by_cid)
+    _link_parents(conn, article.comments, pk_by_cid, stored_parent)
     if _removals_provable(article, existing):
         _mark_removed(conn, result, existing, article.comments, seen_at)
 
@@ -299,39 +337,56 @@ def _event(conn, comment_pk: int, kind: str, at: str) -> None:
                  (comment_pk, kind, at))
 
 
-_INSERT_COMMENT = (f"INSERT INTO comments (article_id, {', '.join(_COMMENT_COLUMNS)}, first_seen_at,"
-                   f" last_seen_at) VALUES (?, {', '.join('?' for _ in _COMMENT_COLUMNS)}, ?, ?)")
+_INSERT_COMMENT = (f"INSERT INTO comments (id, article_id, parent_id, {', '.join(_COMMENT_COLUMNS)},"
+                   f" first_seen_at, last_seen_at)"
+                   f" VALUES (?, ?, ?, {', '.join('?' for _ in _COMMENT_COLUMNS)}, ?, ?)")
 
 
-def _insert_comments(conn, article_id: int, comments: list[Comment], seen_at: str) -> dict[str, int]:
-    """Insert new comments in one executemany (FTS kept in sync by trigger); their pks by comment_id."""
+def _insert_comments(conn, article_id: int, comments: list[Comment], pk_by_cid: dict[str, int],
+                     seen_at: str) -> dict[int, int | None]:
+    """Insert new comments in one executemany, adding their pks to ``pk_by_cid``; the parent each got.
+
+    The pks are chosen here (as SQLite would: after the largest), so a reply to a comment stored
+    before it gets its parent in the same insert; ``_link_parents`` sets the others.
+    """
     if not comments:
         return {}
-    conn.executemany(_INSERT_COMMENT, [[article_id, *(getattr(c, name) for name in _COMMENT_COLUMNS),
-                                        seen_at, seen_at] for c in comments])
-    wanted = {c.comment_id for c in comments}
-    return {cid: pk for cid, pk in conn.execute(
-        "SELECT comment_id, id FROM comments WHERE article_id = ?", (article_id,)) if cid in wanted}
+    next_pk = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM comments").fetchone()[0]
+    rows, parents = [], {}
+    for pk, comment in enumerate(comments, start=next_pk):
+        parents[pk] = pk_by_cid.get(comment.parent_comment_id) if comment.parent_comment_id else None
+        pk_by_cid[comment.comment_id] = pk
+        rows.append([pk, article_id, parents[pk], *(getattr(comment, name) for name in _COMMENT_COLUMNS),
+                     seen_at, seen_at])
+    conn.executemany(_INSERT_COMMENT, rows)
+    return parents
 
 
-def _refresh_comment(conn, result: StoreResult, old: tuple, comment: Comment, seen_at: str) -> None:
+_REFRESH_COMMENT = ("UPDATE comments SET text_html = ?, author_url = ?, depth = ?, position = ?,"
+                    " type = ?, date_published = ?, date_published_raw = ?, title = ?,"
+                    " last_seen_at = ?, removed_at = NULL WHERE id = ?")
+
+
+def _refresh_comments(conn, result: StoreResult, seen: list[tuple[tuple, Comment]], seen_at: str) -> None:
+    """Update comments seen again; text and author (the FTS columns) only where they changed."""
+    for old, comment in seen:
+        _record_changes(conn, result, old, comment, seen_at)
+    conn.executemany(_REFRESH_COMMENT, [
+        (c.text_html, c.author_url, c.depth, c.position, c.type, c.date_published,
+         c.date_published_raw, c.title, seen_at, old[0]) for old, c in seen])
+
+
+def _record_changes(conn, result: StoreResult, old: tuple, comment: Comment, seen_at: str) -> None:
     pk, cid, text, text_html, author_name, removed_at = old[:6]
-    edited = text != comment.text or author_name != comment.author_name
-    if edited:
+    if text != comment.text or author_name != comment.author_name:
         _keep_comment_version(conn, pk)
         result.comments_edited.append(cid)
         _event(conn, pk, "edited", seen_at)
+        conn.execute("UPDATE comments SET text = ?, author_name = ?, last_changed_at = ? WHERE id = ?",
+                     (comment.text, comment.author_name, seen_at, pk))
     if removed_at:
         result.comments_restored.append(cid)
         _event(conn, pk, "restored", seen_at)
-    conn.execute(
-        "UPDATE comments SET text = ?, text_html = ?, author_name = ?, author_url = ?, depth = ?,"
-        " position = ?, type = ?, date_published = ?, date_published_raw = ?, title = ?,"
-        " last_seen_at = ?, removed_at = NULL,"
-        " last_changed_at = CASE WHEN ? THEN ? ELSE last_changed_at END WHERE id = ?",
-        (comment.text, comment.text_html, comment.author_name, comment.author_url, comment.depth,
-         comment.position, comment.type, comment.date_published, comment.date_published_raw,
-         comment.title, seen_at, edited, seen_at, pk))
 
 
 def _keep_comment_version(conn, pk: int) -> None:
@@ -342,11 +397,13 @@ def _keep_comment_version(conn, pk: int) -> None:
         " COALESCE(last_changed_at, first_seen_at), last_seen_at FROM comments WHERE id = ?", (pk,))
 
 
-def _link_parents(conn, comments: list[Comment], pk_by_cid: dict[str, int]) -> None:
+def _link_parents(conn, comments: list[Comment], pk_by_cid: dict[str, int],
+                  stored_parent: dict[int, int | None]) -> None:
+    """Point each comment at its parent's row where the stored ``parent_id`` is not that yet."""
     rows = [(pk_by_cid.get(c.parent_comment_id) if c.parent_comment_id else None,
              pk_by_cid[c.comment_id]) for c in comments]
-    conn.executemany("UPDATE comments SET parent_id = ? WHERE id = ? AND parent_id IS NOT ?",
-                     [(parent, pk, parent) for parent, pk in rows])
+    conn.executemany("UPDATE comments SET parent_id = ? WHERE id = ?",
+                     [(parent, pk) for parent, pk in rows if stored_parent.get(pk) != parent])
 
 
 def _mark_removed(conn, result: StoreResult, existing: dict, comments: list[Comment],
