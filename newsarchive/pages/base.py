@@ -1,6 +1,7 @@
 """The page object base: a parsed page, its JSON-LD and meta tags, and the thread over all comment pages."""
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from datetime import datetime
@@ -13,6 +14,7 @@ from ..items import Article, Comment, FetchedPage
 from ..parsing.decode import decode_html
 from ..threads import ThreadContext, assign_positions, parse_thread, resolve_thread
 from ..threads.base import strip_fragment
+from ..threads.prescan import Hits, attribute_hits
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
                  "OpinionNewsArticle", "LiveBlogPosting", "Report", "ScholarlyArticle", "TechArticle",
@@ -22,11 +24,15 @@ COMMENT_PAGE_NUMBER = re.compile(r"comment-page-(\d+)|[?&]cpage=(\d+)")
 # huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: beyond 256 it silently drops
 # the rest of the page (a few hundred unclosed <div>s, a deep reply chain).
 HTML_PARSER = lxml_html.HTMLParser(huge_tree=True)
+# The same parser for bodies that are UTF-8 bytes: libxml2 reads them as they are, where a str is
+# handed over as UTF-16 or UCS-4 for it to convert first (a fifth of the parse).
+UTF8_PARSER = lxml_html.HTMLParser(huge_tree=True, encoding="utf-8")
 # Every element is a plain HtmlElement, looked up in C: lxml.html's default lookup runs Python code
 # for each element proxy (to give forms and inputs their own classes) and cost ~1 ms per page.
-HTML_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
-    pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity))
+for _parser in (HTML_PARSER, UTF8_PARSER):
+    _parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
+        pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity))
 _XPATHS: dict[str, etree.XPath] = {}
 
 
@@ -36,17 +42,32 @@ class ExtractionError(Exception):
 
 def parse_html(page: FetchedPage) -> tuple[etree._Element, list[str]]:
     """The lxml tree of a fetched page and any decoding warnings."""
-    text, _encoding, warnings = decode_html(page.body, page.header("Content-Type"))
-    text = XML_DECLARATION.sub("", text, count=1)
-    if not text.strip():
+    text, encoding, warnings = decode_html(page.body, page.header("Content-Type"))
+    utf8 = is_utf8_of(page.body, text, encoding)
+    declaration = XML_DECLARATION.match(text)
+    if declaration:
+        text = text[declaration.end():]
+    if not text or text.isspace():
         raise ExtractionError("empty response body")
+    source, parser = text, HTML_PARSER
+    if utf8:  # the same document, parsed faster
+        skipped = len(declaration.group(0).encode()) if declaration else 0
+        source, parser = page.body[skipped:], UTF8_PARSER
     try:
-        tree = lxml_html.document_fromstring(text, parser=HTML_PARSER)
+        tree = lxml_html.document_fromstring(source, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(f"unparseable HTML: {error}") from error
-    if any("Excessive depth" in entry.message for entry in HTML_PARSER.error_log):
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
         warnings = [*warnings, "tags nested deeper than 2048 levels: the rest of the page was not parsed"]
     return tree, warnings
+
+
+def is_utf8_of(body: bytes, text: str, encoding: str) -> bool:
+    """True when ``decode_html`` read ``text`` as ``body``'s strict UTF-8 (pure ASCII included): no
+    byte order mark, nothing replaced."""
+    if body.startswith(codecs.BOM_UTF8):
+        return False
+    return encoding == "utf-8" or (text.isascii() and len(text) == len(body))
 
 
 def fetched_datetime(page: FetchedPage) -> datetime | None:
@@ -142,9 +163,15 @@ class Page:
                              languages=self.languages, fetched_at=fetched_datetime(page),
                              warnings=self.warnings)
 
+    @cached_property
+    def hits(self) -> Hits:
+        """The main page's attribute scans, shared by the thread, the widget detection and fields."""
+        return attribute_hits(self.tree)
+
     def page_comments(self, tree, page: FetchedPage) -> list[Comment]:
         """One comment page's comments; site pages may override to use another parser."""
-        return parse_thread(tree, self.thread_context(page))
+        hits = self.hits if tree is self.tree else None
+        return parse_thread(tree, self.thread_context(page), hits)
 
     def comments(self) -> list[Comment]:
         """The whole thread: every comment page merged in page order, ids deduplicated."""

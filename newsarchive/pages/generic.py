@@ -98,7 +98,7 @@ class GenericPage(Page):
         self.languages = (declared,) if declared else ()  # written dates are read in the page's language
 
     def article(self) -> Article:
-        comments, widget = self.comments(), detect_widget(self.tree)
+        comments, widget = self.comments(), detect_widget(self.tree, self.hits)
         has_thread = bool(comments or widget or self.marked["comments"])
         article = Article(
             url=self.url, site=self.site, headline=self.headline(), description=self.description(),

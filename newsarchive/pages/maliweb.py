@@ -24,8 +24,6 @@ MARKERS = frozenset({
     "td-category", "tdb_single_categories", "td-tags", "tdb-tags", "td-post-featured-image",
     "tdb_single_featured_image", "td-post-author-name", "tdb_single_author", "author-box-wrap",
     "td-comments-title", "block-title", "td-post-comments", "tdb_single_comments_count"})
-# Class values as "smart" strings that know their element: cheaper than element proxies for all.
-CLASS_VALUES = etree.XPath("//@class")
 # What the body block holds besides the article: ads, share bars, the featured image, related posts.
 JUNK_CLASSES = ("td-a-rec", "td-g-rec", "td-post-sharing", "td-post-featured-image", "tdb-no-featured-img",
                 "td-a-ad", "sharedaddy", "jp-relatedposts", "td_block_related_posts", "page-nav")
@@ -51,15 +49,16 @@ class MaliwebPage(Page):
             main_image_url=self.main_image_url(),
             authors=signature_byline(paragraphs) or ([posted_by] if posted_by else []),
             posted_by=posted_by, comment_count_declared=self.comment_count_declared(),
-            comments_widget=detect_widget(self.tree), comments=self.comments(),
+            comments_widget=detect_widget(self.tree, self.hits), comments=self.comments(),
             warnings=self.warnings)
 
     # -- the block index --------------------------------------------------------------------
     @cached_property
     def blocks(self) -> dict[str, list]:
-        """Elements carrying each marker class, in document order (one pass over the page)."""
+        """Elements carrying each marker class, in document order (one pass over the page's class
+        values, "smart" strings that know their element: cheaper than element proxies for all)."""
         found: dict[str, list] = {}
-        for value in CLASS_VALUES(self.tree):
+        for value in self.hits.classes:
             if "td" in value or "title" in value or "author-box" in value:  # every marker has one
                 for token in MARKERS.intersection(value.split()):
                     found.setdefault(token, []).append(value.getparent())
@@ -67,7 +66,7 @@ class MaliwebPage(Page):
 
     def within(self, marker: str, path: str = ".") -> list:
         """Matches of the relative ``path`` inside every block with class ``marker``."""
-        return [hit for block in self.blocks.get(marker, []) for hit in block.xpath(path)]
+        return [hit for block in self.blocks.get(marker, []) for hit in self.xpath(path, block)]
 
     def text_within(self, *pairs: tuple[str, str]) -> str | None:
         """The normalised text of the first non-empty match among (marker, relative path) pairs."""
@@ -106,7 +105,7 @@ class MaliwebPage(Page):
         """The body block: ``div.td-post-content`` (classic) or the tdb content block's inner div."""
         for block in self.blocks.get("td-post-content", []):
             if "tdb_single_content" in block.get("class").split():
-                inner = block.xpath(".//div[contains(@class, 'tdb-block-inner')]")
+                inner = self.xpath(".//div[contains(@class, 'tdb-block-inner')]", block)
                 return inner[0] if inner else block
             if next(block.iterancestors("article"), None) is not None:
                 return block
@@ -154,9 +153,10 @@ class MaliwebPage(Page):
         return normalize_space(self.time.text_content()) or None if self.time is not None else None
 
     def date_modified(self) -> str | None:
-        for value in (self.ld_article.get("dateModified"), self.meta("article:modified_time"),
-                      self.first_text("//meta[@itemprop='dateModified']/@content"),
-                      self.text_within(("tdb_single_modified_date", ".//time/@datetime"))):
+        for read in (lambda: self.ld_article.get("dateModified"), lambda: self.meta("article:modified_time"),
+                     lambda: self.first_text("//meta[@itemprop='dateModified']/@content"),
+                     lambda: self.text_within(("tdb_single_modified_date", ".//time/@datetime"))):
+            value = read()  # read in turn: the later ones scan the page
             found = parse_iso(value, self.site_timezone) if isinstance(value, str) else None
             if found:
                 return found

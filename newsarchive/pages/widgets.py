@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..threads.prescan import Hits, attribute_hits
+
 # name: (element ids, class tokens, tag names, script src fragments, inline script fragments)
 WIDGETS: dict[str, tuple[tuple[str, ...], ...]] = {
     "disqus": (("disqus_thread",), (), (), ("disqus.com",), ("disqus_config", "disqus_shortname")),
@@ -35,30 +37,38 @@ IDS = {i: name for name, spec in WIDGETS.items() for i in spec[0]}
 CLASSES = {c: name for name, spec in WIDGETS.items() for c in spec[1]}
 TAGS = {t: name for name, spec in WIDGETS.items() for t in spec[2]}
 INLINE = {t: name for name, spec in WIDGETS.items() for t in spec[4]}
-# Cheap scans: ids through the document's id index, one string test per class attribute, tag
-# filters done in C by ``iter``; then exact checks in Python.
+# Cheap scans: ids through the document's id index, one string test per class attribute (the
+# page's shared scans, ``threads.prescan.Hits``), tag filters done in C by ``iter``; then exact
+# checks in Python.
 BY_ID = etree.XPath("id($ids)")
 BY_CLASS = etree.XPath("//@class[contains(., '-comments') or contains(., 'viafoura')]/parent::div"
                        " | //@data-spotim-module/..")  # fb-comments, talkyard-comments, OpenWeb
-# The same elements as BY_CLASS, cheaper: libxml2 evaluates contains() slowly, so the divs' class
-# values are fetched (each knows its element) and tested in Python.
-DIV_CLASSES = etree.XPath("//div/@class")
-SPOTIM = etree.XPath("//@data-spotim-module/..")
 ID_LIST = " ".join(IDS)
 TAG_NAMES = ("script", *TAGS)
 SRC = {fragment: name for name, spec in WIDGETS.items() for fragment in spec[3]}
 
 
-def detect_widget(tree) -> str | None:
-    """The name of the first JS-only comment widget embedded in the page, or None."""
+def detect_widget(tree, hits: Hits | None = None) -> str | None:
+    """The name of the first JS-only comment widget embedded in the page, or None; ``hits``: the
+    page's attribute scans when it has them (``threads.prescan.attribute_hits``)."""
+    hits = hits if hits is not None else attribute_hits(tree)
     found: set[str] = set()
-    by_class = [value.getparent() for value in DIV_CLASSES(tree)
-                if "-comments" in value or "viafoura" in value]
-    for element in BY_ID(tree, ids=ID_LIST) + by_class + SPOTIM(tree):
+    for element in BY_ID(tree, ids=ID_LIST) + _by_class(hits) + _spotim(hits):
         found.update(_widgets_of(element))
     for element in tree.iter(*TAG_NAMES):
         found.update(_widgets_of(element))
     return next((name for name in WIDGETS if name in found), None)
+
+
+def _by_class(hits: Hits) -> list:
+    """BY_CLASS's divs (page order), tested in Python: libxml2 evaluates contains() slowly."""
+    return [element for element in (value.getparent() for value in hits.classes
+                                    if "-comments" in value or "viafoura" in value)
+            if element.tag == "div"]
+
+
+def _spotim(hits: Hits) -> list:
+    return [value.getparent() for value in hits.attributes["data-spotim-module"]]
 
 
 def _widgets_of(element) -> list[str]:

@@ -20,7 +20,7 @@ SAFE_TAGS = {"p", "br", "a", "b", "strong", "i", "em", "u", "s", "sub", "sup", "
 SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
                    "abbr": {"title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f\u200b]+")
-_BLANKS = re.compile(r"\n{3,}")
+_BLANKS = re.compile(r"\n\n\n+")  # not \n{3,}: re finds a literal prefix many times faster
 # Whitespace that str.split() splits on but _SPACES leaves alone: text holding any takes the slow path.
 _OTHER_SPACES = re.compile("[\x1c-\x1f\x85\u1680\u2000-\u2008\u200a\u2028\u2029\u205f\u3000]")
 _PARAGRAPH = "\x00P"

@@ -6,7 +6,7 @@ from .base import ThreadContext, ThreadParser, assign_positions, content_id, res
 from .cards import CardThread
 from .drupal import DrupalThread
 from .microdata import MicrodataThread
-from .prescan import attribute_hits
+from .prescan import Hits, attribute_hits
 from .spip import SpipThread
 from .wordpress import WordPressThread
 from .wpdiscuz import WpDiscuzThread
@@ -21,8 +21,8 @@ def choose_parser(tree) -> ThreadParser | None:
     return _choose(tree)[0]
 
 
-def _choose(tree) -> tuple[ThreadParser | None, list]:
-    hits = attribute_hits(tree)  # one walk over the page's attributes serves every family
+def _choose(tree, hits: Hits | None = None) -> tuple[ThreadParser | None, list]:
+    hits = hits if hits is not None else attribute_hits(tree)  # one scan serves every family
     for parser in PARSERS:
         items = parser.items_from(hits)
         if items:
@@ -30,9 +30,10 @@ def _choose(tree) -> tuple[ThreadParser | None, list]:
     return None, []
 
 
-def parse_thread(tree, ctx: ThreadContext) -> list[Comment]:
-    """The comments of one page, in page order, by the first parser that recognises the markup."""
-    parser, items = _choose(tree)
+def parse_thread(tree, ctx: ThreadContext, hits: Hits | None = None) -> list[Comment]:
+    """The comments of one page, in page order, by the first parser that recognises the markup
+    (``hits``: the page's attribute scans when the caller has them)."""
+    parser, items = _choose(tree, hits)
     return parser.parse(tree, ctx, items) if parser is not None else []
 
 

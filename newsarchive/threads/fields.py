@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
+from functools import cached_property
 from typing import Callable, Iterable
 
 from lxml import etree
@@ -67,6 +68,8 @@ SKIP_TAGS = frozenset({"script", "style", "form", "img", "button", "footer", "he
                        "svg", "nav", "input", "textarea", "select", "iframe", "picture"})
 MODERATION = re.compile(r"awaiting moderation|en attente de mod[ée]ration|freischaltung|moderat",
                         re.I)
+# Every MODERATION match holds one of these, whatever the case: a cheap test before the slow search.
+MODERATION_HINTS = ("mod", "chaltung")
 SAYS = re.compile(r"(?:^|\s)(?:says|dit|sagt|dice|diz|a dit|schreibt|meint|scrive)\s*:?$", re.I)
 TRAILING = " ,:;|-–—\u00a0"
 BY_LABEL = re.compile(r"^[\s,;:|\-–—]*(?:par|by|von|por|posted by|écrit par|geschrieben von)\s+", re.I)
@@ -95,16 +98,14 @@ class Scan:
 
     def __init__(self, parts: list):
         self.parts = parts
-        self.order: dict = {}
         self.by_class: dict[str, list] = {}
         self.by_tag: dict[str, list] = {}
         self.by_itemprop: dict[str, list] = {}
         self.reply_label: str | None = None
         self._indexes = {"class": self.by_class, "tag": self.by_tag, "itemprop": self.by_itemprop}
-        order, by_tag, by_class, by_itemprop = self.order, self.by_tag, self.by_class, self.by_itemprop
+        by_tag, by_class, by_itemprop = self.by_tag, self.by_class, self.by_itemprop
         for part in parts:
             for element in part.iter(etree.Element):
-                order[element] = len(order)
                 tag = element.tag
                 listed = by_tag.get(tag)
                 if listed is None:
@@ -124,6 +125,12 @@ class Scan:
                 prop = element.get("itemprop")
                 if prop:
                     by_itemprop.setdefault(prop, []).append(element)
+
+    @cached_property
+    def order(self) -> dict:
+        """Each element's rank in page order (walked again only when some rule finds several)."""
+        elements = (element for part in self.parts for element in part.iter(etree.Element))
+        return {element: rank for rank, element in enumerate(elements)}
 
     def all(self, rule: Rule) -> list:
         """Every element one rule finds, in page order."""
@@ -197,14 +204,18 @@ def is_meta(element) -> bool:
         return False
     if tag in SKIP_TAGS:
         return True
-    if not classes(element).isdisjoint(META_CLASSES):
+    names = element.get("class")  # split, not made a set: this runs for every element of a comment
+    if names and not META_CLASSES.isdisjoint(names.split()):
         return True
     return tag in ("em", "p", "span", "div") and _is_moderation(element)
 
 
 def _is_moderation(element) -> bool:
     text = element.text or ""
-    return len(text) < 120 and bool(MODERATION.search(text))
+    if len(text) >= 120:
+        return False
+    folded = text.lower()
+    return any(hint in folded for hint in MODERATION_HINTS) and bool(MODERATION.search(text))
 
 
 def clean_copy(element, skip: Callable = is_meta):

@@ -1,6 +1,8 @@
 """Cheap attribute scans that every family's item search starts from (shared, done once a page)."""
 from __future__ import annotations
 
+from functools import cached_property
+
 from lxml import etree
 
 # Comment ids (comment-N, li-comment-N, wpd-comm-N_P, div-comment-N), SPIP anchors (forumN) and
@@ -12,9 +14,13 @@ MARKED = etree.XPath(
 # Class names ("comment", "commentaire", "réaction"): only the last-resort card family needs them.
 CLASSES = etree.XPath("//@class[contains(., 'omm') or contains(., 'eaction')]")
 
-# The same hits, cheaper: libxml2 evaluates contains() slowly on every attribute, so each attribute's
-# values are fetched once (each knows its element) and the MARKED tests run in Python.
-ALL_VALUES = {name: etree.XPath(f"//*/@{name}") for name in ("id", "name", "itemtype")}
+# The same hits, cheaper: libxml2 evaluates contains() slowly on every attribute, so the attributes'
+# values are fetched (each knows its element) and the MARKED tests run in Python. One union of the
+# attribute names costs about half their separate scans; OpenWeb's ``data-spotim-module`` rides
+# along for the widget detection (``pages.widgets``).
+SCANNED = ("id", "name", "itemtype", "data-spotim-module")
+ATTRIBUTE_VALUES = etree.XPath(" | ".join(f"//@{name}" for name in SCANNED))
+CLASS_VALUES = etree.XPath("//@class")
 PLAIN_CLASSES = etree.XPath("//*/@class", smart_strings=False)
 
 
@@ -31,41 +37,57 @@ def _classed(value: str) -> bool:
 
 
 class Hits:
-    """The page's attribute values that may mark a comment, each attribute scanned when first asked."""
+    """The page's attribute values that may mark a comment, each scan done when first asked; page
+    objects share theirs with the widget detection and their own class index."""
 
     def __init__(self, tree):
         self.tree = tree
         self._by_name: dict[str, list] = {}
-        self._classes: list | None = None
 
     @property
     def marked(self) -> list:
         """Every MARKED hit, page order."""
         return MARKED(self.tree)
 
+    @cached_property
+    def attributes(self) -> dict[str, list]:
+        """Every value of the ``SCANNED`` attributes by attribute name, page order."""
+        found: dict[str, list] = {name: [] for name in SCANNED}
+        for value in ATTRIBUTE_VALUES(self.tree):
+            found[value.attrname].append(value)
+        return found
+
+    @cached_property
+    def classes(self) -> list:
+        """Every class value, page order."""
+        return CLASS_VALUES(self.tree)
+
     def of(self, name: str) -> list:
         """The MARKED hits on one attribute, page order."""
         found = self._by_name.get(name)
         if found is None:
-            found = self._by_name[name] = [value for value in ALL_VALUES[name](self.tree)
+            found = self._by_name[name] = [value for value in self.attributes[name]
                                            if _marked(name, value)]
         return found
 
     def values(self, names: str) -> list:
         """Hits on the attributes ``names`` (space-separated), page order."""
         if names == "class":
-            if self._classes is None:
-                self._classes = CLASSES(self.tree)
-            return self._classes
+            return self.of_class
         wanted = names.split()
         if len(wanted) == 1:
             return self.of(wanted[0])
         return [value for value in MARKED(self.tree) if value.attrname in wanted]
 
+    @cached_property
+    def of_class(self) -> list:
+        """The CLASSES hits, page order."""
+        return [value for value in self.classes if _classed(value)]
+
     def any_class(self, test) -> bool:
-        """True when some CLASSES hit passes ``test`` (plain strings: no element made)."""
-        if self._classes is not None:
-            return any(test(value) for value in self._classes)
+        """True when some CLASSES hit passes ``test`` (plain strings unless the classes are at hand)."""
+        if "classes" in self.__dict__:
+            return any(test(value) for value in self.of_class)
         return any(_classed(value) and test(value) for value in PLAIN_CLASSES(self.tree))
 
 
