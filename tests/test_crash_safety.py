@@ -91,15 +91,17 @@ def crashed_then_finished(tmp_path_factory):
         rng.shuffle(plan)
         for kind in plan:
             crawl = start_crawl(served.base_url, db)
-            if kind == "timed":  # start-up takes ~3 s: this lands among fetches, parsing and writes
-                killed = kill_after(crawl, rng.uniform(3.0, 7.0))
+            while crawl.poll() is None and not writer_holds_lock(db):
+                time.sleep(0.001)  # the crawl's first write transaction: start-up is over
+            if kind == "timed":  # lands among fetches, parsing and writes
+                killed = kill_after(crawl, rng.uniform(0.2, 1.5))
             else:
-                while crawl.poll() is None and not writer_holds_lock(db):
-                    time.sleep(0.001)  # the crawl's first write transaction
-                time.sleep(rng.uniform(0.0, 2.0))
+                time.sleep(rng.uniform(0.0, 1.0))
                 killed = kill_mid_write(crawl, db, time.monotonic() + 60)
-            crawl.wait()
+            _, err = crawl.communicate()
             kills.append((kind, killed, article_rows(db)))
+            if not killed:
+                print(f"{kind} kill missed; the crawl exited {crawl.returncode}:", err.decode()[-3000:])
         finals = []
         for _ in range(2):  # restart to the end, then a second run
             crawl = start_crawl(served.base_url, db)
