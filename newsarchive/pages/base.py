@@ -22,11 +22,13 @@ ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 COMMENT_PAGE_NUMBER = re.compile(r"comment-page-(\d+)|[?&]cpage=(\d+)")
 # huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: beyond 256 it silently drops
-# the rest of the page (a few hundred unclosed <div>s, a deep reply chain).
-HTML_PARSER = lxml_html.HTMLParser(huge_tree=True)
+# the rest of the page (a few hundred unclosed <div>s, a deep reply chain). collect_ids=False:
+# libxml2 would hash every id attribute for XPath's id(), which nothing here uses (a sixth of the
+# parse); look ids up as ``//*[@id=…]``.
+HTML_PARSER = lxml_html.HTMLParser(huge_tree=True, collect_ids=False)
 # The same parser for bodies that are UTF-8 bytes: libxml2 reads them as they are, where a str is
 # handed over as UTF-16 or UCS-4 for it to convert first (a fifth of the parse).
-UTF8_PARSER = lxml_html.HTMLParser(huge_tree=True, encoding="utf-8")
+UTF8_PARSER = lxml_html.HTMLParser(huge_tree=True, encoding="utf-8", collect_ids=False)
 # Every element is a plain HtmlElement, looked up in C: lxml.html's default lookup runs Python code
 # for each element proxy (to give forms and inputs their own classes) and cost ~1 ms per page.
 for _parser in (HTML_PARSER, UTF8_PARSER):

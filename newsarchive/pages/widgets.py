@@ -37,13 +37,11 @@ IDS = {i: name for name, spec in WIDGETS.items() for i in spec[0]}
 CLASSES = {c: name for name, spec in WIDGETS.items() for c in spec[1]}
 TAGS = {t: name for name, spec in WIDGETS.items() for t in spec[2]}
 INLINE = {t: name for name, spec in WIDGETS.items() for t in spec[4]}
-# Cheap scans: ids through the document's id index, one string test per class attribute (the
-# page's shared scans, ``threads.prescan.Hits``), tag filters done in C by ``iter``; then exact
-# checks in Python.
-BY_ID = etree.XPath("id($ids)")
+# Cheap scans: one set lookup per id and one string test per class attribute (the page's shared
+# scans, ``threads.prescan.Hits``), tag filters done in C by ``iter``; then exact checks in Python.
 BY_CLASS = etree.XPath("//@class[contains(., '-comments') or contains(., 'viafoura')]/parent::div"
                        " | //@data-spotim-module/..")  # fb-comments, talkyard-comments, OpenWeb
-ID_LIST = " ".join(IDS)
+WIDGET_IDS = frozenset(IDS)
 TAG_NAMES = ("script", *TAGS)
 SRC = {fragment: name for name, spec in WIDGETS.items() for fragment in spec[3]}
 
@@ -53,11 +51,16 @@ def detect_widget(tree, hits: Hits | None = None) -> str | None:
     page's attribute scans when it has them (``threads.prescan.attribute_hits``)."""
     hits = hits if hits is not None else attribute_hits(tree)
     found: set[str] = set()
-    for element in BY_ID(tree, ids=ID_LIST) + _by_class(hits) + _spotim(hits):
+    for element in _by_id(hits) + _by_class(hits) + _spotim(hits):
         found.update(_widgets_of(element))
     for element in tree.iter(*TAG_NAMES):
         found.update(_widgets_of(element))
     return next((name for name in WIDGETS if name in found), None)
+
+
+def _by_id(hits: Hits) -> list:
+    """The elements whose id names a widget's container, page order."""
+    return [value.getparent() for value in hits.attributes["id"] if value in WIDGET_IDS]
 
 
 def _by_class(hits: Hits) -> list:

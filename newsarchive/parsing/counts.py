@@ -20,7 +20,7 @@ WORDS_AS_NUMBERS = {
 }
 SPELLED = re.compile(r"^(?:\W*)(" + "|".join(sorted(WORDS_AS_NUMBERS, key=len, reverse=True))
                      + rf")\s+{WORD}\b")
-COMMENTS_AREA = etree.XPath("id('comments') | id('comments-title') | id('disqus_thread')/..")
+COMMENTS_AREA = etree.XPath("//*[@id = 'comments' or @id = 'comments-title'] | //*[@id = 'disqus_thread']/..")
 # The heading sits near the top of the comments area: three levels down, not in every comment.
 AREA_HEADINGS = etree.XPath(
     "(self::* | * | */* | */*/*)[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
