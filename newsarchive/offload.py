@@ -12,7 +12,6 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .extraction import extract
 from .items import Article, Capture
 
 logger = logging.getLogger(__name__)
@@ -46,10 +45,10 @@ class Extractor:
     async def extract(self, capture: Capture) -> Article:
         """The capture's article; raises ExtractionError, or WorkerDied when the worker process died."""
         if not self.processes:
-            return extract(capture)
+            return _extract(capture)
         self.start()
         try:
-            return await asyncio.wrap_future(self._pool.submit(extract, _without_results(capture)))
+            return await asyncio.wrap_future(self._pool.submit(_extract, _without_results(capture)))
         except BrokenProcessPool as error:
             self._discard_pool()
             raise WorkerDied(f"the extraction process died ({error}); it is restarted") from None
@@ -75,6 +74,14 @@ class Extractor:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _extract(capture: Capture) -> Article:
+    """``extraction.extract``, imported where it runs: the crawl's own process need not load the
+    parsers (trafilatura and the rest) when a worker extracts."""
+    from .extraction import extract
+
+    return extract(capture)
 
 
 def _without_results(capture: Capture) -> Capture:

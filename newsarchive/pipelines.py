@@ -15,7 +15,7 @@ from twisted.internet.task import LoopingCall
 from . import db
 from .crawl import utc_now
 from .db import store
-from .extraction import ExtractionError
+from .pages.base import ExtractionError
 from .items import Capture, FetchFailure
 from .offload import Extractor, WorkerDied, default_processes
 from .revisit import RevisitPolicy
