@@ -40,7 +40,7 @@ class Extractor:
             context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
             self._pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_worker_setup)
             for _ in range(self.processes):
-                self._pool.submit(_worker_peak_rss_kb)
+                self._pool.submit(_load_parsers)
 
     async def extract(self, capture: Capture) -> Article:
         """The capture's article; raises ExtractionError, or WorkerDied when the worker process died."""
@@ -82,6 +82,11 @@ def _extract(capture: Capture) -> Article:
     from .extraction import extract
 
     return extract(capture)
+
+
+def _load_parsers() -> None:
+    """In a new worker: import the parsers before the first capture arrives."""
+    from . import extraction  # noqa: F401
 
 
 def _without_results(capture: Capture) -> Capture:
