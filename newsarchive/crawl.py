@@ -160,11 +160,11 @@ class ArchiveSpider(scrapy.Spider):
         self.crawler.stats.set_value("newsarchive/revisits_planned", len(urls))
         return (self.article_request(url, revisit=True) for url in urls)
 
-    def discover_article(self, url: str, lastmod: str | None = None):
-        """A request for a discovered article, unless the archive has it (see CrawlPlan.wants)."""
-        url = self.article_permalink(url)
-        if self.crawl_plan.wants(url, lastmod):
-            yield self.article_request(url)
+    def discover_articles(self, discovered: list[tuple[str, str | None]]) -> list[scrapy.Request]:
+        """Requests for the discovered ``(url, lastmod)`` articles the archive lacks (see
+        CrawlPlan.wants), asked of the archive in one query."""
+        pairs = list(dict.fromkeys((self.article_permalink(url), lastmod) for url, lastmod in discovered))
+        return [self.article_request(url) for url in self.crawl_plan.wanted(pairs)] if pairs else []
 
     def is_pagination_url(self, url: str) -> bool:
         """A listing's second and later pages (``…/page/N``)."""
@@ -258,7 +258,7 @@ class ArchiveSpider(scrapy.Spider):
             self.logger.warning("listing %s: HTTP %s", response.url, response.status)
             return
         articles, listings = self._listing_links(response)
-        new = [request for url in articles for request in self.discover_article(url)]
+        new = self.discover_articles([(url, None) for url in articles])
         yield from new
         more_pages = bool(new) or self.crawl_plan.full_discovery  # incremental: stop paging
         for url in listings:
@@ -282,12 +282,14 @@ class ArchiveSpider(scrapy.Spider):
     def parse_feed(self, response: Response):
         """An RSS or Atom feed: its item links are articles (``updated``/``pubDate`` as lastmod)."""
         response.selector.remove_namespaces()
+        discovered = []
         for item in response.xpath("//item | //entry"):
             lastmod = item.xpath("normalize-space(updated | pubDate)").get() or None
             for link in item.xpath("link/text() | link/@href").getall():
                 url = self.rebase(link, response.url)
                 if url and self.is_article_url(url):
-                    yield from self.discover_article(url, lastmod)
+                    discovered.append((url, lastmod))
+        yield from self.discover_articles(discovered)
 
     def parse_sitemap(self, response: Response):
         """A sitemap or sitemap index (WordPress core, Yoast, news sitemaps)."""
@@ -301,10 +303,12 @@ class ArchiveSpider(scrapy.Spider):
             for url in self.crawl_plan.sitemaps_to_read([c for c in children if c[0]]):
                 yield scrapy.Request(url, callback=self.parse_sitemap)
             return
+        discovered = []
         for entry in sitemap:
             url = self.rebase(entry.get("loc", ""), response.url)
             if url and self.is_article_url(url):
-                yield from self.discover_article(url, entry.get("lastmod"))
+                discovered.append((url, entry.get("lastmod")))
+        yield from self.discover_articles(discovered)
 
 
 def fetch_failure_reason(failure, maxsize: int = 0) -> str:

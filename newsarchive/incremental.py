@@ -20,6 +20,15 @@ DISCOVER_MODES = ("new", "all")
 (default); ``all``: read every listing page and sitemap."""
 
 
+
+def _wanted(state: dict | None, lastmod: str | None) -> bool:
+    if state is None:
+        return True
+    if state["next_visit_at"] is None:
+        return False
+    changed = parse_lastmod(lastmod)
+    return bool(changed and changed > state["last_seen_at"])
+
 def parse_lastmod(text: str | None) -> str | None:
     """A sitemap ``lastmod`` (W3C datetime or date) or feed ``pubDate`` (RFC 822) as ISO 8601 UTC."""
     if not text or not text.strip():
@@ -77,13 +86,13 @@ class CrawlPlan:
         Archived articles otherwise come back only through ``revisit_urls`` (due or all): one
         the policy says is settled is never fetched again by discovery.
         """
-        state = queries.article_visit_state(self.conn, url)
-        if state is None:
-            return True
-        if state["next_visit_at"] is None:
-            return False
-        changed = parse_lastmod(lastmod)
-        return bool(changed and changed > state["last_seen_at"])
+        return bool(self.wanted([(url, lastmod)]))
+
+    def wanted(self, discovered: list[tuple[str, str | None]]) -> list[str]:
+        """The URLs of ``(url, lastmod)`` pairs that ``wants``, in order: one query for a whole
+        listing page or sitemap."""
+        states = queries.article_visit_states(self.conn, [url for url, _ in discovered])
+        return [url for url, lastmod in discovered if _wanted(states.get(url), lastmod)]
 
     def sitemap_changed(self, lastmod: str | None) -> bool:
         """Read a child sitemap? Unless it says it has not changed since the last finished crawl."""

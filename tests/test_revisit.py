@@ -131,6 +131,22 @@ def test_discovery_skips_archived_articles_unless_unsettled_and_changed(archive)
     assert not plan.wants(f"{BASE}/s/old-1.html", lastmod="2026-03-01T10:00:00Z")  # settled
 
 
+def test_a_whole_listing_is_checked_in_one_query(archive):
+    plan = _plan(archive)
+    discovered = [(f"{BASE}/s/young-1.html", None), (f"{BASE}/s/new-2.html", None),
+                  (f"{BASE}/s/old-1.html", "2026-03-01T10:00:00Z"),
+                  (f"{BASE}/s/young-1.html", "2026-03-01T10:00:00+00:00"), (f"{BASE}/s/new-3.html", None)]
+    statements = []
+    archive.set_trace_callback(statements.append)
+    try:
+        wanted = plan.wanted(discovered)
+    finally:
+        archive.set_trace_callback(None)
+    assert wanted == [f"{BASE}/s/new-2.html", f"{BASE}/s/young-1.html", f"{BASE}/s/new-3.html"]
+    assert wanted == [url for url, lastmod in discovered if plan.wants(url, lastmod)]
+    assert len(statements) == 1
+
+
 def test_revisits_due_all_or_none(archive):
     assert _plan(archive).revisit_urls() == [f"{BASE}/s/young-1.html"]  # due 10:00
     assert _plan(archive, now="2026-03-01T09:30:00Z").revisit_urls() == []

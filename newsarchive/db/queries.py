@@ -315,9 +315,14 @@ def iter_comments(conn: sqlite3.Connection, site: str | None = None,
 
 def article_visit_state(conn: sqlite3.Connection, url: str) -> dict | None:
     """An archived article's ``last_seen_at`` and ``next_visit_at`` (None: not archived)."""
-    rows = _dicts(conn.execute("SELECT url, last_seen_at, next_visit_at FROM articles WHERE url = ?",
-                               (url,)))
-    return rows[0] if rows else None
+    return article_visit_states(conn, [url]).get(url)
+
+
+def article_visit_states(conn: sqlite3.Connection, urls: list[str]) -> dict[str, dict]:
+    """``article_visit_state`` of many URLs in one query: the archived ones, by URL."""
+    rows = _dicts(conn.execute("SELECT url, last_seen_at, next_visit_at FROM articles"
+                               " WHERE url IN (SELECT value FROM json_each(?))", (json.dumps(urls),)))
+    return {row["url"]: row for row in rows}
 
 
 def due_article_urls(conn: sqlite3.Connection, site: str, now: str) -> list[str]:
