@@ -22,6 +22,8 @@ COMMENT_PAGE_HREF = re.compile(
 A_HREF = re.compile(rb"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 COMMENT_PAGE_SUFFIX = re.compile(r"/comment-page-\d+/?$")
 PAGINATION_PATH = re.compile(r"/page/\d+/?$")
+# Links that rebase() must parse: a fragment to drop, whitespace, an empty query.
+NEEDS_PARSING = re.compile(r"[#\s]|\?$")
 NEVER_FOLLOW = re.compile(r"replytocom=|/wp-admin/|/wp-login\.php|wp-comments-post\.php|/feed/?$|#respond")
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
@@ -109,10 +111,14 @@ class ArchiveSpider(scrapy.Spider):
         self.allowed_domains = [base.hostname]
         self.revisit, self.discover = self.revisit, self.discover  # recorded with the crawl's args
         check_modes(self.revisit, self.discover)
+        self._root = self.base_url + "/"
+        self._discovered: set[str] = set()  # article URLs this crawl already asked for
 
     # -- URLs ---------------------------------------------------------------------------------
     def rebase(self, url: str, relative_to: str | None = None) -> str | None:
         """``url`` made absolute and rooted at base_url; None if it leaves the site."""
+        if url.startswith(self._root) and not NEEDS_PARSING.search(url):
+            return url  # already absolute on this site, nothing to drop: most links of a page
         absolute = urljoin(relative_to or self.base_url + "/", url.strip())
         parts = urlsplit(absolute)
         if parts.scheme not in ("http", "https"):
@@ -164,7 +170,10 @@ class ArchiveSpider(scrapy.Spider):
         """Requests for the discovered ``(url, lastmod)`` articles the archive lacks (see
         CrawlPlan.wants), asked of the archive in one query."""
         pairs = list(dict.fromkeys((self.article_permalink(url), lastmod) for url, lastmod in discovered))
-        return [self.article_request(url) for url in self.crawl_plan.wanted(pairs)] if pairs else []
+        pairs = [(url, lastmod) for url, lastmod in pairs if url not in self._discovered]
+        wanted = self.crawl_plan.wanted(pairs) if pairs else []
+        self._discovered.update(wanted)  # a listing links what the sitemap gave: asked once
+        return [self.article_request(url) for url in dict.fromkeys(wanted)]
 
     def is_pagination_url(self, url: str) -> bool:
         """A listing's second and later pages (``…/page/N``)."""

@@ -1,9 +1,11 @@
-"""Links found by scanning bytes agree with a parsed tree, on the markup listing pages really have."""
+"""Links found by scanning bytes agree with a parsed tree; rebase() roots site links and refuses the rest."""
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
 from newsarchive.crawl import comment_page_hrefs, link_hrefs
+from spiders.maliweb import MaliwebSpider
 
 LISTING = b"""<!DOCTYPE html><html><head><title>Politique</title></head><body>
 <A HREF="/category/politique/page/2/">Suivant</A>
@@ -34,3 +36,20 @@ def test_comment_page_hrefs_only_name_comment_pages():
     page = (b'<a href="/a-1.html">a</a> comment-page-2 in text <a class="page-numbers" '
             b'href="/a-1.html/comment-page-2/#comments">2</a><a href="/a-1.html?cpage=3">3</a>')
     assert comment_page_hrefs(page) == [b"/a-1.html/comment-page-2/#comments", b"/a-1.html?cpage=3"]
+
+
+@pytest.mark.parametrize("href, rebased", [
+    ("http://127.0.0.1:8000/a/b.html", "http://127.0.0.1:8000/a/b.html"),
+    ("http://127.0.0.1:8000/a/b.html#comments", "http://127.0.0.1:8000/a/b.html"),
+    ("http://127.0.0.1:8000/a?", "http://127.0.0.1:8000/a"),
+    ("http://127.0.0.1:8000/a?p=1&q=2", "http://127.0.0.1:8000/a?p=1&q=2"),
+    (" http://127.0.0.1:8000/a\n", "http://127.0.0.1:8000/a"),
+    ("../c.html", "http://127.0.0.1:8000/c.html"),
+    ("https://www.maliweb.net/d.html", "http://127.0.0.1:8000/d.html"),
+    ("http://127.0.0.1:80000/x", None),
+    ("http://elsewhere.example/x", None),
+    ("javascript:alert(1)", None),
+])
+def test_rebase_roots_site_links_and_refuses_the_rest(href, rebased):
+    spider = MaliwebSpider(base_url="http://127.0.0.1:8000")
+    assert spider.rebase(href, "http://127.0.0.1:8000/x/y.html") == rebased
