@@ -218,7 +218,8 @@ class ExtractPipeline(_Stage):
         """Before the crawl's stats are written: stop the workers and note their peak memory."""
         self.extractor.close()
         if self.extractor.processes:
-            self.stats.set_value("newsarchive/extract_worker_peak_rss_mb", round(self.extractor.peak_rss_mb, 1))
+            self.stats.set_value("newsarchive/extract_workers", self.extractor.processes)
+            self.stats.set_value("newsarchive/extract_workers_peak_rss_mb", round(self.extractor.peak_rss_mb, 1))
 
     def _drop(self, item: Capture, reason: str):
         status = item.pages[0].status if item.pages else None

@@ -85,8 +85,8 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 
-# Extraction runs in this many worker processes beside the crawl (the default: 1 when the machine has
-# a second core, else 0 = in the crawl's own process).
+# Extraction runs in this many worker processes beside the crawl (the default: 2 when the machine has
+# a second core, else 0 = in the crawl's own process; see newsarchive.offload.default_processes).
 NEWSARCHIVE_EXTRACT_PROCESSES = None
 # Items of one response pass the pipelines a few at a time; Scrapy's default of 100 makes 100 asyncio
 # tasks per response, which cost more than the one or two items our callbacks yield.

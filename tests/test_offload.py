@@ -47,8 +47,8 @@ def test_worker_and_in_process_extraction_archive_the_same(tmp_path):
                     "-s", f"NEWSARCHIVE_EXTRACT_PROCESSES={processes}", db=tmp_path / f"p{processes}.db")
     in_worker, in_process = archived_threads(tmp_path / "p1.db"), archived_threads(tmp_path / "p0.db")
     assert len(in_worker) > 50 and in_worker == in_process
-    assert "extract_worker_peak_rss_mb" in crawl_stats(tmp_path / "p1.db")
-    assert "extract_worker_peak_rss_mb" not in crawl_stats(tmp_path / "p0.db")
+    assert "extract_workers_peak_rss_mb" in crawl_stats(tmp_path / "p1.db")
+    assert "extract_workers_peak_rss_mb" not in crawl_stats(tmp_path / "p0.db")
 
 
 def _capture() -> Capture:

@@ -4,7 +4,7 @@ Run: .venv/bin/python tests/bench/bench_crawl.py [--n 2000] [--growth 1000,10000
 Throughput: our full maliweb crawl (fetch + extract + store) beside (a) a plain Scrapy spider fetching the
 same pages and discarding them and (b) Scrapy + trafilatura.extract + a JSON Lines feed, in one run with
 the same politeness settings. Growth: our crawl's wall time per page and peak RSS at two sizes.
-Our peak RSS is the crawl process's plus its extraction worker's (each measured by itself).
+Our peak RSS is the crawl process's plus its extraction workers' (each measured by itself).
 """
 from __future__ import annotations
 
@@ -56,8 +56,8 @@ def crawl_stats(db: Path) -> dict:
 
 
 def peak_rss_mb(stats: dict) -> float:
-    """The crawl's peak memory: its own process plus its extraction worker (each one's peak)."""
-    return stats.get("newsarchive/peak_rss_mb", 0) + stats.get("newsarchive/extract_worker_peak_rss_mb", 0)
+    """The crawl's peak memory: its own process plus its extraction workers (each one's peak)."""
+    return stats.get("newsarchive/peak_rss_mb", 0) + stats.get("newsarchive/extract_workers_peak_rss_mb", 0)
 
 
 def check(run: Run, what: str) -> None:
