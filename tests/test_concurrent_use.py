@@ -100,3 +100,23 @@ def test_the_crawl_saw_no_lock_and_finished(concurrent_run):
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == N_ARTICLES
     assert conn.execute("SELECT finish_reason FROM crawls").fetchone()[0] == "finished"
     conn.close()
+
+
+def test_opening_a_new_archive_waits_out_another_writer(tmp_path):
+    """Switching a new file to WAL needs an exclusive lock, and SQLite does not wait for it by
+    itself: a crawl starting while a reader probes the new file must not fail."""
+    import threading
+
+    from newsarchive import db
+
+    path = tmp_path / "new.db"
+    sqlite3.connect(path).execute("CREATE TABLE t (a)")  # a new file, still in rollback mode
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    started = time.monotonic()
+    conn = db.connect(path)
+    release.join()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert time.monotonic() - started >= 0.25
