@@ -16,7 +16,7 @@ from conftest import FAST_CRAWL, REPO
 from newsarchive.replica import serve, synthetic_site
 from newsarchive.replica.synthetic import BASE_ID
 
-N_ARTICLES = 600  # enough that five killed runs do not finish it
+N_ARTICLES = 1000  # enough that five killed runs do not finish it
 TIMED_KILLS = 2
 MID_WRITE_KILLS = 3
 
@@ -94,9 +94,9 @@ def crashed_then_finished(tmp_path_factory):
             while crawl.poll() is None and not writer_holds_lock(db):
                 time.sleep(0.001)  # the crawl's first write transaction: start-up is over
             if kind == "timed":  # lands among fetches, parsing and writes
-                killed = kill_after(crawl, rng.uniform(0.2, 1.5))
+                killed = kill_after(crawl, rng.uniform(0.5, 2.5))
             else:
-                time.sleep(rng.uniform(0.0, 1.0))
+                time.sleep(rng.uniform(0.0, 1.5))
                 killed = kill_mid_write(crawl, db, time.monotonic() + 60)
             _, err = crawl.communicate()
             kills.append((kind, killed, article_rows(db)))
