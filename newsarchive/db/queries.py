@@ -313,13 +313,9 @@ def iter_comments(conn: sqlite3.Connection, site: str | None = None,
 
 # -- revisits, schedules, history (issue 4) -------------------------------------------------------
 
-def article_visit_state(conn: sqlite3.Connection, url: str) -> dict | None:
-    """An archived article's ``last_seen_at`` and ``next_visit_at`` (None: not archived)."""
-    return article_visit_states(conn, [url]).get(url)
-
-
 def article_visit_states(conn: sqlite3.Connection, urls: list[str]) -> dict[str, dict]:
-    """``article_visit_state`` of many URLs in one query: the archived ones, by URL."""
+    """Each archived article's ``last_seen_at`` and ``next_visit_at``, by URL, for many URLs in one
+    query (URLs not archived are absent)."""
     rows = _dicts(conn.execute("SELECT url, last_seen_at, next_visit_at FROM articles"
                                " WHERE url IN (SELECT value FROM json_each(?))", (json.dumps(urls),)))
     return {row["url"]: row for row in rows}

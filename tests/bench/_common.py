@@ -8,7 +8,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-from newsarchive.crawl import COMMENT_PAGE_HREF
+from newsarchive.crawl import comment_page_hrefs
 from newsarchive.items import Capture, FetchedPage
 from newsarchive.replica import synthetic_site
 
@@ -38,7 +38,7 @@ def _page(site, path: str) -> FetchedPage | None:
 
 def _comment_page_paths(body: bytes, article_path: str) -> list[str]:
     found = []
-    for raw in COMMENT_PAGE_HREF.findall(body):
+    for raw in comment_page_hrefs(body):
         path = re.sub(r"^https?://[^/]+", "", raw.decode().replace("&amp;", "&")).split("#")[0]
         if path.startswith(article_path) and "replytocom" not in path:
             found.append(path)
