@@ -24,9 +24,9 @@ class WorkerDied(Exception):
 def default_processes() -> int:
     """Two extraction processes where there is a second core; none (the crawl's own thread) otherwise.
 
-    Extraction is the crawl's largest cost (~6 ms a page against ~4 for Scrapy's own work): with one
-    worker the reactor thread waited on it; a second one measured +9 % pages/s on 2 cores (N = 2,000,
-    4 of 5 A/B pairs), for ~100 MB more memory. More than two only pays without politeness delays.
+    Extraction is the crawl's largest cost (~6 ms of a worker's CPU a page, against ~3 on the reactor
+    thread): with one worker the reactor thread waited on it; a second one measured +10 % pages/s on
+    2 cores (N = 1,000 and 2,000, 4 of 5 A/B pairs), for ~100 MB more memory. More was not measured.
     """
     return min(2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
 
@@ -53,7 +53,7 @@ class Extractor:
             return _extract(capture)
         self.start()
         try:
-            return await asyncio.wrap_future(self._pool.submit(_extract, _without_results(capture)))
+            return await asyncio.wrap_future(self._pool.submit(_extract, capture))
         except BrokenProcessPool as error:
             self._discard_pool()
             raise WorkerDied(f"the extraction process died ({error}); it is restarted") from None
@@ -93,14 +93,6 @@ def _extract(capture: Capture) -> Article:
 def _load_parsers() -> None:
     """In a new worker: import the parsers before the first capture arrives."""
     from . import extraction  # noqa: F401
-
-
-def _without_results(capture: Capture) -> Capture:
-    """The capture as the worker needs it (no earlier article to send across)."""
-    if capture.article is None:
-        return capture
-    return Capture(url=capture.url, site=capture.site, spider=capture.spider, pages=capture.pages,
-                   page_type=capture.page_type, comment_pages_complete=capture.comment_pages_complete)
 
 
 def _worker_setup() -> None:
