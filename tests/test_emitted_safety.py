@@ -39,7 +39,7 @@ OFFSITE_SCHEMES = ["javascript:alert(1)", "mailto:x@maliweb.net", "ftp://127.0.0
 def comment_attacks() -> str:
     """One comment per attack, its HTML inserted raw as a hostile site would serve it."""
     items = [comment_li(100 + i, attack, escape_text=False) for i, attack in enumerate(ATTACKS)]
-    return "".join(items) + comment_li(999, TYPED_MARKUP)
+    return "".join(items) + comment_li(999, TYPED_MARKUP) + comment_li(998, TYPED_MARKUP, paragraph=False)
 
 
 def body_attacks() -> str:
@@ -111,12 +111,13 @@ def test_archived_html_is_sanitised(attacked):
     assert "Les élèves" in body
     assert_safe_html(body, "article_body_html")
     comments = conn.execute("SELECT comment_id, text, text_html FROM comments").fetchall()
-    assert len(comments) == len(ATTACKS) + 1
+    assert len(comments) == len(ATTACKS) + 2
     for comment_id, _, text_html in comments:
         assert_safe_html(text_html, f"comment {comment_id}")
-    typed = dict((cid, (text, text_html)) for cid, text, text_html in comments)["999"]
-    assert typed[0] == TYPED_MARKUP  # kept as literal text
-    assert "&lt;script&gt;" in typed[1] and "<script" not in typed[1]
+    by_id = {cid: (text, text_html) for cid, text, text_html in comments}
+    for typed in (by_id["999"], by_id["998"]):  # in a paragraph, and as the body's own bare text
+        assert typed[0] == TYPED_MARKUP  # kept as literal text
+        assert "&lt;script&gt;" in typed[1] and "<script" not in typed[1]
 
 
 def test_exports_and_show_carry_only_sanitised_html(attacked):

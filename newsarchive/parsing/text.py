@@ -95,7 +95,19 @@ def sanitize_html(fragment: str) -> str:
 
 
 def inner_html(element) -> str:
-    """The serialised children of an element (its own tag excluded)."""
-    pieces = [element.text or ""]
+    """The serialised content of an element (its own tag excluded): its text escaped as lxml escapes
+    text, then its children (a comment's typed ``&lt;script&gt;`` stays text, never markup)."""
+    pieces = [escape_text(element.text)] if element.text else []
     pieces.extend(etree.tostring(child, encoding="unicode", method="html") for child in element)
     return "".join(pieces)
+
+
+def escape_text(text: str) -> str:
+    """Text as libxml2's HTML serialiser writes it: ``&``, ``<``, ``>`` and carriage returns escaped."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text.replace("\r", "&#13;") if "\r" in text else text

@@ -7,15 +7,16 @@ EPOCH = 1709199000  # 2024-02-29T09:30:00Z
 
 
 def comment_li(cid: int | str, text: str, author: str = "Lecteur", children: str = "",
-               escape_text: bool = True) -> str:
-    """One tagDiv ``li.comment`` (text escaped unless told otherwise), replies nested in ``ul.children``."""
+               escape_text: bool = True, paragraph: bool = True) -> str:
+    """One tagDiv ``li.comment`` (text escaped unless told otherwise, in a ``<p>`` unless told
+    otherwise), replies nested in ``ul.children``."""
     body = escape(text) if escape_text else text
     nested = f'<ul class="children">{children}</ul>' if children else ""
     return (f'<li class="comment" id="comment-{cid}"><article><footer>'
             f'<img class="avatar avatar-50 photo" src="/a.png"><cite>{escape(author)}</cite>'
             f'<a class="comment-link" href="#comment-{cid}"><time pubdate="{EPOCH}">'
             f'29 février 2024 à 9 h 30 min</time></a></footer>'
-            f'<div class="comment-content"><p>{body}</p></div>'
+            f'<div class="comment-content">{f"<p>{body}</p>" if paragraph else body}</div>'
             f'<div class="comment-meta" id="comment-{cid}"><a class="comment-reply-link" rel="nofollow"'
             f' href="?replytocom={cid}#respond">REPONDRE</a></div></article>{nested}</li>')
 
