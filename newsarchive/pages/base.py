@@ -15,6 +15,7 @@ from ..parsing.decode import decode_html
 from ..threads import ThreadContext, assign_positions, parse_thread, resolve_thread
 from ..threads.base import strip_fragment
 from ..threads.prescan import Hits, attribute_hits
+from .widgets import TAG_NAMES as WIDGET_TAGS, detect_widget
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
                  "OpinionNewsArticle", "LiveBlogPosting", "Report", "ScholarlyArticle", "TechArticle",
@@ -36,6 +37,7 @@ for _parser in (HTML_PARSER, UTF8_PARSER):
         element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
         pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity))
 _XPATHS: dict[str, etree.XPath] = {}
+TAGGED = ("meta", *WIDGET_TAGS)  # WIDGET_TAGS has "script"
 
 
 class ExtractionError(Exception):
@@ -122,7 +124,7 @@ class Page:
     def meta_tags(self) -> dict[str, str]:
         """Each meta property/name and the first non-empty content given for it (one pass)."""
         found: dict[str, str] = {}
-        for element in self.tree.iter("meta"):
+        for element in self.tagged["meta"]:
             content = " ".join((element.get("content") or "").split())
             for key in {element.get("property"), element.get("name")} - {None}:
                 if content and key not in found:
@@ -137,7 +139,9 @@ class Page:
     def json_ld(self) -> list[dict]:
         """Every JSON-LD node of the page, ``@graph`` members flattened."""
         nodes: list[dict] = []
-        for script in self.xpath("//script[@type='application/ld+json']"):
+        for script in self.tagged["script"]:
+            if script.get("type") != "application/ld+json":
+                continue
             try:
                 data = json.loads(script.text or "", strict=False)
             except ValueError:
@@ -164,6 +168,20 @@ class Page:
         return ThreadContext(page_url=page.url, article_url=self.url, tz=self.site_timezone,
                              languages=self.languages, fetched_at=fetched_datetime(page),
                              warnings=self.warnings)
+
+    @cached_property
+    def tagged(self) -> dict[str, list]:
+        """The page's ``meta``, ``script`` and widget-tag elements by tag, page order: one walk for
+        the meta tags, JSON-LD and the widget detection."""
+        found: dict[str, list] = {tag: [] for tag in TAGGED}
+        for element in self.tree.iter(*TAGGED):
+            found.setdefault(element.tag, []).append(element)
+        return found
+
+    def widget(self) -> str | None:
+        """The JS-only comment widget the page embeds, if any (``widgets.detect_widget``)."""
+        tagged = self.tagged
+        return detect_widget(self.tree, self.hits, [e for tag in WIDGET_TAGS for e in tagged[tag]])
 
     @cached_property
     def hits(self) -> Hits:

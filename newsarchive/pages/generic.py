@@ -17,7 +17,6 @@ from ..parsing.dates import MONTHS, fold, iso_utc, parse_date, parse_iso
 from ..parsing.language import detect_language, normalize_language
 from ..parsing.text import normalize_space, sanitize_html
 from .base import Page
-from .widgets import detect_widget
 
 # What page furniture looks like, as class/id tokens matched in one pass over the tree (rules as data).
 COMMENT_IDS = {"comments", "respond", "disqus_thread", "commentaires", "kommentare", "wpdiscuz", "wc-comment-header",
@@ -98,7 +97,7 @@ class GenericPage(Page):
         self.languages = (declared,) if declared else ()  # written dates are read in the page's language
 
     def article(self) -> Article:
-        comments, widget = self.comments(), detect_widget(self.tree, self.hits)
+        comments, widget = self.comments(), self.widget()
         has_thread = bool(comments or widget or self.marked["comments"])
         article = Article(
             url=self.url, site=self.site, headline=self.headline(), description=self.description(),

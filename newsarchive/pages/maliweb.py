@@ -12,7 +12,6 @@ from ..parsing.bylines import clean_byline, signature_byline
 from ..parsing.dates import parse_date, parse_iso
 from ..parsing.text import element_text, inner_html, normalize_space, sanitize_html
 from .base import Page
-from .widgets import detect_widget
 
 POST_ID_URL = re.compile(r"-(\d+)\.html")
 COUNT = re.compile(r"(\d[\d\s.,]*)")
@@ -49,7 +48,7 @@ class MaliwebPage(Page):
             main_image_url=self.main_image_url(),
             authors=signature_byline(paragraphs) or ([posted_by] if posted_by else []),
             posted_by=posted_by, comment_count_declared=self.comment_count_declared(),
-            comments_widget=detect_widget(self.tree, self.hits), comments=self.comments(),
+            comments_widget=self.widget(), comments=self.comments(),
             warnings=self.warnings)
 
     # -- the block index --------------------------------------------------------------------
@@ -58,10 +57,11 @@ class MaliwebPage(Page):
         """Elements carrying each marker class, in document order (one pass over the page's class
         values, "smart" strings that know their element: cheaper than element proxies for all)."""
         found: dict[str, list] = {}
+        known = _MARKERS_OF
         for value in self.hits.classes:
-            if "td" in value or "title" in value or "author-box" in value:  # every marker has one
-                for token in MARKERS.intersection(value.split()):
-                    found.setdefault(token, []).append(value.getparent())
+            markers = known.get(value)
+            for token in markers if markers is not None else _markers_of(value):
+                found.setdefault(token, []).append(value.getparent())
         return found
 
     def within(self, marker: str, path: str = ".") -> list:
@@ -214,6 +214,23 @@ class MaliwebPage(Page):
             return int(re.sub(r"\D", "", match.group(1)))
         count = self.ld_article.get("commentCount")
         return int(count) if isinstance(count, (int, str)) and str(count).isdigit() else None
+
+
+# The markers of each class attribute seen: a theme repeats a few hundred class attributes on
+# every page, and splitting each of ~300 a page was a tenth of the field reading.
+_MARKERS_OF: dict[str, frozenset] = {}
+MARKERS_REMEMBERED = 4096
+
+
+def _markers_of(value: str) -> frozenset:
+    """The MARKERS among a class attribute's tokens (remembered for the next pages)."""
+    markers = frozenset()
+    if "td" in value or "title" in value or "author-box" in value:  # every marker has one
+        markers = MARKERS.intersection(value.split())
+    if len(_MARKERS_OF) >= MARKERS_REMEMBERED:
+        _MARKERS_OF.clear()
+    _MARKERS_OF[str(value)] = markers  # a plain copy: the page's own string would keep its tree alive
+    return markers
 
 
 def is_junk(element) -> bool:

@@ -46,14 +46,15 @@ TAG_NAMES = ("script", *TAGS)
 SRC = {fragment: name for name, spec in WIDGETS.items() for fragment in spec[3]}
 
 
-def detect_widget(tree, hits: Hits | None = None) -> str | None:
+def detect_widget(tree, hits: Hits | None = None, tagged: list | None = None) -> str | None:
     """The name of the first JS-only comment widget embedded in the page, or None; ``hits``: the
-    page's attribute scans when it has them (``threads.prescan.attribute_hits``)."""
+    page's attribute scans when it has them (``threads.prescan.attribute_hits``), ``tagged``: its
+    ``TAG_NAMES`` elements when it has them."""
     hits = hits if hits is not None else attribute_hits(tree)
     found: set[str] = set()
     for element in _by_id(hits) + _by_class(hits) + _spotim(hits):
         found.update(_widgets_of(element))
-    for element in tree.iter(*TAG_NAMES):
+    for element in tree.iter(*TAG_NAMES) if tagged is None else tagged:
         found.update(_widgets_of(element))
     return next((name for name in WIDGETS if name in found), None)
 
