@@ -117,6 +117,7 @@ class MaliwebPage(Page):
             self.warnings.append("no article body (td-post-content) found")
             return [], ""
         clean = deepcopy(self.content)
+        clean.attrib.clear()  # its own tag is not emitted; inner_html serialises a bare one faster
         for junk in [e for e in clean.iterdescendants() if is_junk(e)]:
             if junk.getparent() is not None:
                 junk.drop_tree()

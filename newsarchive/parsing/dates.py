@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -86,6 +87,8 @@ def from_epoch(value: str | int | float | None) -> str | None:
         return None
     if not 0 < seconds < 4_102_444_800:
         return None
+    if seconds.is_integer():  # the usual case, without a datetime
+        return "%04d-%02d-%02dT%02d:%02d:%02dZ" % time.gmtime(seconds)[:6]
     return iso_utc(datetime.fromtimestamp(seconds, UTC))
 
 

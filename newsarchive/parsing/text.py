@@ -81,11 +81,23 @@ def _finish(parts: list[str]) -> str:
         if "\u200b" in raw:
             raw = raw.replace("\u200b", " ")
         raw = raw.replace(_LINE, "\n").replace(_PARAGRAPH, "\n\n")
-        lines = [" ".join(line.split()) for line in raw.split("\n")]
+        lines = [_collapsed(line) for line in raw.split("\n")]
     text = "\n".join(lines)
     if "\n\n\n" in text:  # else _BLANKS has nothing to do
         text = _BLANKS.sub("\n\n", text)
     return text.strip()
+
+
+def _collapsed(line: str) -> str:
+    """``" ".join(line.split())`` for a line without _OTHER_SPACES, without splitting a long line
+    into words when it has no run of spaces to collapse (a paragraph is mostly such a line)."""
+    if len(line) < 80 or line[0] == " " or line[-1] == " " or any(space in line for space in _COLLAPSED):
+        return " ".join(line.split())
+    return line
+
+
+# What str.split() splits on in a line free of _OTHER_SPACES, besides one space between words.
+_COLLAPSED = ("  ", "\t", "\r", "\x0b", "\x0c", "\xa0", "\u2009", "\u202f")
 
 
 def sanitize_html(fragment: str) -> str:
@@ -97,6 +109,13 @@ def sanitize_html(fragment: str) -> str:
 def inner_html(element) -> str:
     """The serialised content of an element (its own tag excluded): its text escaped as lxml escapes
     text, then its children (a comment's typed ``&lt;script&gt;`` stays text, never markup)."""
+    tag = element.tag
+    if len(element) > 1 and not element.attrib and isinstance(tag, str) and tag not in DROP_TAGS:
+        # One serialisation of the whole, its bare tags cut off: a tostring() per child costs more.
+        whole = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
+        opening, closing = f"<{tag}>", f"</{tag}>"
+        if whole.startswith(opening) and whole.endswith(closing):
+            return whole[len(opening):len(whole) - len(closing)]
     pieces = [escape_text(element.text)] if element.text else []
     pieces.extend(etree.tostring(child, encoding="unicode", method="html") for child in element)
     return "".join(pieces)
