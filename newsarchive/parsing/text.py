@@ -116,17 +116,25 @@ def inner_html(element) -> str:
         opening, closing = f"<{tag}>", f"</{tag}>"
         if whole.startswith(opening) and whole.endswith(closing):
             return whole[len(opening):len(whole) - len(closing)]
-    pieces = [escape_text(element.text)] if element.text else []
+    pieces = [_escaped_text(element)] if element.text else []
     pieces.extend(etree.tostring(child, encoding="unicode", method="html") for child in element)
     return "".join(pieces)
 
 
+def _escaped_text(element) -> str:
+    text = escape_text(element.text)
+    if "\r" in text and not isinstance(element.getroottree().parser, etree.HTMLParser):
+        text = text.replace("\r", "&#13;")  # as libxml2 writes it in an XML document
+    return text
+
+
 def escape_text(text: str) -> str:
-    """Text as libxml2's HTML serialiser writes it: ``&``, ``<``, ``>`` and carriage returns escaped."""
+    """Text as libxml2's HTML serialiser writes it in an HTML document: ``&``, ``<`` and ``>``
+    escaped (a carriage return too in an XML document: see ``_escaped_text``)."""
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
-    return text.replace("\r", "&#13;") if "\r" in text else text
+    return text

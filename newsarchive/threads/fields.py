@@ -10,7 +10,7 @@ from lxml import etree
 
 from ..parsing.dates import date_text, from_epoch, parse_date, parse_iso
 from ..parsing.text import (_LINE, _PARAGRAPH, BLOCK_TAGS, DROP_TAGS, SAFE_TAGS, _finish, element_text,
-                             inner_html, normalize_space)
+                             escape_text, inner_html, normalize_space)
 from .base import ThreadContext
 
 
@@ -403,69 +403,49 @@ def body_fields(scan: Scan, rules: list[Rule] = CONTENT_RULES,
 
 
 def clean_body(content, skip: Callable = is_meta) -> tuple[str, str]:
-    """``body_text(clean_copy(content, skip))``, cheaper (see ``body_fields``)."""
-    plan = _clean_plan(content, skip)
-    if plan is None:
-        return body_text(clean_copy(content, skip))
-    parts, removed, names, bad_hrefs, tags = plan
-    copy = content.__copy__()  # what deepcopy calls: a deep copy of the subtree
-    copy.tail = None
-    doomed = [_at(copy, path) for path in removed]
-    unlinked = [_at(copy, path) for path in bad_hrefs]
-    for element in doomed:
-        _remove_keeping_tail(element)
-    names.discard("href")
-    if names:
-        etree.strip_attributes(copy, *names)
-    for element in unlinked:
-        del element.attrib["href"]
-    unsafe = tags - SAFE_TAGS
-    if unsafe:
-        etree.strip_tags(copy, *unsafe)
-    return _finish(parts), inner_html(copy).strip()
+    """``body_text(clean_copy(content, skip))``, cheaper: read and written in one walk over the
+    page's own elements (see ``_clean_walk``); the copy is made only for shapes that walk leaves."""
+    found = _clean_walk(content, skip)
+    return found if found is not None else body_text(clean_copy(content, skip))
 
 
-def _at(root, path: tuple):
-    for index in path:
-        root = root[index]
-    return root
+# Of SAFE_TAGS, those libxml2's HTML serialiser writes without an end tag, and those it writes
+# without one when they hold nothing.
+VOID_TAGS = frozenset({"br", "img", "hr"})
+UNCLOSED_WHEN_EMPTY = frozenset({"li"})
 
 
-def _clean_plan(content, skip: Callable):
-    """What ``clean_copy(content, skip)`` removes and strips (as child-index paths), and the text
-    parts ``element_text`` reads from that copy; None for shapes left to the plain way."""
+def _clean_walk(content, skip: Callable) -> tuple[str, str] | None:
+    """The text ``element_text`` reads from ``clean_copy(content, skip)`` and the inner HTML
+    ``body_text`` writes of it, without the copy: skipped subtrees are left out (their tails kept),
+    tags outside SAFE_TAGS are written as their content only, attributes never (the copy keeps
+    none but a safe ``href``). None for what it leaves to the copy: a kept link, a void element
+    with content, a carriage return, a br or dropped tag as the body itself."""
     tag = content.tag
     if not isinstance(tag, str) or tag in DROP_TAGS or tag == "br":
         return None
-    parts: list[str] = []
-    removed: list[tuple] = []
-    bad_hrefs: list[tuple] = []
-    names: set[str] = set()
-    tags: set[str] = set()
-    if not _plan_attributes(content, (), names, bad_hrefs):
-        return None
-    if tag in BLOCK_TAGS:
-        parts.append(_PARAGRAPH)
+    parts: list[str] = [_PARAGRAPH] if tag in BLOCK_TAGS else []
+    html: list[str] = []
     if content.text:
         parts.append(content.text)
-    # (element, its path, iterator over its children, text read?) for the elements being walked
-    stack = [(content, (), enumerate(content), True)]
+        html.append(escape_text(content.text))
+    # (element, iterator over its children, its text read?, where its content starts in ``html``
+    # or -1 when its tag is not written) for the open elements
+    stack = [(content, iter(content), True, -1)]
     while stack:
-        node, path, children, reading = stack[-1]
-        for index, child in children:
+        node, children, reading, written_at = stack[-1]
+        for child in children:
             child_tag = child.tag
             if not isinstance(child_tag, str) or skip(child):
-                removed.append(path + (index,))
-                if reading and child.tail:
-                    parts.append(child.tail)
+                if child.tail:
+                    if reading:
+                        parts.append(child.tail)
+                    html.append(escape_text(child.tail))
                 continue
-            child_path = path + (index,)
-            if not _plan_attributes(child, child_path, names, bad_hrefs):
+            href = child.get("href")
+            if href and SAFE_LINK.match(href) or child_tag in VOID_TAGS and (len(child) or child.text):
                 return None
-            tags.add(child_tag)
             child_reading = reading and child_tag not in DROP_TAGS
-            if child_tag == "br" and len(child):
-                return None  # a br's text is not read, but tails merged into it would be
             if child_reading:
                 if child_tag in BLOCK_TAGS:
                     parts.append(_PARAGRAPH)
@@ -473,36 +453,36 @@ def _clean_plan(content, skip: Callable):
                     parts.append(_LINE)
                 elif child.text:
                     parts.append(child.text)
-            stack.append((child, child_path, enumerate(child), child_reading))
+            child_written_at = -1
+            if child_tag in SAFE_TAGS:
+                html.append(f"<{child_tag}>")
+                child_written_at = len(html)
+            if child.text:
+                html.append(escape_text(child.text))
+            stack.append((child, iter(child), child_reading, child_written_at))
             break
         else:
             stack.pop()
-            if node is not content and reading:
-                parent_reading = stack[-1][3]
-                if parent_reading:
-                    if node.tag in BLOCK_TAGS:
-                        parts.append(_PARAGRAPH)
-                    if node.tail:
-                        parts.append(node.tail)
-            elif node is not content and stack[-1][3] and node.tail:
-                parts.append(node.tail)  # a DROP_TAGS element: its tail only
+            if node is content:
+                continue
+            if reading:
+                if node.tag in BLOCK_TAGS:
+                    parts.append(_PARAGRAPH)
+                if node.tail:
+                    parts.append(node.tail)
+            elif stack[-1][2] and node.tail:
+                parts.append(node.tail)  # a DROP_TAGS element in read text: its tail only
+            if written_at >= 0 and node.tag not in VOID_TAGS and not (
+                    written_at == len(html) and node.tag in UNCLOSED_WHEN_EMPTY):
+                html.append(f"</{node.tag}>")
+            if node.tail:
+                html.append(escape_text(node.tail))
     if tag in BLOCK_TAGS:
         parts.append(_PARAGRAPH)
-    return parts, removed, names, bad_hrefs, tags
-
-
-def _plan_attributes(element, path: tuple, names: set, bad_hrefs: list) -> bool:
-    """Note the attributes ``_only_safe_attributes`` would drop; False for names it cannot strip."""
-    keys = element.keys()
-    if keys:
-        for key in keys:
-            if ":" in key or "{" in key:
-                return False
-            names.add(key)
-        href = element.get("href")
-        if href is not None and not (href and SAFE_LINK.match(href)):
-            bad_hrefs.append(path)
-    return True
+    written = "".join(html)
+    if "\r" in written:
+        return None  # written raw in an HTML document but as &#13; in an XML one: left to the copy
+    return _finish(parts), written.strip()
 
 
 def _narrowest(scan: Scan, rules: list[Rule]):
