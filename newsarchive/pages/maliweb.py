@@ -10,7 +10,7 @@ from lxml import etree
 from ..items import Article
 from ..parsing.bylines import clean_byline, signature_byline
 from ..parsing.dates import parse_date, parse_iso
-from ..parsing.text import element_text, inner_html, normalize_space, sanitize_html
+from ..parsing.text import element_text, inner_html, normalize_space, sanitize_html, text_of
 from .base import Page
 
 POST_ID_URL = re.compile(r"-(\d+)\.html")
@@ -72,7 +72,7 @@ class MaliwebPage(Page):
         """The normalised text of the first non-empty match among (marker, relative path) pairs."""
         for marker, path in pairs:
             for hit in self.within(marker, path):
-                value = normalize_space(hit if isinstance(hit, str) else hit.text_content())
+                value = normalize_space(hit if isinstance(hit, str) else text_of(hit))
                 if value:
                     return value
         return None

@@ -61,7 +61,7 @@ def detect_widget(tree, hits: Hits | None = None, tagged: list | None = None) ->
 
 def _by_id(hits: Hits) -> list:
     """The elements whose id names a widget's container, page order."""
-    return [value.getparent() for value in hits.attributes["id"] if value in WIDGET_IDS]
+    return [value.getparent() for value in hits.attribute("id") if value in WIDGET_IDS]
 
 
 def _by_class(hits: Hits) -> list:
@@ -72,7 +72,7 @@ def _by_class(hits: Hits) -> list:
 
 
 def _spotim(hits: Hits) -> list:
-    return [value.getparent() for value in hits.attributes["data-spotim-module"]]
+    return [value.getparent() for value in hits.attribute("data-spotim-module")]
 
 
 def _widgets_of(element) -> list[str]:

@@ -32,6 +32,11 @@ def normalize_space(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
+def text_of(element) -> str:
+    """``element.text_content()``, a leaf's own text read directly (text_content runs an XPath)."""
+    return element.text_content() if len(element) else (element.text or "")
+
+
 def element_text(element) -> str:
     """Plain text of an element: blank line between blocks, newline for ``<br>``."""
     parts: list[str] = []

@@ -10,7 +10,7 @@ from lxml import etree
 
 from ..parsing.dates import date_text, from_epoch, parse_date, parse_iso
 from ..parsing.text import (_LINE, _PARAGRAPH, BLOCK_TAGS, DROP_TAGS, SAFE_TAGS, _finish, element_text,
-                             escape_text, inner_html, normalize_space)
+                             escape_text, inner_html, normalize_space, text_of)
 from .base import ThreadContext
 
 
@@ -300,7 +300,7 @@ def name_text(node, skip: Callable = is_meta) -> str:
     if node.tag not in ("a", "cite", "b", "strong") and len(node):
         text = clean_text(node, lambda e: is_meta(e) or e.tag == "time")
     else:
-        text = "".join(node.itertext())
+        text = text_of(node)
     text = normalize_space(text)[:200].strip(TRAILING)
     return BY_LABEL.sub("", SAYS.sub("", text).strip(TRAILING)).strip()
 
@@ -332,7 +332,7 @@ def reconcile(name: str, label: str, parts: list) -> str | None:
     candidates = [" ".join(words[i:]) for i in range(1, len(words))]
     if name and any(name == c for c in candidates):
         return name
-    visible = name or normalize_space(" ".join(p.text_content() for p in parts[:3]))[:300]
+    visible = name or normalize_space(" ".join(text_of(p) for p in parts[:3]))[:300]
     for candidate in candidates:
         if visible.startswith(candidate):
             return candidate
@@ -344,13 +344,13 @@ def time_of(scan: Scan, ctx: ThreadContext,
     """The comment's time (ISO UTC) and the text the page shows for it."""
     time = scan.find([("tag", frozenset({"time"}))])
     if time is not None:
-        raw = normalize_space(time.text_content()) or None
+        raw = normalize_space(text_of(time)) or None
         found = (from_epoch(time.get("pubdate")) or parse_iso(time.get("datetime"), ctx.tz)
                  or parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at))
         return found, raw
     marked = [e for e in scan.all(("itemprop", ITEMPROP_TIMES)) if e.get("content") or e.get("datetime")]
     if marked:
-        raw = normalize_space(marked[0].text_content()) or None
+        raw = normalize_space(text_of(marked[0])) or None
         return parse_iso(marked[0].get("content") or marked[0].get("datetime"), ctx.tz), raw
     node = scan.find(rules)
     if node is None:

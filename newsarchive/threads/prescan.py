@@ -15,11 +15,11 @@ MARKED = etree.XPath(
 CLASSES = etree.XPath("//@class[contains(., 'omm') or contains(., 'eaction')]")
 
 # The same hits, cheaper: libxml2 evaluates contains() slowly on every attribute, so the attributes'
-# values are fetched (each knows its element) and the MARKED tests run in Python. One union of the
-# attribute names costs about half their separate scans; OpenWeb's ``data-spotim-module`` rides
-# along for the widget detection (``pages.widgets``).
+# values are fetched (each knows its element) and the MARKED tests run in Python, one attribute
+# name at a time as the families ask (a WordPress thread is found before any family asks for
+# ``itemtype``); OpenWeb's ``data-spotim-module`` is for the widget detection (``pages.widgets``).
 SCANNED = ("id", "name", "itemtype", "data-spotim-module")
-ATTRIBUTE_VALUES = etree.XPath(" | ".join(f"//@{name}" for name in SCANNED))
+ATTRIBUTE_VALUES = {name: etree.XPath(f"//@{name}") for name in SCANNED}
 CLASS_VALUES = etree.XPath("//@class")
 PLAIN_CLASSES = etree.XPath("//*/@class", smart_strings=False)
 
@@ -43,18 +43,18 @@ class Hits:
     def __init__(self, tree):
         self.tree = tree
         self._by_name: dict[str, list] = {}
+        self._values: dict[str, list] = {}
 
     @property
     def marked(self) -> list:
         """Every MARKED hit, page order."""
         return MARKED(self.tree)
 
-    @cached_property
-    def attributes(self) -> dict[str, list]:
-        """Every value of the ``SCANNED`` attributes by attribute name, page order."""
-        found: dict[str, list] = {name: [] for name in SCANNED}
-        for value in ATTRIBUTE_VALUES(self.tree):
-            found[value.attrname].append(value)
+    def attribute(self, name: str) -> list:
+        """Every value of one of the ``SCANNED`` attributes, page order."""
+        found = self._values.get(name)
+        if found is None:
+            found = self._values[name] = ATTRIBUTE_VALUES[name](self.tree)
         return found
 
     @cached_property
@@ -66,7 +66,7 @@ class Hits:
         """The MARKED hits on one attribute, page order."""
         found = self._by_name.get(name)
         if found is None:
-            found = self._by_name[name] = [value for value in self.attributes[name]
+            found = self._by_name[name] = [value for value in self.attribute(name)
                                            if _marked(name, value)]
         return found
 
