@@ -125,10 +125,12 @@ class Page:
         """Each meta property/name and the first non-empty content given for it (one pass)."""
         found: dict[str, str] = {}
         for element in self.tagged["meta"]:
-            content = " ".join((element.get("content") or "").split())
-            for key in {element.get("property"), element.get("name")} - {None}:
-                if content and key not in found:
-                    found[key] = content
+            content = element.get("content")
+            content = " ".join(content.split()) if content else None
+            if content:
+                for key in (element.get("property"), element.get("name")):
+                    if key is not None and key not in found:
+                        found[key] = content
         return found
 
     def absolute(self, href: str | None) -> str | None:
