@@ -20,7 +20,6 @@ SAFE_TAGS = {"p", "br", "a", "b", "strong", "i", "em", "u", "s", "sub", "sup", "
 SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
                    "abbr": {"title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f\u200b]+")
-_BLANKS = re.compile(r"\n\n\n+")  # not \n{3,}: re finds a literal prefix many times faster
 # Whitespace that str.split() splits on but _SPACES leaves alone: text holding any takes the slow path.
 _OTHER_SPACES = re.compile("[\x1c-\x1f\x85\u1680\u2000-\u2008\u200a\u2028\u2029\u205f\u3000]")
 _PARAGRAPH = "\x00P"
@@ -75,22 +74,36 @@ def _close(node, parts: list[str]) -> None:
 
 
 def _finish(parts: list[str]) -> str:
+    """The text of walked ``parts``: source newlines are spaces, each _LINE a line break and each
+    _PARAGRAPH a blank line; spaces collapsed, lines stripped, one blank line at most in a row."""
     raw = "".join(parts).replace("\n", " ")
     if _OTHER_SPACES.search(raw):
+        tidy = str.strip
         raw = _SPACES.sub(" ", raw)
-        raw = raw.replace(_LINE, "\n").replace(_PARAGRAPH, "\n\n")
-        lines = [line.strip() for line in raw.split("\n")]
     else:
         # The same result, faster: with no other whitespace about, collapsing the _SPACES runs of a
         # line and stripping it is splitting it on whitespace (\u200b, not whitespace to split(), aside).
+        tidy = _collapsed
         if "\u200b" in raw:
             raw = raw.replace("\u200b", " ")
-        raw = raw.replace(_LINE, "\n").replace(_PARAGRAPH, "\n\n")
-        lines = [_collapsed(line) for line in raw.split("\n")]
-    text = "\n".join(lines)
-    if "\n\n\n" in text:  # else _BLANKS has nothing to do
-        text = _BLANKS.sub("\n\n", text)
-    return text.strip()
+    kept: list[str] = []
+    for line in _lines(raw):
+        line = tidy(line)
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def _lines(raw: str) -> list[str]:
+    """``raw``'s lines, its markers read as line breaks (_LINE) and blank lines (_PARAGRAPH): split
+    at the markers' NUL (never in text) instead of replacing them in a long string."""
+    segments = raw.split("\x00")
+    lines = [segments[0]]
+    for segment in segments[1:]:
+        if segment[0] == "P":
+            lines.append("")
+        lines.append(segment[1:])
+    return lines
 
 
 def _collapsed(line: str) -> str:
