@@ -18,8 +18,10 @@ CLASSES = etree.XPath("//@class[contains(., 'omm') or contains(., 'eaction')]")
 # values are fetched (each knows its element) and the MARKED tests run in Python, one attribute
 # name at a time as the families ask (a WordPress thread is found before any family asks for
 # ``itemtype``); OpenWeb's ``data-spotim-module`` is for the widget detection (``pages.widgets``).
+# Only links' names are asked for (Drupal and SPIP anchors), and ``//a/@name`` walks at half the
+# cost of ``//@name``.
 SCANNED = ("id", "name", "itemtype", "data-spotim-module")
-ATTRIBUTE_VALUES = {name: etree.XPath(f"//@{name}") for name in SCANNED}
+ATTRIBUTE_VALUES = {name: etree.XPath("//a/@name" if name == "name" else f"//@{name}") for name in SCANNED}
 CLASS_VALUES = etree.XPath("//@class")
 PLAIN_CLASSES = etree.XPath("//*/@class", smart_strings=False)
 
@@ -51,7 +53,7 @@ class Hits:
         return MARKED(self.tree)
 
     def attribute(self, name: str) -> list:
-        """Every value of one of the ``SCANNED`` attributes, page order."""
+        """Every value of one of the ``SCANNED`` attributes (``name``: on links), page order."""
         found = self._values.get(name)
         if found is None:
             found = self._values[name] = ATTRIBUTE_VALUES[name](self.tree)
