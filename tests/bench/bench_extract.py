@@ -1,11 +1,17 @@
 """Extraction cost: maliweb extract() per page against lxml.html.fromstring on the same pages.
 
-Run: .venv/bin/python tests/bench/bench_extract.py [N_ARTICLES] [--profile]
+Run: .venv/bin/python tests/bench/bench_extract.py [N_ARTICLES] [--profile] [--instructions]
+
+``--instructions`` also counts both contenders' instructions per page under valgrind (a figure the
+host's load cannot move, unlike time; ~2 minutes at 60 articles).
 """
 from __future__ import annotations
 
 import cProfile
 import pstats
+import re
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -50,6 +56,38 @@ def best_of_rounds(captures, rounds: int = ROUNDS, chunk: int = CHUNK) -> tuple[
     return sum(t[0] for t in best), sum(t[1] for t in best)
 
 
+def instructions_per_page(contender: str, n: int) -> float:
+    """Instructions per page of one contender over ``n`` articles, counted by valgrind: two rounds
+    minus one round, so that start-up and imports cancel out."""
+    def count(rounds: int) -> int:
+        command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                   sys.executable, __file__, str(n), f"--run={contender}:{rounds}"]
+        report = subprocess.run(command, capture_output=True, text=True, check=True).stderr
+        return int(re.search(r"I\s+refs:\s+([\d,]+)", report).group(1).replace(",", ""))
+    pages = sum(len(c.pages) for c in site_captures(n))
+    return (count(2) - count(1)) / pages
+
+
+def run_rounds(n: int, spec: str) -> None:
+    """The body ``--instructions`` counts: ``contender:rounds`` over ``n`` articles, after a warm-up."""
+    contender, rounds = spec.split(":")
+    captures = site_captures(n)
+    timed = time_lxml if contender == "lxml" else time_extract
+    timed(captures[:5])
+    for _ in range(int(rounds)):
+        timed(captures)
+
+
+def print_instructions(n: int = 60) -> None:
+    if shutil.which("valgrind") is None:
+        print("--instructions: valgrind is not installed")
+        return
+    lxml_count, ours_count = instructions_per_page("lxml", n), instructions_per_page("ours", n)
+    print(table([["contender", "instructions/page", "ratio"],
+                 ["lxml.html.fromstring", f"{lxml_count / 1e6:.2f} M", "1.00"],
+                 ["newsarchive extract()", f"{ours_count / 1e6:.2f} M", f"{ours_count / lxml_count:.2f}"]]))
+
+
 def main(n: int = 300, profile: bool = False) -> float:
     captures = site_captures(n)
     pages = sum(len(c.pages) for c in captures)
@@ -72,4 +110,11 @@ def main(n: int = 300, profile: bool = False) -> float:
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    main(int(args[0]) if args else 300, "--profile" in sys.argv)
+    size = int(args[0]) if args else 300
+    runs = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--run=")]
+    if runs:
+        run_rounds(size, runs[0])
+    else:
+        main(size, "--profile" in sys.argv)
+        if "--instructions" in sys.argv:
+            print_instructions(min(size, 60))
