@@ -49,28 +49,35 @@ def _walk(element, parts: list[str]) -> None:
     while stack:
         node, closing = stack.pop()
         if closing:
-            _close(node, parts)
+            read_end(node.tag, node.tail, parts)
             continue
         tag = node.tag
         if not isinstance(tag, str) or tag in DROP_TAGS:
             if node.tail:
                 parts.append(node.tail)
             continue
-        if tag in BLOCK_TAGS:
-            parts.append(_PARAGRAPH)
-        if tag == "br":
-            parts.append(_LINE)
-        elif node.text:
-            parts.append(node.text)
+        read_start(tag, node.text, parts)
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(node))
 
 
-def _close(node, parts: list[str]) -> None:
-    if node.tag in BLOCK_TAGS:
+def read_start(tag: str, text: str | None, parts: list[str]) -> None:
+    """What the text reads where an element starts: a paragraph break at a block, a line break
+    at ``br``, else the element's own text."""
+    if tag in BLOCK_TAGS:
         parts.append(_PARAGRAPH)
-    if node.tail:
-        parts.append(node.tail)
+    if tag == "br":
+        parts.append(_LINE)
+    elif text:
+        parts.append(text)
+
+
+def read_end(tag: str, tail: str | None, parts: list[str]) -> None:
+    """What the text reads where an element ends: a paragraph break after a block, then its tail."""
+    if tag in BLOCK_TAGS:
+        parts.append(_PARAGRAPH)
+    if tail:
+        parts.append(tail)
 
 
 def _finish(parts: list[str]) -> str:

@@ -9,8 +9,8 @@ from typing import Callable, Iterable
 from lxml import etree
 
 from ..parsing.dates import date_text, from_epoch, parse_date, parse_iso
-from ..parsing.text import (_LINE, _PARAGRAPH, BLOCK_TAGS, DROP_TAGS, SAFE_TAGS, _finish, element_text,
-                             escape_text, inner_html, normalize_space, text_of)
+from ..parsing.text import (_PARAGRAPH, BLOCK_TAGS, DROP_TAGS, SAFE_TAGS, _finish, element_text, escape_text,
+                             inner_html, normalize_space, read_end, read_start, text_of)
 from .base import ThreadContext
 
 
@@ -451,12 +451,7 @@ def _clean_walk(content, skip: Callable) -> tuple[str, str] | None:
                 return None
             child_reading = reading and child_tag not in DROP_TAGS
             if child_reading:
-                if child_tag in BLOCK_TAGS:
-                    parts.append(_PARAGRAPH)
-                if child_tag == "br":
-                    parts.append(_LINE)
-                elif child.text:
-                    parts.append(child.text)
+                read_start(child_tag, child.text, parts)
             child_written_at = -1
             if child_tag in SAFE_TAGS:
                 html.append(f"<{child_tag}>")
@@ -470,10 +465,7 @@ def _clean_walk(content, skip: Callable) -> tuple[str, str] | None:
             if node is content:
                 continue
             if reading:
-                if node.tag in BLOCK_TAGS:
-                    parts.append(_PARAGRAPH)
-                if node.tail:
-                    parts.append(node.tail)
+                read_end(node.tag, node.tail, parts)
             elif stack[-1][2] and node.tail:
                 parts.append(node.tail)  # a DROP_TAGS element in read text: its tail only
             if written_at >= 0 and node.tag not in VOID_TAGS and not (
