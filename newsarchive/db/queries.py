@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import unicodedata
 from typing import Iterator
 
+from ..parsing.text import fold as fold_text
 from .bodies import reading_dictionary
 
 
@@ -193,8 +193,7 @@ def _indexed_words_starting(conn: sqlite3.Connection, prefix: str) -> list[str]:
 def fold(word: str) -> str:
     """``word`` as the archive's tokenizer indexes it (unicode61, remove_diacritics 2): lower case,
     without accents."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return fold_text(word, "NFD")
 
 
 def _like_pattern(text: str) -> str:

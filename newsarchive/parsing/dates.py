@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from .text import fold
 
 MONTHS = {
     # French
@@ -41,12 +42,6 @@ NUMERIC = re.compile(
     r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})" + _TIME, re.I)
 ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 UTC = timezone.utc
-
-
-def fold(value: str) -> str:
-    """Lower case without accents (``Février`` -> ``fevrier``)."""
-    decomposed = unicodedata.normalize("NFKD", value.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def iso_utc(moment: datetime) -> str:

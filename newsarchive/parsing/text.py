@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import nh3
 from lxml import etree
@@ -24,6 +25,13 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f\u200b]+")
 _OTHER_SPACES = re.compile("[\x1c-\x1f\x85\u1680\u2000-\u2008\u200a\u2028\u2029\u205f\u3000]")
 _PARAGRAPH = "\x00P"
 _LINE = "\x00L"
+
+
+def fold(value: str, form: str = "NFKD") -> str:
+    """Lower case without accents (``Février`` -> ``fevrier``). ``form="NFD"`` leaves compatibility
+    characters (ligatures, full-width letters) as they are, as SQLite's unicode61 tokenizer does."""
+    decomposed = unicodedata.normalize(form, value.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def normalize_space(value: str | None) -> str:
