@@ -64,6 +64,52 @@ def test_dictionary_bodies_are_smaller_than_alone(tmp_path):
     assert stored < len(zlib.compress(body, 6)) / 2
 
 
+def redesigned_body(number: int) -> bytes:
+    """The same site after a redesign: other markup, other menus, other words."""
+    rng = random.Random(-number)
+    menu = "".join(f'<div class="nav-card-{k}"><span data-slot="{k * 7}">{NEW_WORDS[k % 9]} {k}</span></div>'
+                   for k in range(300))
+    text = " ".join(rng.choice(NEW_WORDS) + str(rng.randint(0, 999)) for _ in range(300))
+    return (f'<!doctype html><html><body><header id="masthead">{menu}</header><main><h2>{number}</h2>'
+            f"<section><div>{text}</div></section></main><aside>{menu}</aside></body></html>").encode()
+
+
+NEW_WORDS = "kayes gao tombouctou mopti ségou sikasso koulikoro ménaka kidal".split()
+
+
+def test_a_redesigned_site_gets_a_new_dictionary(tmp_path):
+    conn = db.open_archive(tmp_path / "a.db").conn
+    for number in range(bodies.SAMPLES):
+        capture(conn, number)
+    first = conn.execute("SELECT id FROM capture_dictionaries").fetchone()[0]
+    redesign = range(1000, 1000 + bodies.PROBE_EVERY * bodies.PROBES + bodies.SAMPLES + 40)
+    for number in redesign:
+        capture(conn, number, body=redesigned_body(number))
+    ids = [r[0] for r in conn.execute("SELECT id FROM capture_dictionaries WHERE site = 'www.example.ml'"
+                                      " ORDER BY id")]
+    assert len(ids) == 2 and ids[0] == first
+
+    redesigned = [store.body_hash(redesigned_body(n)) for n in redesign]
+    by_dictionary = dict(conn.execute(
+        f"SELECT dictionary_id, AVG(length(data)) FROM capture_bodies WHERE hash IN"
+        f" ({','.join('?' * len(redesigned))}) GROUP BY dictionary_id", redesigned).fetchall())
+    assert by_dictionary[ids[1]] < by_dictionary[ids[0]] / 2  # the new dictionary fits the new pages
+    expected = {f"https://www.example.ml/article-{n}.html": page_body(n) for n in range(bodies.SAMPLES)}
+    expected.update({f"https://www.example.ml/article-{n}.html": redesigned_body(n) for n in redesign})
+    assert read_back(conn) == expected  # older bodies still read with the dictionary they were written with
+    reopened = db.open_archive(tmp_path / "a.db").conn  # a new connection writes with the newest one
+    capture(reopened, 5000, body=redesigned_body(5000))
+    assert reopened.execute("SELECT dictionary_id FROM capture_bodies WHERE hash = ?",
+                            (store.body_hash(redesigned_body(5000)),)).fetchone()[0] == ids[1]
+
+
+def test_a_site_keeps_a_dictionary_that_still_fits(tmp_path):
+    conn = db.open_archive(tmp_path / "a.db").conn
+    for number in range(bodies.SAMPLES + bodies.PROBE_EVERY * (bodies.PROBES + 2)):
+        capture(conn, number)
+    assert conn.execute("SELECT COUNT(*) FROM capture_dictionaries").fetchone()[0] == 1
+
+
 def test_each_host_has_its_own_dictionary(tmp_path):
     conn = db.open_archive(tmp_path / "a.db").conn
     for number in range(bodies.SAMPLES):

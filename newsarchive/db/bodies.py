@@ -18,6 +18,13 @@ SAMPLE_MAX_BYTES = 256 * 1024  # larger bodies are not sampled
 ALL_SAMPLES_MAX_BYTES = 16 * 1024 * 1024  # every site's samples together, per connection
 CACHED_DICTIONARIES = 64  # per connection, for reading (~0.3 MB each)
 WRITING_SITES = 8  # per connection: each site's compressor with its dictionary takes ~3.3 MB
+# A site that changes its theme outgrows its dictionary. One body in PROBE_EVERY is also compressed
+# without it; when the last PROBES of those say the dictionary's output is STALE_SHARE of plain
+# zstd's or more (a fresh one gives ~0.15-0.4), the site is sampled again and a new one trained.
+# Older bodies keep the dictionary they were written with.
+PROBE_EVERY = 32
+PROBES = 8
+STALE_SHARE = 0.5
 
 
 @dataclass
@@ -26,6 +33,18 @@ class _Dictionary:
     hash: str
     data: zstandard.ZstdCompressionDict
     compressor: zstandard.ZstdCompressor
+    written: int = 0
+    shares: list[float] = field(default_factory=list)  # dictionary output / plain output, probes
+    stale: bool = False
+
+    def judge(self, body: bytes, compressed: bytes, plain: zstandard.ZstdCompressor) -> None:
+        """Count one body written with the dictionary; every PROBE_EVERY-th also without it."""
+        self.written += 1
+        if self.stale or self.written % PROBE_EVERY:
+            return
+        self.shares.append(len(compressed) / max(len(plain.compress(body)), 1))
+        del self.shares[:-PROBES]
+        self.stale = len(self.shares) == PROBES and sum(self.shares) / PROBES >= STALE_SHARE
 
 
 @dataclass
@@ -77,7 +96,8 @@ def store_body(conn: sqlite3.Connection, digest: str, body: bytes, site: str, at
     """Keep ``body`` once under its ``digest``, compressed with ``site``'s dictionary when it has one.
 
     Without one yet, the body is compressed alone and sampled; the SAMPLES-th sample trains the
-    site's dictionary, and the sampled bodies are compressed again with it.
+    site's dictionary, and the sampled bodies are compressed again with it. A dictionary the site's
+    pages have outgrown (see STALE_SHARE) is still used while the next one's samples are taken.
     """
     if conn.execute("SELECT 1 FROM capture_bodies WHERE hash = ?", (digest,)).fetchone():
         return
@@ -85,11 +105,12 @@ def store_body(conn: sqlite3.Connection, digest: str, body: bytes, site: str, at
     dictionary = _writing_dictionary(conn, state, site, at)
     if dictionary is not None:
         data, dictionary_id = dictionary.compressor.compress(body), dictionary.id
+        dictionary.judge(body, data, state.plain)
     else:
         data, dictionary_id = state.plain.compress(body), None
     conn.execute("INSERT INTO capture_bodies (hash, size, compression, data, dictionary_id)"
                  " VALUES (?, ?, ?, ?, ?)", (digest, len(body), CODEC, data, dictionary_id))
-    if dictionary is None:
+    if dictionary is None or dictionary.stale:
         _sample(conn, state, site, digest, body, at)
 
 
