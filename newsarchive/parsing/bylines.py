@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from .text import normalize_space
+from .text import fold, normalize_space
 
 PREFIX = re.compile(r"^\s*(?:par|by|von|por|de|written by|publié par|publie par|propos recueillis par|"
                     r"un article de|texte de|reportage de|ein beitrag von|escrito por|texto de|"
@@ -97,8 +96,7 @@ def _is_name(name: str) -> bool:
 
 def fold_name(name: str) -> str:
     """A name for comparison: lower case, no accents, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", name.lower())
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+    return " ".join(fold(name).split())
 
 
 def looks_like_signature(paragraph: str) -> bool:

@@ -80,13 +80,9 @@ class ItemThread:
             owner = _before_indented(item, nesting.items)
         return ids.get(owner) if owner is not None else None
 
-    def skip(self, element) -> bool:
-        """True for markup inside a comment that is not its text."""
-        return is_meta(element)
-
-    def _skip_test(self):
-        """``self.skip``, or ``is_meta`` itself where a family keeps it (one call less an element)."""
-        return is_meta if type(self).skip is ItemThread.skip else self.skip
+    # True for markup inside a comment that is not its text; families may add their own markup.
+    # A plain function here (not a method calling it): the body walk calls it for every element.
+    skip = staticmethod(is_meta)
 
     def comment_type(self, item) -> str:
         return "comment"
@@ -122,7 +118,7 @@ class ItemThread:
         scan = Scan(parts)
         author, author_url = author_of(scan, ctx, self.author_rules)
         published, raw = time_of(scan, ctx, self.date_rules)
-        text, text_html = body_fields(scan, self.content_rules, self._skip_test())
+        text, text_html = body_fields(scan, self.content_rules, self.skip)
         comment_id = self.item_id(item) or content_id(author, published or raw, text)
         return Comment(comment_id=comment_id, type=self.comment_type(item), author_name=author,
                        author_url=author_url, date_published=published, date_published_raw=raw,
