@@ -6,13 +6,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from conftest import FAST_CRAWL, REPO, run_cli
 from newsarchive.replica import serve, synthetic_site
 
-N_ARTICLES = 400  # long enough for several rounds of readers while it writes
+N_ARTICLES = 600  # long enough for several rounds of readers while it writes
 LOCKED = ("database is locked", "database table is locked", "SQLITE_BUSY")
 
 
@@ -62,20 +63,18 @@ def concurrent_run(tmp_path_factory):
         crawl = start_crawl(served.base_url, db)
         wait_for_rows(db, crawl)
         export = db.parent / "export.jsonl"
-        while crawl.poll() is None:
-            for name, result in (
-                    ("search", run_cli("search", "Bamako", db=db, check=False, timeout=120)),
-                    ("search-comments", run_cli("search", "mali", "--comments-only", db=db, check=False,
-                                                timeout=120)),
-                    ("stats", run_cli("stats", db=db, check=False, timeout=120)),
-                    ("export", run_cli("export", "--format", "jsonl", "-o", str(export), db=db, check=False,
-                                       timeout=120))):
-                outputs.append((name, result.returncode, result.stdout[-500:] + result.stderr[-2000:]))
-            if shutil.which("sqlite3"):
-                shell = sqlite_shell(db, "SELECT count(*) FROM comments; SELECT count(*) FROM articles;")
-                outputs.append(("sqlite3", shell.returncode, shell.stdout + shell.stderr))
-            python_reader(db)
-            reads += 1
+        readers = (("search", ("search", "Bamako")), ("search-comments", ("search", "mali", "--comments-only")),
+                   ("stats", ("stats",)), ("export", ("export", "--format", "jsonl", "-o", str(export))))
+        with ThreadPoolExecutor(len(readers)) as pool:  # the readers at once, beside the crawl and each other
+            while crawl.poll() is None:
+                for name, result in pool.map(lambda reader: (reader[0], run_cli(*reader[1], db=db, check=False,
+                                                                                 timeout=120)), readers):
+                    outputs.append((name, result.returncode, result.stdout[-500:] + result.stderr[-2000:]))
+                if shutil.which("sqlite3"):
+                    shell = sqlite_shell(db, "SELECT count(*) FROM comments; SELECT count(*) FROM articles;")
+                    outputs.append(("sqlite3", shell.returncode, shell.stdout + shell.stderr))
+                python_reader(db)
+                reads += 1
         out, err = crawl.communicate()
     yield crawl.returncode, out + err, outputs, reads, db
 
