@@ -28,7 +28,7 @@ def default_processes() -> int:
     thread): with one worker the reactor thread waited on it; a second one measured +10 % pages/s on
     2 cores (N = 1,000 and 2,000, 4 of 5 A/B pairs), for ~100 MB more memory. More was not measured.
     """
-    return min(2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
+    return 2 if (os.cpu_count() or 1) > 1 else 0
 
 
 class Extractor:

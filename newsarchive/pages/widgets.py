@@ -1,8 +1,6 @@
 """JavaScript-only comment systems, recognised by their embed markup and never guessed at."""
 from __future__ import annotations
 
-from lxml import etree
-
 from ..threads.prescan import Hits, attribute_hits
 
 # name: (element ids, class tokens, tag names, script src fragments, inline script fragments)
@@ -39,8 +37,6 @@ TAGS = {t: name for name, spec in WIDGETS.items() for t in spec[2]}
 INLINE = {t: name for name, spec in WIDGETS.items() for t in spec[4]}
 # Cheap scans: one set lookup per id and one string test per class attribute (the page's shared
 # scans, ``threads.prescan.Hits``), tag filters done in C by ``iter``; then exact checks in Python.
-BY_CLASS = etree.XPath("//@class[contains(., '-comments') or contains(., 'viafoura')]/parent::div"
-                       " | //@data-spotim-module/..")  # fb-comments, talkyard-comments, OpenWeb
 WIDGET_IDS = frozenset(IDS)
 TAG_NAMES = ("script", *TAGS)
 SRC = {fragment: name for name, spec in WIDGETS.items() for fragment in spec[3]}
@@ -65,7 +61,8 @@ def _by_id(hits: Hits) -> list:
 
 
 def _by_class(hits: Hits) -> list:
-    """BY_CLASS's divs (page order), tested in Python: libxml2 evaluates contains() slowly."""
+    """The divs whose class holds ``-comments`` or ``viafoura`` (fb-comments, talkyard-comments,
+    Viafoura), page order, tested in Python: libxml2 evaluates contains() slowly."""
     return [element for element in (value.getparent() for value in hits.classes
                                     if "-comments" in value or "viafoura" in value)
             if element.tag == "div"]

@@ -190,17 +190,6 @@ def own_parts(item, items: set, containers: set) -> list:
     return parts
 
 
-def item_containers(items: Iterable) -> set:
-    """Every element that has a comment item below it."""
-    containers: set = set()
-    for item in items:
-        for ancestor in item.iterancestors():
-            if ancestor in containers:
-                break
-            containers.add(ancestor)
-    return containers
-
-
 def is_meta(element) -> bool:
     """Author lines, dates, avatars, reply/like/report links, moderation notices: not comment text."""
     tag = element.tag
@@ -383,21 +372,10 @@ CONTENT_RULES: list[Rule] = [
 BLOCKS = frozenset({"p", "div", "blockquote", "ul", "ol", "pre", "table", "h3", "h4", "h5", "h6"})
 
 
-def body_of(scan: Scan, rules: list[Rule] = CONTENT_RULES,
-            skip: Callable = is_meta) -> etree._Element:
-    """A cleaned copy of the comment's text: its content element, or its own markup minus the meta."""
-    content = _narrowest(scan, rules)
-    body = clean_copy(content, skip) if content is not None else wrap(scan.parts, skip)
-    if content is None:
-        _drop_leading_inline(body)
-    return body
-
-
 def body_fields(scan: Scan, rules: list[Rule] = CONTENT_RULES,
                 skip: Callable = is_meta) -> tuple[str, str]:
-    """``body_text(body_of(scan, rules, skip))``, cheaper: the text is read from the page's own
-    elements (whose proxies the scan keeps alive) while planning the cleaning, and the copy is
-    cleaned by a few C calls instead of a walk over it."""
+    """The body's text and sanitised HTML: its content element cleaned (``clean_body``), or, when it
+    has none, its own markup minus the meta (``wrap``) without a leading date or name line."""
     content = _narrowest(scan, rules)
     if content is None:
         body = wrap(scan.parts, skip)
@@ -537,6 +515,6 @@ def _clear_before(root, stop) -> None:
         node = parent
 
 
-__all__ = ["AUTHOR_RULES", "CONTENT_RULES", "Rule", "Scan", "author_of", "body_fields", "body_of", "body_text",
-           "classes", "clean_body", "clean_copy", "clean_text", "cls", "first", "has_class", "is_meta", "item_containers",
+__all__ = ["AUTHOR_RULES", "CONTENT_RULES", "Rule", "Scan", "author_of", "body_fields", "body_text",
+           "classes", "clean_body", "clean_copy", "clean_text", "cls", "first", "has_class", "is_meta",
            "name_text", "own_parts", "paths", "time_of", "wrap"]

@@ -47,11 +47,6 @@ class Hits:
         self._by_name: dict[str, list] = {}
         self._values: dict[str, list] = {}
 
-    @property
-    def marked(self) -> list:
-        """Every MARKED hit, page order."""
-        return MARKED(self.tree)
-
     def attribute(self, name: str) -> list:
         """Every value of one of the ``SCANNED`` attributes (``name``: on links), page order."""
         found = self._values.get(name)
