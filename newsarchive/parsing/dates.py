@@ -76,6 +76,8 @@ def parse_iso(value: str | None, tz: str = "UTC") -> str | None:
 
 def from_epoch(value: str | int | float | None) -> str | None:
     """A Unix epoch in seconds as ISO 8601 UTC."""
+    if value is None:  # most pages' time elements have no epoch: no exception raised and caught
+        return None
     try:
         seconds = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

@@ -22,6 +22,12 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str, list[s
     return _decode_checked(body, declared)
 
 
+def declares_utf8(body: bytes, content_type: str | None) -> bool:
+    """True when the HTTP header or the page declares UTF-8, or neither declares a charset: a body
+    that is valid UTF-8 is then read as UTF-8 without a warning."""
+    return _declared(body, content_type) in ("utf-8", None)
+
+
 def _declared(body: bytes, content_type: str | None) -> str | None:
     found = http_content_type_encoding(content_type) if content_type else None
     found = found or html_body_declared_encoding(body[:4096])
