@@ -27,6 +27,7 @@ MARKERS = frozenset({
 JUNK_CLASSES = ("td-a-rec", "td-g-rec", "td-post-sharing", "td-post-featured-image", "tdb-no-featured-img",
                 "td-a-ad", "sharedaddy", "jp-relatedposts", "td_block_related_posts", "page-nav")
 JUNK_TAGS = frozenset({"script", "style", "noscript", "ins", "iframe", "form", "footer"})
+CLASSES_BELOW = etree.XPath(".//*/@class")
 STRONG_LEDE = etree.XPath("./p[1][strong and normalize-space(.) = normalize-space(strong)]")
 
 
@@ -118,8 +119,8 @@ class MaliwebPage(Page):
             return [], ""
         clean = deepcopy(self.content)
         clean.attrib.clear()  # its own tag is not emitted; inner_html serialises a bare one faster
-        for junk in [e for e in clean.iterdescendants() if is_junk(e)]:
-            if junk.getparent() is not None:
+        for junk in junk_below(clean):
+            if junk.getparent() is not None:  # not inside junk dropped before
                 junk.drop_tree()
         paragraphs = [p for p in element_text(clean).split("\n\n") if p.strip()]
         return paragraphs, sanitize_html(inner_html(clean)).strip()
@@ -234,11 +235,11 @@ def _markers_of(value: str) -> frozenset:
     return markers
 
 
-def is_junk(element) -> bool:
-    """True for what the body block holds besides the article (ads, share bars, scripts…)."""
-    if not isinstance(element.tag, str):
-        return False
-    if element.tag in JUNK_TAGS:
-        return True
-    classes = element.get("class")
-    return bool(classes) and any(name in classes for name in JUNK_CLASSES)
+def junk_below(block) -> list:
+    """What ``block`` holds besides the article (ads, share bars, scripts…): the JUNK_TAGS elements
+    (found by tag in C), then those whose class holds a JUNK_CLASSES name (only elements with a
+    class looked at). Dropping them in this order leaves the tree that page order leaves."""
+    junk = list(block.iterdescendants(*JUNK_TAGS))
+    junk.extend(value.getparent() for value in CLASSES_BELOW(block)
+                if any(name in value for name in JUNK_CLASSES))
+    return junk

@@ -105,9 +105,10 @@ def _finish(parts: list[str]) -> str:
             raw = raw.replace("\u200b", " ")
     kept: list[str] = []
     for line in _lines(raw):
-        line = tidy(line)
-        if line or (kept and kept[-1]):
-            kept.append(line)
+        if line and not line.isspace():  # most lines between markers are blank: no tidying call
+            kept.append(tidy(line))
+        elif kept and kept[-1]:
+            kept.append("")
     return "\n".join(kept).strip()
 
 

@@ -408,49 +408,54 @@ def _clean_walk(content, skip: Callable) -> tuple[str, str] | None:
         return None
     parts: list[str] = [_PARAGRAPH] if tag in BLOCK_TAGS else []
     html: list[str] = []
-    if content.text:
-        parts.append(content.text)
-        html.append(escape_text(content.text))
-    # (element, iterator over its children, its text read?, where its content starts in ``html``
-    # or -1 when its tag is not written) for the open elements
-    stack = [(content, iter(content), True, -1)]
+    text = content.text
+    if text:
+        parts.append(text)
+        html.append(escape_text(text))
+    # (element, its tag, iterator over its children, its text read?, where its content starts in
+    # ``html`` or -1 when its tag is not written) for the open elements; each lxml property is read
+    # once (every read builds a new string)
+    stack = [(content, tag, iter(content), True, -1)]
     while stack:
-        node, children, reading, written_at = stack[-1]
+        node, node_tag, children, reading, written_at = stack[-1]
         for child in children:
             child_tag = child.tag
             if not isinstance(child_tag, str) or skip(child):
-                if child.tail:
+                tail = child.tail
+                if tail:
                     if reading:
-                        parts.append(child.tail)
-                    html.append(escape_text(child.tail))
+                        parts.append(tail)
+                    html.append(escape_text(tail))
                 continue
             href = child.get("href")
-            if href and SAFE_LINK.match(href) or child_tag in VOID_TAGS and (len(child) or child.text):
+            text = child.text
+            if href and SAFE_LINK.match(href) or child_tag in VOID_TAGS and (text or len(child)):
                 return None
             child_reading = reading and child_tag not in DROP_TAGS
             if child_reading:
-                read_start(child_tag, child.text, parts)
+                read_start(child_tag, text, parts)
             child_written_at = -1
             if child_tag in SAFE_TAGS:
                 html.append(f"<{child_tag}>")
                 child_written_at = len(html)
-            if child.text:
-                html.append(escape_text(child.text))
-            stack.append((child, iter(child), child_reading, child_written_at))
+            if text:
+                html.append(escape_text(text))
+            stack.append((child, child_tag, iter(child), child_reading, child_written_at))
             break
         else:
             stack.pop()
             if node is content:
                 continue
+            tail = node.tail
             if reading:
-                read_end(node.tag, node.tail, parts)
-            elif stack[-1][2] and node.tail:
-                parts.append(node.tail)  # a DROP_TAGS element in read text: its tail only
-            if written_at >= 0 and node.tag not in VOID_TAGS and not (
-                    written_at == len(html) and node.tag in UNCLOSED_WHEN_EMPTY):
-                html.append(f"</{node.tag}>")
-            if node.tail:
-                html.append(escape_text(node.tail))
+                read_end(node_tag, tail, parts)
+            elif stack[-1][3] and tail:
+                parts.append(tail)  # a DROP_TAGS element in read text: its tail only
+            if written_at >= 0 and node_tag not in VOID_TAGS and not (
+                    written_at == len(html) and node_tag in UNCLOSED_WHEN_EMPTY):
+                html.append(f"</{node_tag}>")
+            if tail:
+                html.append(escape_text(tail))
     if tag in BLOCK_TAGS:
         parts.append(_PARAGRAPH)
     written = "".join(html)
