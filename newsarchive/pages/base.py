@@ -12,6 +12,7 @@ from lxml import etree, html as lxml_html
 
 from ..items import Article, Comment, FetchedPage
 from ..parsing.decode import declares_utf8, decode_html
+from ..parsing.sections import comment_section_start
 from ..threads import ThreadContext, assign_positions, parse_thread, resolve_thread
 from ..threads.base import strip_fragment
 from ..threads.prescan import Hits, attribute_hits
@@ -68,7 +69,7 @@ def parse_html(page: FetchedPage) -> tuple[etree._Element, list[str]]:
         tree = lxml_html.document_fromstring(source, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(f"unparseable HTML: {error}") from error
-    if any("Excessive depth" in entry.message for entry in parser.error_log):
+    if _too_deep(parser):
         warnings = [*warnings, "tags nested deeper than 2048 levels: the rest of the page was not parsed"]
     return tree, warnings
 
@@ -83,12 +84,42 @@ def _clean_utf8_tree(page: FetchedPage):
     if not STARTS_WITH_MARKUP.match(body) or not declares_utf8(body, page.header("Content-Type")):
         return None
     declaration = XML_DECLARATION_BYTES.match(body)
-    source = body[declaration.end():] if declaration else body
+    return _error_free_tree(body[declaration.end():] if declaration else body)
+
+
+def _too_deep(parser) -> bool:
+    """True when the last parse stopped at libxml2's nesting limit."""
+    return any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
+def _error_free_tree(source: bytes):
+    """The tree libxml2 parses from UTF-8 ``source`` without reporting anything, else None."""
     try:
         tree = lxml_html.document_fromstring(source, parser=UTF8_PARSER)
     except (etree.ParserError, ValueError):
         return None
     return tree if not UTF8_PARSER.error_log else None
+
+
+def comment_section_tree(page: FetchedPage):
+    """The tree of a comment page's comment section alone (``parsing.sections``), for a page whose
+    bytes are the UTF-8 it declares (or undeclared): the article, menus and sidebar above the
+    section are most of the page, and an extra comment page needs none of them. None when the
+    page must be parsed whole."""
+    body = page.body
+    start = comment_section_start(body)
+    if start is None or not STARTS_WITH_MARKUP.match(body) or not declares_utf8(
+            body, page.header("Content-Type")):
+        return None
+    try:
+        body.decode("utf-8")  # checked whole, as a whole read checks it (the section's stray end tags
+    except UnicodeDecodeError:  # are errors, so libxml2's silence cannot vouch for its bytes)
+        return None
+    try:
+        tree = lxml_html.document_fromstring(body[start:], parser=UTF8_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    return None if _too_deep(UTF8_PARSER) else tree
 
 
 def is_utf8_of(body: bytes, text: str, encoding: str) -> bool:
@@ -225,11 +256,21 @@ class Page:
         ordered = self._pages_in_thread_order()
         merged: list[Comment] = []
         for page in ordered:
-            tree = self.tree if page is self.pages[0] else self._parse_extra(page)
-            if tree is not None:
-                merged.extend(drop_cut_comment(self.page_comments(tree, page), page.body,
-                                               self.warnings))
+            found = (self.page_comments(self.tree, page) if page is self.pages[0]
+                     else self._extra_page_comments(page))
+            merged.extend(drop_cut_comment(found, page.body, self.warnings))
         return assign_positions(resolve_thread(merged, self.warnings))
+
+    def _extra_page_comments(self, page: FetchedPage) -> list[Comment]:
+        """An extra comment page's comments: read from its comment section alone when that can be
+        cut out (``comment_section_tree``) and holds some, else from the whole page."""
+        section = comment_section_tree(page)
+        if section is not None:
+            found = self.page_comments(section, page)
+            if found:
+                return found
+        tree = self._parse_extra(page)
+        return self.page_comments(tree, page) if tree is not None else []
 
     def _parse_extra(self, page: FetchedPage):
         try:
