@@ -49,11 +49,21 @@ def test_a_section_mark_inside_opaque_text_is_never_a_cut(before):
 @pytest.mark.parametrize("before", [
     ITEM.format(n=3),                                        # a comment above the section
     '<div itemscope itemtype="https://schema.org/Comment">x</div>',
+    '<div id="wpd-comm-12_0" class="wpd-comment">x</div>',   # wpDiscuz
+    "<a id='comment-4'></a><div class='comment'>x</div>",    # Drupal's anchor
+    '<div id="forum88">x</div>',                             # SPIP
     "<script>var unclosed = 1;",                           # a script still open at the section
     '<img alt="a',                                           # a tag still open at the section
-], ids=["comment-before", "microdata-before", "open-script", "open-tag"])
+], ids=["comment-before", "microdata-before", "wpdiscuz", "drupal", "spip", "open-script", "open-tag"])
 def test_a_page_the_cut_could_change_is_parsed_whole(before):
     assert comment_section_start(_document(before)) is None
+
+
+def test_words_alone_never_stop_the_cut():
+    before = ('<a href="/x-1.html/comment-page-2/#comments">Page 2</a><p>Le forum de Bamako</p>'
+              '<div class="tdb-comm-layout1">x</div><script type="application/ld+json">'
+              '{"@context": "https://schema.org", "@type": "NewsArticle"}</script>')
+    assert comment_section_start(_document(before)) is not None
 
 
 def test_the_seed_comment_page_gives_the_same_thread_from_its_section():

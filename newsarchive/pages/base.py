@@ -296,7 +296,8 @@ class Page:
 
 def looks_truncated(body: bytes) -> bool:
     """True when the page ends before its closing ``</html>`` (cut by the server or the network)."""
-    return b"</html" not in body[-4096:].lower()
+    tail = body[-4096:]
+    return b"</html" not in tail and b"</html" not in tail.lower()  # lowered only when not found as is
 
 
 def drop_cut_comment(comments: list[Comment], body: bytes, warnings: list[str]) -> list[Comment]:

@@ -7,9 +7,13 @@ import re
 # ``id="comments"``, and it holds the comment list.
 SECTION_ID = b'id="comments"'
 # Markup of a comment item (every id- or microdata-based family of ``threads``): a page with one
-# before the section is parsed whole.
-ITEM_MARKS = (b'="comment-', b"='comment-", b"li-comment-", b"div-comment-", b"wpd-comm-", b"wc-comm-",
-              b'id="forum', b'name="forum', b"schema.org/Comment", b"schema.org/comment")
+# before the section is parsed whole. Each mark is a word and what may precede it: attribute values
+# starting "comment-", "li-comment-" or "div-comment-" (WordPress and Drupal ids, Drupal anchors'
+# names), "wpd-comm-" or "wc-comm-" (wpDiscuz), "forum" (SPIP), and schema.org's Comment type; one
+# scan for each word, then a look at the few bytes before each hit.
+ITEM_MARKS = {b"comment-": (b'="', b"='", b'"li-', b"'li-", b'"div-', b"'div-"),
+              b"-comm-": (b"wpd", b"wc"), b"forum": (b'="', b"='"),
+              b"org/Comment": (b"schema.",), b"org/comment": (b"schema.",)}
 # What the HTML tokenizer reads as one opaque run until its end: comments, doctype-like and
 # processing-instruction runs (to ">"), and the raw-text and RCDATA elements (to their end tag).
 OPAQUE_START = re.compile(
@@ -30,9 +34,20 @@ def comment_section_start(body: bytes) -> int | None:
         return None
     if body.rfind(b"<", 0, start) > body.rfind(b">", 0, start):
         return None  # the previous tag is still open: the section's "<" is inside it
-    if any(body.find(mark, 0, start) >= 0 for mark in ITEM_MARKS):
+    if _item_above(body, start):
         return None
     return start if _at_top_level(body, start) else None
+
+
+def _item_above(body: bytes, end: int) -> bool:
+    """True when some comment item's markup may come before ``end`` (see ITEM_MARKS)."""
+    for word, openings in ITEM_MARKS.items():
+        found = body.find(word, 0, end)
+        while found >= 0:
+            if body[max(found - 8, 0):found].endswith(openings):
+                return True
+            found = body.find(word, found + len(word), end)
+    return False
 
 
 def _at_top_level(body: bytes, end: int) -> bool:
