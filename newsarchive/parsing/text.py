@@ -145,10 +145,14 @@ def _collapsed(line: str) -> str:
 _COLLAPSED = ("  ", "\t", "\r", "\x0b", "\x0c", "\xa0", "\u2009", "\u202f")
 
 
+# Built once: nh3.clean() builds its sanitiser anew on every call from the sets given (20 µs).
+SANITIZER = nh3.Cleaner(tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                        link_rel="nofollow noopener")
+
+
 def sanitize_html(fragment: str) -> str:
     """Keep only safe, structural markup: no scripts, styles, handlers or foreign attributes."""
-    return nh3.clean(fragment, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener")
+    return SANITIZER.clean(fragment)
 
 
 def inner_html(element) -> str:
