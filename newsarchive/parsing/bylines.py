@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import fold, normalize_space
 
@@ -40,6 +41,17 @@ def clean_byline(value: str | None) -> list[str]:
     Co-authors named in ``(avec X et Y)`` are kept; agency credits (AFP, Reuters…) and newsroom
     credits (Rédaction…) are kept only when no person is named.
     """
+    return list(_byline_names(str(value or "")))  # a plain copy: an lxml string would keep its tree
+
+
+@lru_cache(maxsize=4096)
+def _byline_names(value: str) -> tuple[str, ...]:
+    """``clean_byline``'s names, remembered: a site's pages repeat the same few bylines, and each
+    reading runs a dozen regular expressions."""
+    return tuple(_read_byline(value))
+
+
+def _read_byline(value: str) -> list[str]:
     text = _strip_prefix(normalize_space(HANDLE.sub(" ", value or "")).strip(" ,;:|–—-"))
     if not text:
         return []
