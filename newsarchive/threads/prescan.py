@@ -26,16 +26,17 @@ CLASS_VALUES = etree.XPath("//@class")
 PLAIN_CLASSES = etree.XPath("//*/@class", smart_strings=False)
 
 
-def _marked(name: str, value: str) -> bool:
-    """MARKED's test of one attribute value."""
+def _marked(name: str, values: list) -> list:
+    """The values passing MARKED's test of attribute ``name`` (tested inline: a call per value
+    cost more than the test)."""
     if name == "itemtype":
-        return "omment" in value
-    return "omm" in value or value.startswith("forum")
+        return [value for value in values if "omment" in value]
+    return [value for value in values if "omm" in value or value.startswith("forum")]
 
 
-def _classed(value: str) -> bool:
-    """CLASSES's test of one class value."""
-    return "omm" in value or "eaction" in value
+def _classed(values) -> list:
+    """The class values passing CLASSES's test."""
+    return [value for value in values if "omm" in value or "eaction" in value]
 
 
 class Hits:
@@ -63,8 +64,7 @@ class Hits:
         """The MARKED hits on one attribute, page order."""
         found = self._by_name.get(name)
         if found is None:
-            found = self._by_name[name] = [value for value in self.attribute(name)
-                                           if _marked(name, value)]
+            found = self._by_name[name] = _marked(name, self.attribute(name))
         return found
 
     def values(self, names: str) -> list:
@@ -79,13 +79,13 @@ class Hits:
     @cached_property
     def of_class(self) -> list:
         """The CLASSES hits, page order."""
-        return [value for value in self.classes if _classed(value)]
+        return _classed(self.classes)
 
     def any_class(self, test) -> bool:
         """True when some CLASSES hit passes ``test`` (plain strings unless the classes are at hand)."""
         if "classes" in self.__dict__:
             return any(test(value) for value in self.of_class)
-        return any(_classed(value) and test(value) for value in PLAIN_CLASSES(self.tree))
+        return any(test(value) for value in _classed(PLAIN_CLASSES(self.tree)))
 
 
 def attribute_hits(tree) -> Hits:
