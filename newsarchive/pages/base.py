@@ -107,9 +107,10 @@ def comment_section_tree(page: FetchedPage):
     section are most of the page, and an extra comment page needs none of them. None when the
     page must be parsed whole."""
     body = page.body
+    if not STARTS_WITH_MARKUP.match(body) or not declares_utf8(body, page.header("Content-Type")):
+        return None
     start = comment_section_start(body)
-    if start is None or not STARTS_WITH_MARKUP.match(body) or not declares_utf8(
-            body, page.header("Content-Type")):
+    if start is None:
         return None
     try:
         body.decode("utf-8")  # checked whole, as a whole read checks it (the section's stray end tags
