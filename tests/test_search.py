@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -191,7 +192,8 @@ def test_an_archive_from_before_the_prefix_indexes_is_upgraded(tmp_path):
     conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
 
 
-@pytest.mark.parametrize("query", ["secur*", "Sécu*", "sa*", "l'arm*", "ségo*", "zzz*"])
+@pytest.mark.parametrize("query", ["secur*", "Sécu*", "sa*", "l'arm*", "ségo*", "zzz*", "la secur*",
+                                   "secur* sahel", "sa* la* au"])
 def test_article_prefixes_spelled_out_find_what_fts5_finds(built_archive, query, monkeypatch):
     """Article prefixes are spelled out as the indexed words they begin (migration 7 dropped the
     articles' prefix index); FTS5's own prefix reading, forced here, finds the same articles."""
@@ -201,6 +203,42 @@ def test_article_prefixes_spelled_out_find_what_fts5_finds(built_archive, query,
     native = search(conn, query, limit=50).hits
     assert [(h["url"], h["snippet"]) for h in spelled] == [(h["url"], h["snippet"]) for h in native]
     assert query == "zzz*" or any(h["kind"] == "article" for h in spelled)
+
+
+def test_article_snippets_survive_a_narrowing_that_misses_a_word(built_archive, monkeypatch):
+    """Snippets are asked only of the spelled-out words the chosen articles hold; an article whose
+    word the narrowing missed (a tokenizer here that sees words of 7 letters or more) is asked again
+    with every word: same hits, same snippets, none dropped."""
+    conn = open_archive(built_archive).conn
+    whole = search(conn, "se*", limit=50).hits
+    asked: list[tuple[str, int]] = []
+    details = queries._details
+    monkeypatch.setattr(queries, "_details",
+                        lambda conn, kind, rowids, *rest: asked.append((kind, len(rowids)))
+                        or details(conn, kind, rowids, *rest))
+    monkeypatch.setattr(queries, "TOKEN", re.compile(r"[^\W_]{7,}"))
+    again = search(conn, "se*", limit=50).hits
+    assert [(h["url"], h["snippet"]) for h in again] == [(h["url"], h["snippet"]) for h in whole]
+    assert [kind for kind, _ in asked].count("article") == 2  # the narrowed query, then the retry
+
+
+@pytest.mark.parametrize("query,candidates", [("se*", 1), ("sa*", 1), ("la*", 1), ("la*", 2)])
+def test_a_prefix_known_to_match_many_articles_skips_the_probe_with_the_same_hits(
+        built_archive, query, candidates, monkeypatch):
+    """A prefix one of whose words is in RANK_CANDIDATES articles or more (1 or 2 here) has that
+    many matches at least: the newest are read without the probe, and come out the same."""
+    conn = open_archive(built_archive).conn
+    monkeypatch.setattr(queries, "RANK_CANDIDATES", candidates)
+    assert queries._spelled_out(conn, fts_expression(query))[1] >= candidates
+    shortcut = search(conn, query, limit=50)
+    spelled_out = queries._spelled_out
+    widths: list[int] = []
+    monkeypatch.setattr(queries, "_spelled_out",
+                        lambda conn, expression: (spelled_out(conn, expression)[0], widths.append(0) or 0))
+    probed = search(conn, query, limit=50)
+    assert widths and [(h["url"], h["snippet"]) for h in shortcut.hits] == [
+        (h["url"], h["snippet"]) for h in probed.hits]
+    assert shortcut.capped == probed.capped
 
 
 def test_folding_matches_the_index():

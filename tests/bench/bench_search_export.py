@@ -89,7 +89,7 @@ def build(path: Path, comments: int) -> None:
 
 QUERIES = {"single word": "sécurité", "common word": "les", "two words": "armée bamako",
            "rare word": "{rare}", "common + rare": "les {rare}", "phrase": '"la transition"',
-           "prefix": "élect*", "accent-folded": "securite"}
+           "prefix": "élect*", "short prefix": "co*", "accent-folded": "securite"}
 
 
 def queries_for(words: list[str]) -> dict[str, str]:
