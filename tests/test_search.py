@@ -206,8 +206,8 @@ def test_article_prefixes_spelled_out_find_what_fts5_finds(built_archive, query,
 
 
 def test_article_snippets_survive_a_narrowing_that_misses_a_word(built_archive, monkeypatch):
-    """Snippets are asked only of the spelled-out words the chosen articles hold; an article whose
-    word the narrowing missed (a tokenizer here that sees words of 7 letters or more) is asked again
+    """Each chosen article's snippet is asked only of the spelled-out words it holds; an article the
+    narrowed query misses (a narrowing here that keeps a word none of them holds) is asked again
     with every word: same hits, same snippets, none dropped."""
     conn = open_archive(built_archive).conn
     whole = search(conn, "se*", limit=50).hits
@@ -216,10 +216,25 @@ def test_article_snippets_survive_a_narrowing_that_misses_a_word(built_archive, 
     monkeypatch.setattr(queries, "_details",
                         lambda conn, kind, rowids, *rest: asked.append((kind, len(rowids)))
                         or details(conn, kind, rowids, *rest))
-    monkeypatch.setattr(queries, "TOKEN", re.compile(r"[^\W_]{7,}"))
+    monkeypatch.setattr(queries, "_narrowed",
+                        lambda conn, rowids, expression: {rowid: '"zzzz"' for rowid in rowids})
     again = search(conn, "se*", limit=50).hits
+    articles = [hit for hit in whole if hit["kind"] == "article"]
     assert [(h["url"], h["snippet"]) for h in again] == [(h["url"], h["snippet"]) for h in whole]
-    assert [kind for kind, _ in asked].count("article") == 2  # the narrowed query, then the retry
+    assert articles and ("article", len(articles)) in asked  # every article asked again
+
+
+def test_each_article_is_asked_of_its_own_words(built_archive, monkeypatch):
+    conn = open_archive(built_archive).conn
+    asked: list[str] = []
+    details = queries._details
+    monkeypatch.setattr(queries, "_details", lambda conn, kind, rowids, expression, *rest: (
+        asked.append(expression) if kind == "article" else None) or details(conn, kind, rowids,
+                                                                             expression, *rest))
+    hits = search(conn, "se*", limit=50).hits
+    assert len(asked) == sum(hit["kind"] == "article" for hit in hits) >= 2  # one query each, no retry
+    assert all(" OR " not in expression or len(expression) < len(queries._spelled_out(
+        conn, fts_expression("se*"))[0]) for expression in asked)
 
 
 @pytest.mark.parametrize("query,candidates", [("se*", 1), ("sa*", 1), ("la*", 1), ("la*", 2)])

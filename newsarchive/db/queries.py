@@ -272,15 +272,19 @@ _HIT_SQL = {
 def _hit_details(conn: sqlite3.Connection, kind: str, rowids: list[int], expression: str,
                  highlight: tuple[str, str]) -> dict[int, dict]:
     """Rows and snippets of the chosen hits in one FTS query: setting a query up is the cost, and
-    the rowid range lets FTS5 skip the rest of the index. A spelled-out prefix is narrowed to the
-    words the chosen rows hold (each word of an OR costs FTS5 a seek and a snippet pass: 88 ms
-    for the 333 of ``co*``); a row the narrowed query misses is asked again with the whole one."""
+    the rowid range lets FTS5 skip the rest of the index. With a spelled-out prefix, each article
+    is asked alone of the words it holds instead (each word of an OR costs FTS5 a seek and a
+    snippet pass on every row: 88 ms for the 333 of ``co*``); one the narrowed query misses is
+    asked again with the whole one."""
     if not rowids:
         return {}
-    narrowed = _narrowed(conn, kind, rowids, expression)
-    found = _details(conn, kind, rowids, narrowed, highlight)
+    if kind != "article" or not SPELLED_GROUP.search(expression):
+        return _details(conn, kind, rowids, expression, highlight)
+    found: dict[int, dict] = {}
+    for rowid, narrowed in _narrowed(conn, rowids, expression).items():
+        found.update(_details(conn, kind, [rowid], narrowed, highlight))
     missing = [rowid for rowid in rowids if rowid not in found]
-    if missing and narrowed != expression:
+    if missing:
         found.update(_details(conn, kind, missing, expression, highlight))
     return found
 
@@ -293,21 +297,22 @@ def _details(conn: sqlite3.Connection, kind: str, rowids: list[int], expression:
     return {hit["rowid"]: hit for hit in _dicts(cursor)}
 
 
-def _narrowed(conn: sqlite3.Connection, kind: str, rowids: list[int], expression: str) -> str:
-    """``expression`` with each spelled-out prefix (``_spelled_out``) reduced to the words that the
-    articles ``rowids`` hold, as the tokenizer reads them; a group none of them holds is kept."""
-    if kind != "article" or not SPELLED_GROUP.search(expression):
-        return expression
-    held: set[str] = set()
-    for row in conn.execute("SELECT headline, article_body FROM articles WHERE id IN"
-                            " (SELECT value FROM json_each(?))", (json.dumps(rowids),)):
-        held.update(TOKEN.findall(fold(" ".join(text or "" for text in row))))
+def _narrowed(conn: sqlite3.Connection, rowids: list[int], expression: str) -> dict[int, str]:
+    """For each article of ``rowids``, ``expression`` with each spelled-out prefix (``_spelled_out``)
+    reduced to the words that article holds, as the tokenizer reads them (a group it holds none of
+    is kept whole)."""
+    narrowed = {}
+    for rowid, headline, body in conn.execute(
+            "SELECT id, headline, article_body FROM articles WHERE id IN"
+            " (SELECT value FROM json_each(?))", (json.dumps(rowids),)):
+        held = {fold(token) for token in set(TOKEN.findall(f"{headline or ''} {body or ''}".lower()))}
 
-    def words_held(match: re.Match) -> str:
-        phrases = match.group(1).split(" OR ")
-        kept = [phrase for phrase in phrases if phrase.strip('"').split(" ")[-1] in held]
-        return "(" + " OR ".join(kept) + ")" if kept else match.group(0)
-    return SPELLED_GROUP.sub(words_held, expression)
+        def words_held(match: re.Match) -> str:
+            phrases = match.group(1).split(" OR ")
+            kept = [phrase for phrase in phrases if phrase.strip('"').split(" ")[-1] in held]
+            return "(" + " OR ".join(kept) + ")" if kept else match.group(0)
+        narrowed[rowid] = SPELLED_GROUP.sub(words_held, expression)
+    return narrowed
 
 
 def most_discussed_article(conn: sqlite3.Connection) -> dict | None:
