@@ -301,17 +301,22 @@ def _narrowed(conn: sqlite3.Connection, rowids: list[int], expression: str) -> d
     """For each article of ``rowids``, ``expression`` with each spelled-out prefix (``_spelled_out``)
     reduced to the words that article holds, as the tokenizer reads them (a group it holds none of
     is kept whole)."""
+    pieces = SPELLED_GROUP.split(expression)  # text, group, text, group, …, text
+    groups = [[(phrase, phrase.strip('"').split(" ")[-1]) for phrase in group.split(" OR ")]
+              for group in pieces[1::2]]
     narrowed = {}
     for rowid, headline, body in conn.execute(
             "SELECT id, headline, article_body FROM articles WHERE id IN"
             " (SELECT value FROM json_each(?))", (json.dumps(rowids),)):
-        held = {fold(token) for token in set(TOKEN.findall(f"{headline or ''} {body or ''}".lower()))}
-
-        def words_held(match: re.Match) -> str:
-            phrases = match.group(1).split(" OR ")
-            kept = [phrase for phrase in phrases if phrase.strip('"').split(" ")[-1] in held]
-            return "(" + " OR ".join(kept) + ")" if kept else match.group(0)
-        narrowed[rowid] = SPELLED_GROUP.sub(words_held, expression)
+        tokens = set(TOKEN.findall(f"{headline or ''} {body or ''}".lower()))
+        held = {token if token.isascii() else fold(token) for token in tokens}
+        parts = pieces[:]
+        for index, group in enumerate(groups):
+            kept = [phrase for phrase, word in group if word in held]
+            if kept:
+                parts[2 * index + 1] = " OR ".join(kept)
+        narrowed[rowid] = "".join(part if position % 2 == 0 else f"({part})"
+                                  for position, part in enumerate(parts))
     return narrowed
 
 
