@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from .db import queries
 
 # Tokens as FTS5's unicode61 tokenizer sees them: runs of letters and digits.
-TOKEN = re.compile(r"[^\W_]+")
+TOKEN = queries.TOKEN
 # A chunk is a quoted phrase (closed or running to the end) or a run of non-blank characters.
 CHUNK = re.compile(r'"([^"]*)"?|(\S+)')
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

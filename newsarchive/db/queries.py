@@ -170,7 +170,7 @@ Reading an OR of the words for the newest matches costs little even for a two-le
 words for ``co*`` in a million comments: 13 ms); the snippets are then asked of the words the
 chosen rows hold (``_narrowed``)."""
 SPELLED_GROUP = re.compile(r'\(((?:"[^"]*"(?: OR )?)+)\)')
-TOKEN = re.compile(r"[^\W_]+")
+TOKEN = re.compile(r"[^\W_]+")  # a word as unicode61 reads it (letters and digits; "_" separates)
 
 
 def _spelled_out(conn: sqlite3.Connection, expression: str) -> tuple[str, int]:

@@ -94,11 +94,17 @@ def _too_deep(parser) -> bool:
 
 def _error_free_tree(source: bytes):
     """The tree libxml2 parses from UTF-8 ``source`` without reporting anything, else None."""
+    tree = _utf8_tree(source)
+    return tree if tree is not None and not UTF8_PARSER.error_log else None
+
+
+def _utf8_tree(source: bytes):
+    """The tree of UTF-8 ``source`` (UTF8_PARSER's error log then tells what libxml2 reported),
+    or None when libxml2 cannot make one."""
     try:
-        tree = lxml_html.document_fromstring(source, parser=UTF8_PARSER)
+        return lxml_html.document_fromstring(source, parser=UTF8_PARSER)
     except (etree.ParserError, ValueError):
         return None
-    return tree if not UTF8_PARSER.error_log else None
 
 
 def comment_section_tree(page: FetchedPage):
@@ -116,11 +122,8 @@ def comment_section_tree(page: FetchedPage):
         body.decode("utf-8")  # checked whole, as a whole read checks it (the section's stray end tags
     except UnicodeDecodeError:  # are errors, so libxml2's silence cannot vouch for its bytes)
         return None
-    try:
-        tree = lxml_html.document_fromstring(body[start:], parser=UTF8_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
-    return None if _too_deep(UTF8_PARSER) else tree
+    tree = _utf8_tree(body[start:])
+    return None if tree is None or _too_deep(UTF8_PARSER) else tree
 
 
 def is_utf8_of(body: bytes, text: str, encoding: str) -> bool:
