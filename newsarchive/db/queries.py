@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from typing import Iterator
@@ -150,8 +151,7 @@ def search(conn: sqlite3.Connection, expression: str, *, site: str | None = None
     ranked, newest = [], []
     expressions, many = {kind: expression for kind in kinds}, {kind: False for kind in kinds}
     if "article" in kinds:
-        expressions["article"], widest = _spelled_out(conn, expression)
-        many["article"] = widest >= RANK_CANDIDATES
+        expressions["article"], many["article"] = _spelled_out(conn, expression)
     for kind in kinds:
         rows, capped = _best(conn, kind, filters, expressions[kind], limit, many[kind])
         (newest if capped else ranked).extend((kind, rowid, rank) for rowid, rank in rows)
@@ -173,10 +173,10 @@ SPELLED_GROUP = re.compile(r'\(((?:"[^"]*"(?: OR )?)+)\)')
 TOKEN = re.compile(r"[^\W_]+")  # a word as unicode61 reads it (letters and digits; "_" separates)
 
 
-def _spelled_out(conn: sqlite3.Connection, expression: str) -> tuple[str, int]:
+def _spelled_out(conn: sqlite3.Connection, expression: str) -> tuple[str, bool]:
     """``expression`` with each prefix term of articles as an OR of the indexed words it begins,
-    and, when the expression is one single-word prefix alone, the most articles one of its words
-    is in (0 otherwise): that many matches at least, known without reading them.
+    and True when the expression is one single-word prefix alone with a word in RANK_CANDIDATES
+    articles or more: that many matches at least, known without reading them.
 
     articles_fts has no prefix index (migration 7). Without one, FTS5 merges the whole index entry
     of every word with that prefix before it returns a row; an OR of the words is read lazily, so
@@ -185,32 +185,55 @@ def _spelled_out(conn: sqlite3.Connection, expression: str) -> tuple[str, int]:
     terms = TERM.findall(expression)
     spelled = [_spelled_term(conn, term) for term in terms]
     if all(term == words for term, (words, _) in zip(terms, spelled)):
-        return expression, 0
+        return expression, False
     # FTS5 reads "a" "b" as a AND b, but not "a" (…): the ANDs are written out.
-    return " AND ".join(words for words, _ in spelled), spelled[0][1] if len(terms) == 1 else 0
+    return " AND ".join(words for words, _ in spelled), len(terms) == 1 and spelled[0][1]
 
 
-def _spelled_term(conn: sqlite3.Connection, term: str) -> tuple[str, int]:
-    """One term of an expression, spelled out if it is a prefix; with the most articles one of its
-    words is in when it is a single-word prefix (0 otherwise)."""
+def _spelled_term(conn: sqlite3.Connection, term: str) -> tuple[str, bool]:
+    """One term of an expression, spelled out if it is a prefix; True when it is a single-word
+    prefix with a word in RANK_CANDIDATES articles or more."""
     match = PREFIX_TERM.fullmatch(term)
     if match is None:
-        return term, 0
+        return term, False
     *head, last = match.group(1).split(" ")
     words = _indexed_words_starting(conn, fold(last))
     if not words or len(words) > MAX_SPELLED_OUT:
-        return term, 0
+        return term, False
     group = "(" + " OR ".join('"' + " ".join([*head, word]) + '"' for word, _ in words) + ")"
-    return group, 0 if head else max(documents for _, documents in words)
+    return group, not head and _one_in_many(conn, words)
 
 
 def _indexed_words_starting(conn: sqlite3.Connection, prefix: str) -> list[tuple[str, int]]:
-    """The indexed words that begin with ``prefix``, each with the number of articles it is in."""
+    """The indexed words that begin with ``prefix``, each with at most how many articles it is in
+    (article_words, and the words not yet folded into it: migration 8)."""
     if not prefix:
         return []
     after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return conn.execute("SELECT term, doc FROM articles_fts_vocab WHERE term >= ? AND term < ? LIMIT ?",
-                        (prefix, after, MAX_SPELLED_OUT + 1)).fetchall()
+    return conn.execute(
+        "SELECT word, SUM(articles) FROM ("
+        " SELECT word, articles FROM article_words WHERE word >= :low AND word < :high"
+        " UNION ALL SELECT term, doc FROM article_words_new_vocab WHERE term >= :low AND term < :high)"
+        " GROUP BY word LIMIT :most", {"low": prefix, "high": after, "most": MAX_SPELLED_OUT + 1}).fetchall()
+
+
+MOST_CHECKED = 3
+"""How many of a prefix's words, most counted first, are asked of the index (``_one_in_many``)."""
+
+
+def _one_in_many(conn: sqlite3.Connection, words: list[tuple[str, int]]) -> bool:
+    """True if one of ``words`` is in RANK_CANDIDATES articles or more. Their counts are upper
+    bounds (migration 8), so the index is asked, reading no more than that many rows."""
+    counted = sorted(words, key=lambda word: word[1], reverse=True)[:MOST_CHECKED]
+    for word, at_most in counted:
+        if at_most < RANK_CANDIDATES:
+            return False
+        found = conn.execute("SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts"
+                             " MATCH ? ORDER BY rowid DESC LIMIT ?)",
+                             (f'"{word}"', RANK_CANDIDATES)).fetchone()[0]
+        if found >= RANK_CANDIDATES:
+            return True
+    return False
 
 
 def fold(word: str) -> str:
@@ -304,20 +327,26 @@ def _narrowed(conn: sqlite3.Connection, rowids: list[int], expression: str) -> d
     pieces = SPELLED_GROUP.split(expression)  # text, group, text, group, …, text
     groups = [[(phrase, phrase.strip('"').split(" ")[-1]) for phrase in group.split(" OR ")]
               for group in pieces[1::2]]
+    starting = [_words_starting(os.path.commonprefix([word for _, word in group])) for group in groups]
     narrowed = {}
     for rowid, headline, body in conn.execute(
             "SELECT id, headline, article_body FROM articles WHERE id IN"
             " (SELECT value FROM json_each(?))", (json.dumps(rowids),)):
-        tokens = set(TOKEN.findall(f"{headline or ''} {body or ''}".lower()))
-        held = {token if token.isascii() else fold(token) for token in tokens}
+        text = fold(f"{headline or ''} {body or ''}")
         parts = pieces[:]
         for index, group in enumerate(groups):
+            held = set(starting[index].findall(text))
             kept = [phrase for phrase, word in group if word in held]
             if kept:
                 parts[2 * index + 1] = " OR ".join(kept)
         narrowed[rowid] = "".join(part if position % 2 == 0 else f"({part})"
                                   for position, part in enumerate(parts))
     return narrowed
+
+
+def _words_starting(prefix: str) -> re.Pattern:
+    """A pattern for the words of a folded text that begin with ``prefix`` (``TOKEN`` words)."""
+    return re.compile(r"(?<![^\W_])" + re.escape(prefix) + r"[^\W_]*")
 
 
 def most_discussed_article(conn: sqlite3.Connection) -> dict | None:

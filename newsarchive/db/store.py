@@ -108,11 +108,24 @@ def _defer_indexing(conn: sqlite3.Connection) -> None:
 
 
 def _index_deferred(conn: sqlite3.Connection) -> None:
-    """Index the rows added since ``_defer_indexing``, one statement per FTS table."""
+    """Index the rows added since ``_defer_indexing``, one statement per FTS table, and keep the
+    list of article words up to date."""
     for table, columns in _FTS_COLUMNS.items():
         conn.execute(f"INSERT INTO {table}_fts(rowid, {columns}) SELECT id, {columns} FROM {table}"
                      " WHERE id > (SELECT after_id FROM fts_pending WHERE tbl = ?)", (table,))
+    conn.execute("INSERT INTO article_words_new (headline, article_body) SELECT headline, article_body"
+                 " FROM articles WHERE id > (SELECT after_id FROM fts_pending WHERE tbl = 'articles')")
     conn.execute("DELETE FROM fts_pending")
+    _fold_new_words(conn)
+
+
+def _fold_new_words(conn: sqlite3.Connection) -> None:
+    """Move the words of new article text (as FTS5 split them, migration 8) into article_words."""
+    folded = conn.execute("INSERT INTO article_words (word, articles)"
+                          " SELECT term, doc FROM article_words_new_vocab WHERE true"
+                          " ON CONFLICT (word) DO UPDATE SET articles = articles + excluded.articles")
+    if folded.rowcount:
+        conn.execute("INSERT INTO article_words_new (article_words_new) VALUES ('delete-all')")
 
 
 def repair_deferred_index(conn: sqlite3.Connection) -> bool:
