@@ -134,8 +134,10 @@ class CrawlRecorder:
             self.committer.stop()
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         self.crawler.stats.set_value("newsarchive/peak_rss_mb", round(peak_kb / 1024, 1))
-        stats = self.crawler.stats.get_stats()
         self.handle.commit()
+        merged = self.handle.write_now(store.merge_article_index)
+        self.crawler.stats.set_value("newsarchive/article_index_merge_steps", merged)
+        stats = self.crawler.stats.get_stats()
         self.handle.write_now(store.finish_crawl, self.handle.crawl_id, utc_now(), reason, stats)
         self.handle.close()
 

@@ -128,6 +128,7 @@ def reextract(conn: sqlite3.Connection, site: str | None = None, since: str | No
         (replay_one if replay else reextract_one)(conn, group, report)
         if progress:
             progress(1)
+    store.merge_article_index(conn)  # one segment per article stored: merged, as a crawl does
     return report
 
 

@@ -75,3 +75,20 @@ def test_a_count_that_overstates_never_turns_a_ranking_into_newest_first(archive
     assert [(h["url"], h["rank"]) for h in after.hits] == [(h["url"], h["rank"]) for h in before.hits]
     monkeypatch.setattr(queries, "RANK_CANDIDATES", 1)  # held by one article or more: many
     assert queries._spelled_out(archive, '"secur" *')[1] is True
+
+
+def segments(conn) -> int:
+    return conn.execute("SELECT COUNT(DISTINCT segid) FROM articles_fts_idx").fetchone()[0]
+
+
+def test_merging_the_article_index_leaves_one_segment_and_the_same_hits(archive):
+    for number in range(6):  # each commit adds a segment
+        store.store_article(archive, Article(url=f"http://journal.example/c-{number}.html",
+                                             site="journal.example", headline=f"Conseil {number}",
+                                             article_body="Le conseil communal se réunit."), "2025-02-01T00:00:00Z")
+    before = [(h["url"], h["snippet"]) for h in search(archive, "co*", ARTICLES, limit=50).hits]
+    assert segments(archive) > 1
+    assert store.merge_article_index(archive) >= 1
+    assert segments(archive) == 1 and store.merge_article_index(archive) == 0  # nothing left to do
+    assert [(h["url"], h["snippet"]) for h in search(archive, "co*", ARTICLES, limit=50).hits] == before
+    archive.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")

@@ -129,3 +129,18 @@ def test_killing_the_crawl_leaves_no_worker_behind(tmp_path):
     while time.monotonic() < deadline and any(_alive(p) for p in workers):
         time.sleep(0.1)
     assert not [p for p in workers if _alive(p)], "extraction workers outlived the killed crawl"
+
+
+def test_a_crawl_ends_with_its_article_index_merged(tmp_path):
+    """Every batch commit adds an FTS segment; the crawl merges the article index as it ends."""
+    db = tmp_path / "merged.db"
+    with serve(synthetic_site(40)) as served:
+        run_cli("crawl", "maliweb", "-a", f"base_url={served.base_url}", *FAST_CRAWL,
+                "-s", "NEWSARCHIVE_BATCH_ARTICLES=3", "-s", "NEWSARCHIVE_EXTRACT_PROCESSES=0", db=db)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 40
+        assert conn.execute("SELECT COUNT(DISTINCT segid) FROM articles_fts_idx").fetchone()[0] == 1
+    finally:
+        conn.close()
+    assert '"newsarchive/article_index_merge_steps": ' in crawl_stats(db)

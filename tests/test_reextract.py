@@ -70,6 +70,8 @@ def test_reextract_creates_what_failed_before_and_reports_failures(built_archive
     assert "rapport-505.html: non-HTML response: application/pdf" in out
     shown = ok(newsarchive("show", BASE + NEW["path"], db=db))
     assert "Festival sur le Niger à Ségou" in shown and "Très belle édition !" in shown
+    with sqlite3.connect(db) as conn:  # one commit per article stored, merged at the end
+        assert conn.execute("SELECT COUNT(DISTINCT segid) FROM articles_fts_idx").fetchone()[0] == 1
 
 
 def test_reextract_filters(built_archive, tmp_path):

@@ -128,6 +128,29 @@ def _fold_new_words(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO article_words_new (article_words_new) VALUES ('delete-all')")
 
 
+MERGE_STEP_PAGES = 500
+"""Pages (4 KB) of articles_fts one merge step writes, in its own short transaction."""
+MERGE_STEPS = 20
+
+
+def merge_article_index(conn: sqlite3.Connection, steps: int = MERGE_STEPS) -> int:
+    """Merge the segments of articles_fts toward one, ``steps`` × MERGE_STEP_PAGES pages at most
+    (a merge left unfinished goes on next time); returns how many steps did work.
+
+    Every commit adds a segment, and an article prefix search looks each of its words up in every
+    segment (``co*`` at 1M comments: 17.9 ms p50 with 8 segments, 7.0 with one). The article index
+    is small beside the comments' (~1 KB per article), so a crawl merges it as it ends.
+    """
+    for step in range(steps):
+        before = conn.total_changes
+        with transaction(conn):
+            conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('merge', ?)",
+                         (-MERGE_STEP_PAGES,))
+        if conn.total_changes - before < 2:  # FTS5's sign that there was nothing left to merge
+            return step
+    return steps
+
+
 def repair_deferred_index(conn: sqlite3.Connection) -> bool:
     """Index rows a committed ``fts_pending`` mark left out (a commit that skipped ``commit_batch``)."""
     if conn.execute("SELECT 1 FROM fts_pending").fetchone() is None:
