@@ -251,10 +251,11 @@ def _best(conn: sqlite3.Connection, kind: str, filters: dict, expression: str,
           limit: int, many: bool = False) -> tuple[list[tuple[int, float | None]], bool]:
     """The ``limit`` best rows by bm25, or the newest when there are too many to rank.
 
-    FTS5 walks its index by descending rowid and stops at the LIMIT, so the probe costs about
-    the same for a common word as for a rare one; nothing is joined unless a filter needs it.
-    ``many``: the expression is known to match RANK_CANDIDATES rows or more, so without a filter
-    only the newest ``limit`` are read (the probe reads a thousand: 13 ms for an OR of 333 words).
+    The probe counts up to RANK_CANDIDATES matches in FTS5's own order (ascending rowid: an AND
+    of a common and a rare word in a million comments 4.6 ms, against 7.8 newest first) and stops
+    there, so it costs about the same for a common word as for a rare one; nothing is joined
+    unless a filter needs it. ``many``: the expression is known to match RANK_CANDIDATES rows or
+    more, so without a filter the probe is skipped (13 ms for an OR of 333 words).
     """
     fts, joins, clauses = _SOURCES[kind]
     wanted = {name: value for name, value in filters.items() if value is not None}
@@ -262,13 +263,12 @@ def _best(conn: sqlite3.Connection, kind: str, filters: dict, expression: str,
     sql = (f"SELECT {fts}.rowid, {{rank}} FROM {fts} {joins if wanted else ''}"
            f" WHERE {fts} MATCH :q{where} ORDER BY {{order}}")
     params = {"q": expression, "cap": RANK_CANDIDATES, "limit": limit, **wanted}
-    if many and not wanted:  # what the probe would return: its newest rows, no more than it reads
-        return conn.execute(sql.format(rank="NULL", order=f"{fts}.rowid DESC LIMIT min(:limit, :cap)"),
-                            params).fetchall(), True
-    probe = conn.execute(sql.format(rank="NULL", order=f"{fts}.rowid DESC LIMIT :cap"),
-                         params).fetchall()
+    newest = sql.format(rank="NULL", order=f"{fts}.rowid DESC LIMIT min(:limit, :cap)")
+    if many and not wanted:
+        return conn.execute(newest, params).fetchall(), True
+    probe = conn.execute(sql.format(rank="NULL", order=f"{fts}.rowid LIMIT :cap"), params).fetchall()
     if len(probe) >= RANK_CANDIDATES:
-        return probe[:limit], True
+        return conn.execute(newest, params).fetchall(), True
     rank = f"bm25({fts}, {_WEIGHTS[fts]})"
     return conn.execute(sql.format(rank=rank, order="2 LIMIT :limit"), params).fetchall(), False
 
