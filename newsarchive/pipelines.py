@@ -5,6 +5,7 @@ import asyncio
 import logging
 import re
 import resource
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -135,11 +136,20 @@ class CrawlRecorder:
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         self.crawler.stats.set_value("newsarchive/peak_rss_mb", round(peak_kb / 1024, 1))
         self.handle.commit()
-        merged = self.handle.write_now(store.merge_article_index)
-        self.crawler.stats.set_value("newsarchive/article_index_merge_steps", merged)
+        self._merge_article_index()
         stats = self.crawler.stats.get_stats()
         self.handle.write_now(store.finish_crawl, self.handle.crawl_id, utc_now(), reason, stats)
         self.handle.close()
+
+    def _merge_article_index(self) -> None:
+        """Merge the article index the crawl's commits split (see store.merge_article_index); a
+        failure is logged and the crawl still records how it ended."""
+        try:
+            merged = self.handle.write_now(store.merge_article_index)
+        except sqlite3.Error as error:
+            logger.warning("could not merge the article index: %s", error)
+            return
+        self.crawler.stats.set_value("newsarchive/article_index_merge_steps", merged)
 
     def request_scheduled(self, request, spider=None, **kwargs):
         """An article redirected off the site is reported, and the redirect not followed."""

@@ -229,7 +229,7 @@ def _one_in_many(conn: sqlite3.Connection, words: list[tuple[str, int]]) -> bool
         if at_most < RANK_CANDIDATES:
             return False
         found = conn.execute("SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts"
-                             " MATCH ? ORDER BY rowid DESC LIMIT ?)",
+                             " MATCH ? ORDER BY rowid LIMIT ?)",
                              (f'"{word}"', RANK_CANDIDATES)).fetchone()[0]
         if found >= RANK_CANDIDATES:
             return True
