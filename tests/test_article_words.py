@@ -44,24 +44,27 @@ def test_every_word_the_store_writes_is_listed_as_fts5_reads_it(archive):
 
 
 def test_words_written_without_the_store_are_listed_too(archive):
+    """New words beside listed ones ("sahel", "transition" are in the archive): a prefix spelled out
+    from a list that missed them would not find the article."""
     archive.execute("INSERT INTO articles (id, url, site, headline, article_body, first_seen_at,"
-                    " last_seen_at) VALUES (901, 'http://x/b-901.html', 'x', 'Hivernage',"
+                    " last_seen_at) VALUES (901, 'http://x/b-901.html', 'x', 'Hivernage sahélien',"
                     " 'Pluviométrie record', 'T', 'T')")
-    archive.execute("UPDATE articles SET article_body = 'Zébus transhumants' WHERE id = 901")
+    archive.execute("UPDATE articles SET article_body = 'Troupeaux transhumants' WHERE id = 901")
     archive.commit()
     assert indexed_words(archive) <= listed_words(archive)
-    assert [h["url"] for h in search(archive, "zebu*", ARTICLES).hits] == ["http://x/b-901.html"]
-    assert [h["url"] for h in search(archive, "hiver*", ARTICLES).hits] == ["http://x/b-901.html"]
+    assert "http://x/b-901.html" in [h["url"] for h in search(archive, "sahel*", ARTICLES).hits]
+    assert "http://x/b-901.html" in [h["url"] for h in search(archive, "trans*", ARTICLES).hits]
     assert search(archive, "pluvio*", ARTICLES).hits == []  # edited away
 
 
 def test_a_new_word_from_an_edit_is_found_by_its_prefix(archive):
+    """"securite" is listed; the edit's "securisent" must be too, or "secur*" misses the article."""
     url = archive.execute("SELECT url FROM articles ORDER BY id LIMIT 1").fetchone()[0]
-    assert search(archive, "transhum*", ARTICLES).hits == []
     article = Article(url=url, site="journal.example", headline="Titre revu",
-                      article_body="Les éleveurs transhumants arrivent.")
+                      article_body="Les éleveurs sécurisent leurs troupeaux.")
     store.store_article(archive, article, "2030-01-01T00:00:00Z")
-    assert [h["url"] for h in search(archive, "transhum*", ARTICLES).hits] == [url]
+    assert url in [h["url"] for h in search(archive, "secur*", ARTICLES).hits]
+    assert "securisent" in listed_words(archive)
 
 
 def test_a_count_that_overstates_never_turns_a_ranking_into_newest_first(archive, monkeypatch):
