@@ -170,7 +170,8 @@ Reading an OR of the words for the newest matches costs little even for a two-le
 words for ``co*`` in a million comments: 13 ms); the snippets are then asked of the words the
 chosen rows hold (``_narrowed``)."""
 SPELLED_GROUP = re.compile(r'\(((?:"[^"]*"(?: OR )?)+)\)')
-TOKEN = re.compile(r"[^\W_]+")  # a word as unicode61 reads it (letters and digits; "_" separates)
+WORD_CHARACTER = r"[^\W_]"  # as unicode61 reads words: letters and digits ("_" separates)
+TOKEN = re.compile(WORD_CHARACTER + "+")
 
 
 def _spelled_out(conn: sqlite3.Connection, expression: str) -> tuple[str, bool]:
@@ -346,7 +347,7 @@ def _narrowed(conn: sqlite3.Connection, rowids: list[int], expression: str) -> d
 
 def _words_starting(prefix: str) -> re.Pattern:
     """A pattern for the words of a folded text that begin with ``prefix`` (``TOKEN`` words)."""
-    return re.compile(r"(?<![^\W_])" + re.escape(prefix) + r"[^\W_]*")
+    return re.compile(f"(?<!{WORD_CHARACTER})" + re.escape(prefix) + WORD_CHARACTER + "*")
 
 
 def most_discussed_article(conn: sqlite3.Connection) -> dict | None:
