@@ -3,7 +3,9 @@
 Run: .venv/bin/python tests/bench/bench_crawl.py [--n 2000] [--growth 1000,10000] [--pairs 3] [--skip-baselines]
 Throughput: our full maliweb crawl (fetch + extract + store) beside (a) a plain Scrapy spider fetching the
 same pages and discarding them and (b) Scrapy + trafilatura.extract + a JSON Lines feed, in one run with
-the same politeness settings. Growth: our crawl's wall time per page and peak RSS at two sizes.
+the same politeness settings, all three served the same pages from memory by a server process of its own
+(see _common.PrerenderedSite). Growth: our crawl's wall time per page and peak RSS at two sizes, served
+as the site renders them (10,000 articles' pages would take 1.7 GB to keep).
 Our peak RSS is the crawl process's plus its extraction workers' (each measured by itself).
 """
 from __future__ import annotations
@@ -18,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import Run, machine, run_measured, table  # noqa: E402
+from _common import PrerenderedServer, Run, machine, run_measured, table  # noqa: E402
 
 from newsarchive.replica import serve, synthetic_site  # noqa: E402
 
@@ -72,16 +74,22 @@ def throughput(n: int, work: Path, baselines: bool = True, pairs: int = 3) -> li
     Ours and (a) run ``pairs`` times, alternating, and the ratio printed last is the median of the
     pairs' ratios: this host's other tenants change its speed from one minute to the next (a single
     pair's ratio moved between 0.41 and 0.60 within an hour), and a pair run back to back shares
-    it. (b), six times slower than ours, runs once, against ours's median run.
+    it. (b), six times slower than ours, runs once, against ours's median run. Every timed run is
+    served the same pages from memory (see PrerenderedSite), rendered by an untimed warm-up crawl.
     """
-    ours, plain, paths = [], [], []
-    for pair in range(pairs if baselines else 1):
-        with serve(synthetic_site(n)) as served:
+    with PrerenderedServer(n) as served:
+        check(crawl_ours(served.base_url, work / f"warm-up-{n}.db"), "warm-up crawl")
+        paths = served.requested_paths()
+        ours, plain = [], []
+        for pair in range(pairs if baselines else 1):
             ours.append(crawl_ours(served.base_url, work / f"ours-{n}-{pair}.db"))
             check(ours[-1], "our crawl")
-            paths = paths or served.requested_paths()
-        if baselines:
-            plain.append(crawl_listed("plain", n, paths, work))
+            asked = served.requested_paths()
+            if sorted(asked) != sorted(paths):
+                print(f"note: run {pair + 1} of ours asked for {len(asked)} pages, the warm-up for {len(paths)}")
+            if baselines:
+                plain.append(crawl_listed("plain", served, paths, work))
+        trafilatura = crawl_listed("trafilatura", served, paths, work, work / "b.jsonl") if baselines else None
     pages, stats = len(paths), crawl_stats(work / f"ours-{n}-0.db")
     print(f"ours: {stats.get('newsarchive/articles_stored')} articles,"
           f" {stats.get('newsarchive/comments_added')} comments, {pages} pages")
@@ -94,7 +102,6 @@ def throughput(n: int, work: Path, baselines: bool = True, pairs: int = 3) -> li
                              plain[number].peak_rss_mb, run))
     if not baselines:
         return rows
-    trafilatura = crawl_listed("trafilatura", n, paths, work, work / "b.jsonl")
     typical = sorted(ours, key=lambda run: run.seconds)[len(ours) // 2]
     rows.append(_row("(b) Scrapy + trafilatura + JSONL", pages, trafilatura, trafilatura.peak_rss_mb, typical))
     median = statistics.median(theirs.seconds / mine.seconds for mine, theirs in zip(ours, plain))
@@ -102,13 +109,14 @@ def throughput(n: int, work: Path, baselines: bool = True, pairs: int = 3) -> li
     return rows
 
 
-def crawl_listed(spider: str, n: int, paths: list[str], work: Path, feed: Path | None = None) -> Run:
-    """A baseline spider over the pages our crawl fetched, from a fresh server of the same site."""
+def crawl_listed(spider: str, served: PrerenderedServer, paths: list[str], work: Path,
+                 feed: Path | None = None) -> Run:
+    """A baseline spider over the pages our crawl fetched, served as they were to ours."""
     url_file = work / "urls.txt"
-    with serve(synthetic_site(n)) as served:
-        url_file.write_text("\n".join(served.base_url + p for p in paths if p != "/robots.txt"))
-        run = crawl_baseline(spider, url_file, work, feed)
+    url_file.write_text("\n".join(served.base_url + p for p in paths if p != "/robots.txt"))
+    run = crawl_baseline(spider, url_file, work, feed)
     check(run, f"baseline {spider}")
+    served.requested_paths()  # forget what it asked for
     return run
 
 
