@@ -48,6 +48,9 @@ class Capture:
     """False when a comment page failed to fetch: the thread may then be partial."""
     capture_ids: list[int] = field(default_factory=list)
     """Row ids in ``captures`` once stored, in ``pages`` order."""
+    packed_bodies: list | None = None
+    """The bodies as an extraction worker hashed and compressed them (``bodies.PackedBody``), in
+    ``pages`` order; None: the writer does it."""
     article: "Article | None" = None
     """The extraction result, once the extract pipeline has run."""
 

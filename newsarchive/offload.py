@@ -8,10 +8,12 @@ import multiprocessing.connection
 import os
 import resource
 import signal
+import sqlite3
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .db.bodies import PackedBody
 from .items import Article, Capture
 
 logger = logging.getLogger(__name__)
@@ -32,10 +34,15 @@ def default_processes() -> int:
 
 
 class Extractor:
-    """``await extractor.extract(capture)``: ``extract()`` in ``processes`` worker processes (0: here)."""
+    """``await extractor.extract(capture)``: ``extract()`` in ``processes`` worker processes (0: here).
 
-    def __init__(self, processes: int):
+    Given the archive's path, a worker also hashes and compresses the capture's bodies (see
+    ``store.pack_pages``), sparing the crawl's process, the crawl's bottleneck, that work.
+    """
+
+    def __init__(self, processes: int, archive_path: str | None = None):
         self.processes = max(0, processes)
+        self.archive_path = archive_path
         self._pool: ProcessPoolExecutor | None = None
         self._peak_rss_kb = 0
 
@@ -47,13 +54,14 @@ class Extractor:
             for _ in range(self.processes):
                 self._pool.submit(_load_parsers)
 
-    async def extract(self, capture: Capture) -> Article:
-        """The capture's article; raises ExtractionError, or WorkerDied when the worker process died."""
+    async def extract(self, capture: Capture) -> tuple[Article, list[PackedBody] | None]:
+        """The capture's article and its packed bodies (None: not packed); raises ExtractionError,
+        or WorkerDied when the worker process died."""
         if not self.processes:
-            return _extract(capture)
+            return _extract(capture), None
         self.start()
         try:
-            return await asyncio.wrap_future(self._pool.submit(_extract, capture))
+            return await asyncio.wrap_future(self._pool.submit(_extract_and_pack, capture, self.archive_path))
         except BrokenProcessPool as error:
             self._discard_pool()
             raise WorkerDied(f"the extraction process died ({error}); it is restarted") from None
@@ -88,6 +96,26 @@ def _extract(capture: Capture) -> Article:
     from .extraction import extract
 
     return extract(capture)
+
+
+def _extract_and_pack(capture: Capture, archive_path: str | None) -> tuple[Article, list[PackedBody] | None]:
+    """In a worker: the article, and the capture's bodies packed for the writer (None when the
+    archive cannot be read: the writer then compresses them)."""
+    article = _extract(capture)
+    if archive_path is None:
+        return article, None
+    from .db import connect_readonly, store
+
+    try:
+        if archive_path not in _archives:
+            _archives[archive_path] = connect_readonly(archive_path)
+        return article, store.pack_pages(_archives[archive_path], capture.pages)
+    except sqlite3.Error as error:
+        logger.warning("bodies left to the writer: %s", error)
+        return article, None
+
+
+_archives: dict[str, sqlite3.Connection] = {}  # a worker's read-only connections, by archive path
 
 
 def _load_parsers() -> None:

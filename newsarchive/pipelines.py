@@ -178,49 +178,47 @@ class _Stage:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    async def store_capture(self, item: Capture) -> None:
+        """Keep the capture's raw responses (their bodies as the worker packed them, if it did)."""
+        self.handle.join_batch()
+        item.capture_ids = await self.handle.write(store_pages, item.pages, item.url, self.handle.crawl_id,
+                                                   item.packed_bodies)
+        item.packed_bodies = None
+        self.stats.inc_value("newsarchive/pages_captured", len(item.pages))
 
-def store_pages(conn, pages, article_url: str, crawl_id: int | None) -> list[int]:
-    """Store each fetched page of a capture; their ``captures`` ids."""
-    return [store.store_capture(conn, page, article_url, crawl_id) for page in pages]
 
-
-class StoreCapturePipeline(_Stage):
-    """Keeps every raw response before anything else can fail; records fetch failures."""
-
-    async def process_item(self, item, spider=None):
-        if isinstance(item, FetchFailure):
-            self.handle.fail(self.stats, item.url, "fetch", item.reason, item.status, item.site)
-            raise DropItem(f"not archived: {item.url}: {item.reason}")
-        if isinstance(item, Capture):
-            self.handle.join_batch()
-            item.capture_ids = await self.handle.write(store_pages, item.pages, item.url, self.handle.crawl_id)
-            self.stats.inc_value("newsarchive/pages_captured", len(item.pages))
-        return item
+def store_pages(conn, pages, article_url: str, crawl_id: int | None, packed=None) -> list[int]:
+    """Store each fetched page of a capture (``packed``: their bodies hashed and compressed); their
+    ``captures`` ids."""
+    packed = packed or [None] * len(pages)
+    return [store.store_capture(conn, page, article_url, crawl_id, body) for page, body in zip(pages, packed)]
 
 
 class ExtractPipeline(_Stage):
-    """Runs ``extract()`` on the capture (in a worker process: see NEWSARCHIVE_EXTRACT_PROCESSES);
-    a page that cannot be extracted is reported and dropped."""
+    """Runs ``extract()`` on the capture (in a worker process: see NEWSARCHIVE_EXTRACT_PROCESSES),
+    which also packs its bodies for the writer; a page that cannot be extracted is reported, its
+    raw responses kept, and dropped."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
         processes = crawler.settings.get("NEWSARCHIVE_EXTRACT_PROCESSES")
-        self.extractor = Extractor(default_processes() if processes in (None, "") else int(processes))
+        self.extractor = Extractor(default_processes() if processes in (None, "") else int(processes),
+                                   crawler.settings.get("NEWSARCHIVE_DB"))
         crawler.signals.connect(self.extractor.start, signal=signals.spider_opened)
 
     async def process_item(self, item, spider=None):
         if not isinstance(item, Capture):
             return item
         try:
-            item.article = await self.extractor.extract(item)
+            item.article, item.packed_bodies = await self.extractor.extract(item)
         except ExtractionError as error:
-            self._drop(item, str(error))
+            await self._drop(item, str(error))
         except WorkerDied as error:
             logger.error("extraction process died on %s", item.url)
-            self._drop(item, str(error))
+            await self._drop(item, str(error))
         except Exception as error:  # a bug or a pathological page must not stop the crawl
             logger.exception("extraction crashed on %s", item.url)
-            self._drop(item, f"extraction error: {type(error).__name__}: {error}"[:500])
+            await self._drop(item, f"extraction error: {type(error).__name__}: {error}"[:500])
         for warning in item.article.warnings:
             logger.warning("%s: %s", item.url, warning)
             self.stats.inc_value("newsarchive/extraction_warnings")
@@ -233,11 +231,25 @@ class ExtractPipeline(_Stage):
             self.stats.set_value("newsarchive/extract_workers", self.extractor.processes)
             self.stats.set_value("newsarchive/extract_workers_peak_rss_mb", round(self.extractor.peak_rss_mb, 1))
 
-    def _drop(self, item: Capture, reason: str):
+    async def _drop(self, item: Capture, reason: str):
+        await self.store_capture(item)  # the raw responses are kept for a later reextract
         status = item.pages[0].status if item.pages else None
         self.handle.fail(self.stats, item.url, "extract", truncation_note(item, reason), status, item.site)
         item.pages = []
         raise DropItem(f"not extracted: {item.url}: {reason}")
+
+
+class StoreCapturePipeline(_Stage):
+    """Keeps every raw response of an extracted capture (a failed one is kept by ExtractPipeline);
+    records fetch failures."""
+
+    async def process_item(self, item, spider=None):
+        if isinstance(item, FetchFailure):
+            self.handle.fail(self.stats, item.url, "fetch", item.reason, item.status, item.site)
+            raise DropItem(f"not archived: {item.url}: {item.reason}")
+        if isinstance(item, Capture):
+            await self.store_capture(item)
+        return item
 
 
 class ValidatePipeline(_Stage):

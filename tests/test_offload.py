@@ -8,9 +8,11 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from conftest import FAST_CRAWL, REPO, run_cli
 from newsarchive.extraction import extract
@@ -66,12 +68,12 @@ def test_a_dead_worker_is_reported_and_replaced():
     extractor = Extractor(1)
 
     async def scenario():
-        first = await extractor.extract(capture)
+        first, _ = await extractor.extract(capture)
         for pid in list(extractor._pool._processes):
             os.kill(pid, signal.SIGKILL)
         with pytest.raises(WorkerDied, match="extraction process died"):
             await extractor.extract(capture)
-        return first, await extractor.extract(capture)
+        return first, (await extractor.extract(capture))[0]
 
     try:
         first, after_restart = asyncio.run(scenario())
@@ -144,3 +146,51 @@ def test_a_crawl_ends_with_its_article_index_merged(tmp_path):
     finally:
         conn.close()
     assert '"newsarchive/article_index_merge_steps": ' in crawl_stats(db)
+
+
+def _captures(n: int) -> list[Capture]:
+    """The first ``n`` synthetic article pages as captures of one site."""
+    site, base = synthetic_site(n), "http://127.0.0.1:8000"
+    captures = []
+    for index in range(n):
+        path = site.store.article_path(index)
+        resource = site.resolve(path, base)
+        page = FetchedPage(url=base + path, status=200, headers=[("Content-Type", resource.content_type)],
+                           body=resource.body, fetched_at="2026-01-01T00:00:00Z")
+        captures.append(Capture(url=base + path, site="maliweb.net", spider="maliweb", pages=[page],
+                                page_type="maliweb"))
+    return captures
+
+
+def test_a_worker_compresses_bodies_with_the_sites_dictionary_and_the_writer_keeps_them(tmp_path):
+    from newsarchive import db
+    from newsarchive.db import bodies, store
+
+    path = tmp_path / "archive.db"
+    conn = db.open_archive(path).conn
+    captures = _captures(bodies.SAMPLES + 2)
+    for capture in captures[:bodies.SAMPLES]:  # the site's dictionary is trained on these
+        store.store_capture(conn, capture.pages[0], capture.url, None)
+    dictionary_id, dictionary_hash = conn.execute("SELECT id, hash FROM capture_dictionaries").fetchone()
+    extractor = Extractor(1, str(path))
+
+    async def scenario():
+        return [await extractor.extract(capture) for capture in captures[bodies.SAMPLES:]]
+
+    try:
+        results = asyncio.run(scenario())
+    finally:
+        extractor.close()
+    dictionary = bodies.reading_dictionary(conn, dictionary_id)
+    for capture, (article, packed) in zip(captures[bodies.SAMPLES:], results):
+        body = capture.pages[0].body
+        assert article.headline and packed[0].dictionary_hash == dictionary_hash
+        assert zstandard.ZstdDecompressor(dict_data=dictionary).decompress(packed[0].data) == body
+        # The writer keeps what it is given (compressed otherwise than it would: the bytes differ).
+        packed = [replace(packed[0], data=zstandard.ZstdCompressor(level=1, dict_data=dictionary).compress(body))]
+        capture_id = store.store_capture(conn, capture.pages[0], capture.url, None, packed[0])
+        compression, data, stored_with = conn.execute(
+            "SELECT b.compression, b.data, b.dictionary_id FROM captures c"
+            " JOIN capture_bodies b ON b.hash = c.body_hash WHERE c.id = ?", (capture_id,)).fetchone()
+        assert data == packed[0].data
+        assert store.decompress_body(compression, data, bodies.reading_dictionary(conn, stored_with)) == body

@@ -37,6 +37,14 @@ def connect(path: str | os.PathLike) -> sqlite3.Connection:
     return conn
 
 
+def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
+    """A read-only connection to an existing archive (it sees what writers have committed)."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                           check_same_thread=False, factory=ArchiveConnection)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
 def _use_wal(conn: sqlite3.Connection) -> None:
     """WAL mode, waiting out another connection's lock: on a new archive the switch needs an
     exclusive lock, and SQLite reports "database is locked" at once instead of calling its busy

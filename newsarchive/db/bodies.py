@@ -47,6 +47,16 @@ class _Dictionary:
         self.stale = len(self.shares) == PROBES and sum(self.shares) / PROBES >= STALE_SHARE
 
 
+@dataclass(frozen=True)
+class PackedBody:
+    """A body hashed, and compressed where its site has a dictionary, away from the writer."""
+
+    digest: str
+    data: bytes | None = None
+    """Compressed with the dictionary ``dictionary_hash`` names; None: left to the writer."""
+    dictionary_hash: str | None = None
+
+
 @dataclass
 class _Samples:
     bodies: list[tuple[str, bytes]] = field(default_factory=list)
@@ -60,6 +70,7 @@ class _State:
     writing: OrderedDict[str, _Dictionary | None] = field(default_factory=OrderedDict)
     samples: OrderedDict[str, _Samples] = field(default_factory=OrderedDict)
     reading: OrderedDict[int, zstandard.ZstdCompressionDict] = field(default_factory=OrderedDict)
+    packing: OrderedDict[str, zstandard.ZstdCompressor] = field(default_factory=OrderedDict)
     plain: zstandard.ZstdCompressor = field(default_factory=lambda: zstandard.ZstdCompressor(level=LEVEL))
 
     @property
@@ -92,19 +103,23 @@ def site_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def store_body(conn: sqlite3.Connection, digest: str, body: bytes, site: str, at: str) -> None:
+def store_body(conn: sqlite3.Connection, digest: str, body: bytes, site: str, at: str,
+               packed: PackedBody | None = None) -> None:
     """Keep ``body`` once under its ``digest``, compressed with ``site``'s dictionary when it has one.
 
     Without one yet, the body is compressed alone and sampled; the SAMPLES-th sample trains the
     site's dictionary, and the sampled bodies are compressed again with it. A dictionary the site's
     pages have outgrown (see STALE_SHARE) is still used while the next one's samples are taken.
+    ``packed`` (see ``pack_body``) is taken as the compressed body when made with that dictionary.
     """
     if conn.execute("SELECT 1 FROM capture_bodies WHERE hash = ?", (digest,)).fetchone():
         return
     state = _state(conn)
     dictionary = _writing_dictionary(conn, state, site, at)
     if dictionary is not None:
-        data, dictionary_id = dictionary.compressor.compress(body), dictionary.id
+        usable = packed is not None and packed.data is not None and packed.dictionary_hash == dictionary.hash
+        data = packed.data if usable else dictionary.compressor.compress(body)
+        dictionary_id = dictionary.id
         dictionary.judge(body, data, state.plain)
     else:
         data, dictionary_id = state.plain.compress(body), None
@@ -112,6 +127,22 @@ def store_body(conn: sqlite3.Connection, digest: str, body: bytes, site: str, at
                  " VALUES (?, ?, ?, ?, ?)", (digest, len(body), CODEC, data, dictionary_id))
     if dictionary is None or dictionary.stale:
         _sample(conn, state, site, digest, body, at)
+
+
+def pack_body(conn: sqlite3.Connection, digest: str, body: bytes, site: str) -> PackedBody:
+    """``body`` compressed with the latest dictionary of ``site`` that ``conn`` can read, for the
+    writer's ``store_body``: an extraction worker, reading the archive, takes this work off the
+    crawl's process (see pipelines.ExtractPipeline)."""
+    row = conn.execute("SELECT hash, data FROM capture_dictionaries WHERE site = ? ORDER BY id DESC LIMIT 1",
+                       (site,)).fetchone()
+    if row is None:
+        return PackedBody(digest)
+    packing = _state(conn).packing
+    if row[0] not in packing:
+        packing[row[0]] = zstandard.ZstdCompressor(level=LEVEL, dict_data=zstandard.ZstdCompressionDict(row[1]))
+        if len(packing) > WRITING_SITES:
+            packing.popitem(last=False)
+    return PackedBody(digest, packing[row[0]].compress(body), row[0])
 
 
 def _writing_dictionary(conn, state: _State, site: str, at: str) -> _Dictionary | None:

@@ -197,15 +197,16 @@ def body_hash(body: bytes) -> str:
 
 
 def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str | None,
-                  crawl_id: int | None) -> int:
+                  crawl_id: int | None, packed: bodies.PackedBody | None = None) -> int:
     """Keep one raw response (body compressed, deduplicated by hash); returns its capture id.
 
-    Fetching the same bytes again from the same URL only bumps ``last_fetched_at``.
+    Fetching the same bytes again from the same URL only bumps ``last_fetched_at``. ``packed``:
+    the body already hashed and compressed (``pack_pages``).
     """
-    digest = body_hash(page.body)
+    digest = packed.digest if packed is not None else body_hash(page.body)
     headers = json.dumps(page.headers)
     with transaction(conn):
-        bodies.store_body(conn, digest, page.body, bodies.site_of(page.url), page.fetched_at)
+        bodies.store_body(conn, digest, page.body, bodies.site_of(page.url), page.fetched_at, packed)
         row = conn.execute("SELECT id FROM captures WHERE url = ? AND status = ? AND body_hash = ?",
                            (page.url, page.status, digest)).fetchone()
         if row:
@@ -218,6 +219,12 @@ def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str 
             (page.url, page.request_url or page.url, article_url, page.status, headers, digest,
              page.fetched_at, page.fetched_at, crawl_id))
         return cur.lastrowid
+
+
+def pack_pages(conn: sqlite3.Connection, pages: list[FetchedPage]) -> list[bodies.PackedBody]:
+    """Each page's body hashed, and compressed with its site's latest dictionary ``conn`` reads,
+    for ``store_capture``: an extraction worker does this for the crawl's writer."""
+    return [bodies.pack_body(conn, body_hash(page.body), page.body, bodies.site_of(page.url)) for page in pages]
 
 
 def capture_body(capture: dict) -> bytes:
