@@ -1,4 +1,4 @@
-"""The crawl's pipelines, one job each: store capture, extract, validate, store article; and the crawl record."""
+"""The crawl's pipelines, one job each: extract, store capture, validate, store article; and the crawl record."""
 from __future__ import annotations
 
 import asyncio
