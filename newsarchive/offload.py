@@ -102,20 +102,32 @@ def _extract_and_pack(capture: Capture, archive_path: str | None) -> tuple[Artic
     """In a worker: the article, and the capture's bodies packed for the writer (None when the
     archive cannot be read: the writer then compresses them)."""
     article = _extract(capture)
-    if archive_path is None:
+    archive = _archive(archive_path) if archive_path is not None else None
+    if archive is None:
         return article, None
-    from .db import connect_readonly, store
+    from .db import store
 
     try:
-        if archive_path not in _archives:
-            _archives[archive_path] = connect_readonly(archive_path)
-        return article, store.pack_pages(_archives[archive_path], capture.pages)
+        return article, store.pack_pages(archive, capture.pages)
     except sqlite3.Error as error:
         logger.warning("bodies left to the writer: %s", error)
         return article, None
 
 
-_archives: dict[str, sqlite3.Connection] = {}  # a worker's read-only connections, by archive path
+_archives: dict[str, sqlite3.Connection | None] = {}  # a worker's read-only connections, by path
+
+
+def _archive(path: str) -> sqlite3.Connection | None:
+    """The worker's read-only connection to the archive; None, asked once, when it cannot be opened."""
+    if path not in _archives:
+        from .db import connect_readonly
+
+        try:
+            _archives[path] = connect_readonly(path)
+        except sqlite3.Error as error:
+            logger.warning("archive %s not readable here (%s): the writer compresses the bodies", path, error)
+            _archives[path] = None
+    return _archives[path]
 
 
 def _load_parsers() -> None:
