@@ -13,6 +13,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .db import connect_readonly, store
 from .db.bodies import PackedBody
 from .items import Article, Capture
 
@@ -105,8 +106,6 @@ def _extract_and_pack(capture: Capture, archive_path: str | None) -> tuple[Artic
     archive = _archive(archive_path) if archive_path is not None else None
     if archive is None:
         return article, None
-    from .db import store
-
     try:
         return article, store.pack_pages(archive, capture.pages)
     except sqlite3.Error as error:
@@ -120,8 +119,6 @@ _archives: dict[str, sqlite3.Connection | None] = {}  # a worker's read-only con
 def _archive(path: str) -> sqlite3.Connection | None:
     """The worker's read-only connection to the archive; None, asked once, when it cannot be opened."""
     if path not in _archives:
-        from .db import connect_readonly
-
         try:
             _archives[path] = connect_readonly(path)
         except sqlite3.Error as error:

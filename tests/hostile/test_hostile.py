@@ -132,3 +132,15 @@ def test_case_outcome(hostile_crawl, name):
         assert low <= len(server.hit_times(path)) <= high, (case.name, len(server.hit_times(path)))
     if expect.check:
         expect.check(conn, row, server, path)
+
+
+def test_pages_that_fail_extraction_keep_their_raw_bytes(hostile_crawl):
+    """Extraction runs before capture storage: a page it refuses is still kept in ``captures``."""
+    conn, server, _, corpus, _ = hostile_crawl
+    refused = [server.base_url + case.path(number) for number, case in enumerate(corpus)
+               if case.expect.stage == "extract"]
+    assert len(refused) >= 3
+    for url in refused:
+        kept = conn.execute("SELECT count(*) FROM captures c JOIN capture_bodies b ON b.hash = c.body_hash"
+                            " WHERE c.article_url = ?", (url,)).fetchone()[0]
+        assert kept >= 1, url
