@@ -53,3 +53,11 @@ def test_comment_page_hrefs_only_name_comment_pages():
 def test_rebase_roots_site_links_and_refuses_the_rest(href, rebased):
     spider = MaliwebSpider(base_url="http://127.0.0.1:8000")
     assert spider.rebase(href, "http://127.0.0.1:8000/x/y.html") == rebased
+
+
+def test_each_listing_is_asked_for_once_and_pagination_only_while_pages_bring_news():
+    spider = MaliwebSpider(base_url="http://127.0.0.1:8000")
+    section, page_2 = "http://127.0.0.1:8000/category/politique/", "http://127.0.0.1:8000/category/politique/page/2/"
+    assert spider.new_listings([section, page_2], more_pages=False) == [section]
+    assert spider.new_listings([section, page_2], more_pages=True) == [page_2]  # not lost when first refused
+    assert spider.new_listings([page_2, section], more_pages=True) == []
