@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from ..extraction import PAGE_TYPES, ExtractionError, extract
 from ..items import Article, Capture, FetchedPage
+from ..pages import PAGE_TYPE_NAMES
+from ..pages.base import ExtractionError
 
 ARTICLE_KEYS = ("url", "headline", "description", "authors", "date_published", "date_published_raw",
                 "date_modified", "in_language", "section", "tags", "main_image_url", "comment_count_declared",
@@ -56,6 +57,8 @@ def live_page(url: str, fetched_at: str | None) -> FetchedPage:
 
 def extract_input(source: str, url: str | None, page_type: str, fetched_at: str | None) -> Article:
     """The article of one input (a file path or an http(s) URL); raises ExtractionError or OSError."""
+    from ..extraction import extract  # the parsers load only when a command extracts
+
     page = live_page(source, fetched_at) if is_url(source) else saved_page(source, url, fetched_at)
     article_url = url or page.url
     return extract(Capture(url=article_url, site="", spider="extract", pages=[page], page_type=page_type))
@@ -91,7 +94,7 @@ def render_text(document: dict, width: int = 100) -> str:
 @click.option("--url", "urls", multiple=True, metavar="ORIGINAL_URL",
               help="The page's original URL (once per input, in order; once for a single input).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
-@click.option("--page-type", type=click.Choice(sorted(PAGE_TYPES)), default="generic", show_default=True,
+@click.option("--page-type", type=click.Choice(sorted(PAGE_TYPE_NAMES)), default="generic", show_default=True,
               help="Which page object extracts the inputs.")
 @click.option("--captured-at", metavar="ISO", help="Capture time for relative dates (default: file time or now).")
 def extract_command(sources: tuple[str, ...], urls: tuple[str, ...], as_json: bool, page_type: str,

@@ -1,11 +1,15 @@
 """``newsarchive reextract``: run today's extraction over the stored captures, offline."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..reextract import ReextractReport, reextract as run_reextract, selected_groups
 from ..search import SearchError, day_bound
 from . import archive_conn, progress_bar
+
+if TYPE_CHECKING:
+    from ..reextract import ReextractReport
 
 
 @click.command()
@@ -20,6 +24,8 @@ def reextract(ctx: click.Context, site: str | None, since: str | None) -> None:
 
     Example: newsarchive --db mali.db reextract --site maliweb.net --since 2024-06-01
     """
+    from ..reextract import reextract as run_reextract, selected_groups  # loads the parsers
+
     conn = archive_conn(ctx)
     try:
         since = day_bound(since)
