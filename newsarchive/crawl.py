@@ -21,6 +21,7 @@ COMMENT_PAGE_HREF = re.compile(
     rb"""href\s*=\s*["']([^"'<>]*?(?:comment-page-\d+|[?&](?:amp;)?cpage=\d+)[^"'<>]*)["']""", re.I)
 A_HREF = re.compile(rb"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 COMMENT_PAGE_SUFFIX = re.compile(r"/comment-page-\d+/?$")
+URL_PATH = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)")
 PAGINATION_PATH = re.compile(r"/page/\d+/?$")
 # Links that rebase() must parse: a fragment to drop, whitespace, an empty query.
 NEEDS_PARSING = re.compile(r"[#\s]|\?$")
@@ -84,8 +85,17 @@ def comment_page_hrefs(body: bytes) -> list[bytes]:
 
 def strip_url(url: str) -> str:
     """``url`` without query string and fragment."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    return url.partition("#")[0].partition("?")[0]
+
+
+def url_path(url: str) -> str:
+    """The path of an absolute URL, without query string and fragment (``urlsplit(url).path``).
+
+    Spiders classify every link of every listing page by its path: a regex reads it in a tenth of
+    the time of a full URL parse.
+    """
+    match = URL_PATH.match(url)
+    return match.group(1) if match else urlsplit(url).path
 
 
 class ArchiveSpider(scrapy.Spider):

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
-from newsarchive.crawl import ArchiveSpider
+from newsarchive.crawl import ArchiveSpider, url_path
 
 NOT_ARTICLE_PATH = re.compile(
     r"^/?$|/(?:tag|tags|category|categories|categorie|rubrique|author|auteur|autor|page|feed|search|"
@@ -80,7 +80,7 @@ class GenericSpider(ArchiveSpider):
 
     def is_article_url(self, url: str) -> bool:
         """Feed items and sitemap pages are articles, except home, section, tag, author and file URLs."""
-        return not NOT_ARTICLE_PATH.search(urlsplit(url).path)
+        return not NOT_ARTICLE_PATH.search(url_path(url))
 
     # -- discovery -------------------------------------------------------------------------------
     def parse_sitemap(self, response: Response):

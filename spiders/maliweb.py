@@ -5,7 +5,7 @@ import re
 
 import scrapy
 
-from newsarchive.crawl import ArchiveSpider
+from newsarchive.crawl import COMMENT_PAGE_SUFFIX, ArchiveSpider, url_path
 
 ARTICLE_PATH = re.compile(r"^/(?:[\w-]+/){1,3}[\w%.-]+-\d+\.html$")
 LISTING_PATH = re.compile(r"^/(?:category/[\w/-]+?)(?:/page/\d+)?/?$|^/page/\d+/?$")
@@ -27,9 +27,7 @@ class MaliwebSpider(ArchiveSpider):
                 scrapy.Request(f"{base}/", callback=self.parse_listing)]
 
     def is_article_url(self, url: str) -> bool:
-        path = scrapy.utils.url.parse_url(url).path
-        return bool(ARTICLE_PATH.match(re.sub(r"/comment-page-\d+/?$", "", path)))
+        return bool(ARTICLE_PATH.match(COMMENT_PAGE_SUFFIX.sub("", url_path(url))))
 
     def is_listing_url(self, url: str) -> bool:
-        parsed = scrapy.utils.url.parse_url(url)
-        return not parsed.query and bool(LISTING_PATH.match(parsed.path))
+        return "?" not in url.partition("#")[0] and bool(LISTING_PATH.match(url_path(url)))

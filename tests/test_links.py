@@ -1,10 +1,12 @@
 """Links found by scanning bytes agree with a parsed tree; rebase() roots site links and refuses the rest."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import lxml.html
 import pytest
 
-from newsarchive.crawl import comment_page_hrefs, link_hrefs
+from newsarchive.crawl import comment_page_hrefs, link_hrefs, strip_url, url_path
 from spiders.maliweb import MaliwebSpider
 
 LISTING = b"""<!DOCTYPE html><html><head><title>Politique</title></head><body>
@@ -61,3 +63,14 @@ def test_each_listing_is_asked_for_once_and_pagination_only_while_pages_bring_ne
     assert spider.new_listings([section, page_2], more_pages=False) == [section]
     assert spider.new_listings([section, page_2], more_pages=True) == [page_2]  # not lost when first refused
     assert spider.new_listings([page_2, section], more_pages=True) == []
+
+
+@pytest.mark.parametrize("url, path, stripped", [
+    ("http://127.0.0.1:8000/a/b-1.html?c=1#d", "/a/b-1.html", "http://127.0.0.1:8000/a/b-1.html"),
+    ("https://www.maliweb.net/a/b-1.html#respond?x", "/a/b-1.html", "https://www.maliweb.net/a/b-1.html"),
+    ("http://127.0.0.1:8000?cpage=2", "", "http://127.0.0.1:8000"),
+    ("/relative/path?q", "/relative/path", "/relative/path"),
+])
+def test_url_path_and_strip_url_agree_with_a_full_parse(url, path, stripped):
+    assert url_path(url) == path == urlsplit(url).path
+    assert strip_url(url) == stripped
