@@ -7,7 +7,7 @@ import re
 import resource
 import sqlite3
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, IgnoreRequest
@@ -60,9 +60,11 @@ class ArchiveHandle:
         """``write(conn, *args)`` on the writer thread, waited for (the crawl's start and end)."""
         return self._writer.submit(write, self.conn, *args).result()
 
-    def write_later(self, write, *args) -> None:
+    def write_later(self, write, *args) -> Future:
         """``write(conn, *args)`` queued on the writer thread; a failure is logged."""
-        self._writer.submit(write, self.conn, *args).add_done_callback(_log_write_error)
+        future = self._writer.submit(write, self.conn, *args)
+        future.add_done_callback(_log_write_error)
+        return future
 
     def fail(self, stats, url: str, stage: str, reason: str, status=None, site: str = "") -> None:
         """Keep a failure in the archive and count it in the crawl's stats."""
@@ -178,11 +180,13 @@ class _Stage:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    async def store_capture(self, item: Capture) -> None:
-        """Keep the capture's raw responses (their bodies as the worker packed them, if it did)."""
+    def store_capture(self, item: Capture) -> None:
+        """Queue the capture's raw responses for the writer (their bodies as the worker packed
+        them, if it did). Not waited for: the article's write, queued after it on the same thread,
+        reads the capture ids from ``item.capture_write`` (see ``store_article_of``)."""
         self.handle.join_batch()
-        item.capture_ids = await self.handle.write(store_pages, item.pages, item.url, self.handle.crawl_id,
-                                                   item.packed_bodies)
+        item.capture_write = self.handle.write_later(store_pages, item.pages, item.url, self.handle.crawl_id,
+                                                     item.packed_bodies)
         item.packed_bodies = None
         self.stats.inc_value("newsarchive/pages_captured", len(item.pages))
 
@@ -192,6 +196,13 @@ def store_pages(conn, pages, article_url: str, crawl_id: int | None, packed=None
     ``captures`` ids."""
     packed = packed or [None] * len(pages)
     return [store.store_capture(conn, page, article_url, crawl_id, body) for page, body in zip(pages, packed)]
+
+
+def store_article_of(conn, capture_write: Future | None, article, fetched_at: str, spider: str, policy):
+    """``store.store_article`` linked to the capture's first page, whose write ran before on this
+    thread (its failure is this write's failure)."""
+    capture_ids = capture_write.result(timeout=0) if capture_write is not None else []
+    return store.store_article(conn, article, fetched_at, capture_ids[0] if capture_ids else None, spider, policy)
 
 
 class ExtractPipeline(_Stage):
@@ -212,13 +223,13 @@ class ExtractPipeline(_Stage):
         try:
             item.article, item.packed_bodies = await self.extractor.extract(item)
         except ExtractionError as error:
-            await self._drop(item, str(error))
+            self._drop(item, str(error))
         except WorkerDied as error:
             logger.error("extraction process died on %s", item.url)
-            await self._drop(item, str(error))
+            self._drop(item, str(error))
         except Exception as error:  # a bug or a pathological page must not stop the crawl
             logger.exception("extraction crashed on %s", item.url)
-            await self._drop(item, f"extraction error: {type(error).__name__}: {error}"[:500])
+            self._drop(item, f"extraction error: {type(error).__name__}: {error}"[:500])
         for warning in item.article.warnings:
             logger.warning("%s: %s", item.url, warning)
             self.stats.inc_value("newsarchive/extraction_warnings")
@@ -231,8 +242,8 @@ class ExtractPipeline(_Stage):
             self.stats.set_value("newsarchive/extract_workers", self.extractor.processes)
             self.stats.set_value("newsarchive/extract_workers_peak_rss_mb", round(self.extractor.peak_rss_mb, 1))
 
-    async def _drop(self, item: Capture, reason: str):
-        await self.store_capture(item)  # the raw responses are kept for a later reextract
+    def _drop(self, item: Capture, reason: str):
+        self.store_capture(item)  # the raw responses are kept for a later reextract
         status = item.pages[0].status if item.pages else None
         self.handle.fail(self.stats, item.url, "extract", truncation_note(item, reason), status, item.site)
         item.pages = []
@@ -248,7 +259,7 @@ class StoreCapturePipeline(_Stage):
             self.handle.fail(self.stats, item.url, "fetch", item.reason, item.status, item.site)
             raise DropItem(f"not archived: {item.url}: {item.reason}")
         if isinstance(item, Capture):
-            await self.store_capture(item)
+            self.store_capture(item)
         return item
 
 
@@ -304,9 +315,9 @@ class StoreArticlePipeline(_Stage):
         if not isinstance(item, Capture):
             return item
         article = item.article
-        capture_id = item.capture_ids[0] if item.capture_ids else None
-        result = await self.handle.write(store.store_article, article, item.pages[0].fetched_at,
-                                         capture_id, item.spider, self.policy)
+        result = await self.handle.write(store_article_of, item.capture_write, article, item.pages[0].fetched_at,
+                                         item.spider, self.policy)
+        item.capture_ids = item.capture_write.result() if item.capture_write is not None else []
         self._count(result, len(article.comments))
         self.handle.article_written()
         item.pages = []  # the bodies are archived: do not keep them in memory

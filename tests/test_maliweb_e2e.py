@@ -106,6 +106,12 @@ def test_comment_pages_are_captured_under_their_article(crawled):
     assert pages == set(seed["comment_pages"])
 
 
+def test_every_article_points_at_the_capture_of_its_own_page(crawled):
+    unlinked = _query(crawled["db"], "SELECT a.url FROM articles a LEFT JOIN captures c ON c.id = a.last_capture_id"
+                                     " WHERE c.url IS NOT a.url OR c.article_url IS NOT a.url")
+    assert unlinked == []
+
+
 def test_show_json_nests_replies(crawled):
     seed = next(a for a in crawled["truth"]["articles"] if a["name"] == "seed")
     document = json.loads(run_cli("show", seed["url"], "--json", db=crawled["db"]).stdout)
