@@ -58,7 +58,11 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "newsarchive.pipelines.CrawlRecorder": 100,
+    "newsarchive.collector.CollectorTuning": 110,
 }
+# The cyclic garbage collector's youngest generation runs every this many allocations while a
+# spider runs (Python: 700), the start-up objects frozen out of its sight (0: Python's defaults).
+NEWSARCHIVE_GC_THRESHOLD = 10000
 
 # Writes are batched: up to this many articles (with their captures and threads) per transaction,
 # committed at least every NEWSARCHIVE_BATCH_SECONDS; a crash loses at most the open batch, which
