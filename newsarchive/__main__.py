@@ -1,5 +1,6 @@
 """``python -m newsarchive``: the same as the ``newsarchive`` command."""
-from newsarchive.cli import main
 
-if __name__ == "__main__":  # extraction workers import this module again, and must not run the CLI
+if __name__ == "__main__":  # extraction workers import this module again: they neither run nor load the CLI
+    from newsarchive.cli import main
+
     main()
