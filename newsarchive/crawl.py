@@ -29,15 +29,15 @@ NEVER_FOLLOW = re.compile(r"replytocom=|/wp-admin/|/wp-login\.php|wp-comments-po
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
 
+_formatted_now: list = [None, ""]  # utc_now's second and its text
+
+
 def utc_now() -> str:
     """The current time as ISO 8601 UTC with seconds (formatted once a second: every page asks)."""
     second = int(time.time())
     if second != _formatted_now[0]:
         _formatted_now[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))]
     return _formatted_now[1]
-
-
-_formatted_now: list = [None, ""]
 
 
 def fetched_page(response: Response) -> FetchedPage:
