@@ -198,10 +198,15 @@ def store_pages(conn, pages, article_url: str, crawl_id: int | None, packed=None
     return [store.store_capture(conn, page, article_url, crawl_id, body) for page, body in zip(pages, packed)]
 
 
+def written_capture_ids(capture_write: Future | None) -> list[int]:
+    """The ids of a capture's stored pages, once its queued write has run (its failure raised)."""
+    return capture_write.result(timeout=0) if capture_write is not None else []
+
+
 def store_article_of(conn, capture_write: Future | None, article, fetched_at: str, spider: str, policy):
     """``store.store_article`` linked to the capture's first page, whose write ran before on this
     thread (its failure is this write's failure)."""
-    capture_ids = capture_write.result(timeout=0) if capture_write is not None else []
+    capture_ids = written_capture_ids(capture_write)
     return store.store_article(conn, article, fetched_at, capture_ids[0] if capture_ids else None, spider, policy)
 
 
@@ -317,7 +322,7 @@ class StoreArticlePipeline(_Stage):
         article = item.article
         result = await self.handle.write(store_article_of, item.capture_write, article, item.pages[0].fetched_at,
                                          item.spider, self.policy)
-        item.capture_ids = item.capture_write.result() if item.capture_write is not None else []
+        item.capture_ids = written_capture_ids(item.capture_write)
         self._count(result, len(article.comments))
         self.handle.article_written()
         item.pages = []  # the bodies are archived: do not keep them in memory
