@@ -1,14 +1,18 @@
 """Shared helpers of the benchmarks: synthetic-site pages as captures, child processes with peak RSS."""
 from __future__ import annotations
 
+import contextlib
+import io
 import multiprocessing
 import os
 import platform
 import re
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from newsarchive.crawl import comment_page_hrefs
 from newsarchive.items import Capture, FetchedPage
@@ -30,14 +34,52 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, load {load:.1f}"
 
 
+PERFORMANCE_DOC = Path(__file__).resolve().parents[2] / "docs" / "performance.md"
+
+
+class _Tee(io.TextIOBase):
+    """Writes to the terminal and keeps a copy."""
+
+    def __init__(self, terminal):
+        self.terminal, self.copy = terminal, io.StringIO()
+
+    def write(self, text: str) -> int:
+        self.copy.write(text)
+        return self.terminal.write(text)
+
+    def flush(self) -> None:
+        self.terminal.flush()
+
+
+@contextlib.contextmanager
+def recorded(benchmark: str):
+    """Print as usual; on success, the printed output replaces ``benchmark``'s block in
+    docs/performance.md (between ``<!-- benchmark -->`` and ``<!-- /benchmark -->``), so that
+    file always holds each benchmark's latest output and nothing older. NEWSARCHIVE_BENCH_RECORD=0
+    leaves the file alone."""
+    tee = _Tee(sys.stdout)
+    with contextlib.redirect_stdout(tee):
+        yield
+    if os.environ.get("NEWSARCHIVE_BENCH_RECORD", "1") != "0":
+        write_block(PERFORMANCE_DOC, benchmark, tee.copy.getvalue())
+
+
+def write_block(doc: Path, benchmark: str, output: str) -> None:
+    """Replace (or append) the block of ``benchmark`` in ``doc`` with ``output`` and today's date."""
+    block = (f"<!-- {benchmark} -->\n`{benchmark}`, {time.strftime('%Y-%m-%d', time.gmtime())}:\n\n"
+             f"```\n{output.rstrip()}\n```\n<!-- /{benchmark} -->")
+    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    pattern = re.compile(rf"<!-- {re.escape(benchmark)} -->.*?<!-- /{re.escape(benchmark)} -->", re.S)
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else f"{text.rstrip()}\n\n{block}\n"
+    doc.write_text(text, encoding="utf-8")
+
+
 class PrerenderedSite(Site):
     """A replica site whose answers are rendered once and then served from memory.
 
-    The synthetic site renders each page in Python as it is asked for: ~2 ms of CPU a page, 7 s
-    over an N = 2,000 crawl, on the crawling machine, where a real site's server costs it nothing.
-    Rendered on the fly, the server held plain Scrapy back (138-313 pages/s in session 5's runs,
-    247-351 served from memory) and took CPU from ours. A warm-up crawl renders the pages before
-    the timed runs.
+    A real site's server costs a crawl nothing; the synthetic site renders each page in Python on
+    the crawling machine, which would hold every contender back. A warm-up crawl renders the pages
+    before the timed runs.
     Links in a page carry the server's port: serve it from one server (see PrerenderedServer).
     """
 

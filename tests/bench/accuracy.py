@@ -200,4 +200,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from _common import recorded
+
+    with recorded("accuracy"):
+        code = main()
+    sys.exit(code)

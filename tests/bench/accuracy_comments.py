@@ -224,4 +224,8 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO))  # this checkout's package, whatever the environment installed
-    sys.exit(main())
+    from _common import recorded
+
+    with recorded("accuracy_comments"):
+        code = main()
+    sys.exit(code)

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import PrerenderedServer, Run, machine, run_measured, table  # noqa: E402
+from _common import PrerenderedServer, Run, machine, recorded, run_measured, table  # noqa: E402
 
 from newsarchive.replica import serve, synthetic_site  # noqa: E402
 
@@ -162,4 +162,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_crawl"):
+        main()

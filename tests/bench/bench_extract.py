@@ -19,7 +19,7 @@ from pathlib import Path
 import lxml.html
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import machine, site_captures, table  # noqa: E402
+from _common import machine, recorded, site_captures, table  # noqa: E402
 
 from newsarchive.extraction import extract  # noqa: E402
 
@@ -115,6 +115,7 @@ if __name__ == "__main__":
     if runs:
         run_rounds(size, runs[0])
     else:
-        main(size, "--profile" in sys.argv)
-        if "--instructions" in sys.argv:
-            print_instructions(min(size, 60))
+        with recorded("bench_extract"):
+            main(size, "--profile" in sys.argv)
+            if "--instructions" in sys.argv:
+                print_instructions(min(size, 60))

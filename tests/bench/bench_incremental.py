@@ -50,4 +50,7 @@ def main(n: int = 1000, new: int = 20) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    from _common import recorded
+
+    with recorded("bench_incremental"):
+        main(*(int(a) for a in sys.argv[1:3]))

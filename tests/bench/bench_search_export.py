@@ -26,6 +26,9 @@ from newsarchive.export import export_archive
 from newsarchive.items import Article, Comment
 from newsarchive.search import fts_expression, search
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import recorded  # noqa: E402
+
 COMMENTS_PER_ARTICLE = 50
 BATCH_ARTICLES = 50  # as a crawl commits (settings.NEWSARCHIVE_BATCH_ARTICLES)
 STEMS = ("sécurité armée transition élection président ministre gouvernement peuple bamako "
@@ -187,4 +190,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recorded("bench_search_export"):
+        main()

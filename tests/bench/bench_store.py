@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import machine, site_captures, table  # noqa: E402
+from _common import machine, recorded, site_captures, table  # noqa: E402
 
 from newsarchive import db  # noqa: E402
 from newsarchive.db import store  # noqa: E402
@@ -84,4 +84,5 @@ def main(n: int = 1000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    with recorded("bench_store"):
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
