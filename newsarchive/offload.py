@@ -27,9 +27,8 @@ class WorkerDied(Exception):
 def default_processes() -> int:
     """Two extraction processes where there is a second core; none (the crawl's own thread) otherwise.
 
-    Extraction is the crawl's largest cost (~6 ms of a worker's CPU a page, against ~3 on the reactor
-    thread): with one worker the reactor thread waited on it; a second one measured +10 % pages/s on
-    2 cores (N = 1,000 and 2,000, 4 of 5 A/B pairs), for ~100 MB more memory. More was not measured.
+    Extraction is the crawl's largest cost: with one worker the reactor thread waits on it; two keep
+    both cores busy for about 100 MB more memory (see bench_crawl.py).
     """
     return 2 if (os.cpu_count() or 1) > 1 else 0
 

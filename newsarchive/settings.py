@@ -97,8 +97,8 @@ NEWSARCHIVE_EXTRACT_PROCESSES = None
 # tasks per response, which cost more than the one or two items our callbacks yield.
 CONCURRENT_ITEMS = 8
 # Scrapy checks each generator callback for a "return value" by reading its source with inspect and
-# ast; its cache is keyed by the bound method, new on every request, so it re-parsed the spider's
-# source for every response (3 % of the crawl's time). Our callbacks are tested; the check is off.
+# ast; its cache is keyed by the bound method, new on every request, so it would re-parse the
+# spider's source for every response. Our callbacks are tested; the check is off.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 # No consoles into a crawl that runs unattended for months: Scrapy's telnet console and its remote
 # control server (which runs Python sent over HTTP) stay off.

@@ -1,4 +1,4 @@
-"""Page bytes to a tree: valid UTF-8 read straight from the bytes, anything else decoded as before."""
+"""Page bytes to a tree: valid UTF-8 read straight from the bytes, anything else decoded first."""
 from __future__ import annotations
 
 import pytest

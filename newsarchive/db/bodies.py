@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import zstandard
 
 CODEC = "zstd"
-LEVEL = 5  # with a dictionary: ~0.6 ms per 130 KB page, where zlib level 6 took ~1.8 ms
+LEVEL = 5  # with a dictionary, smaller and cheaper than zlib; see bench_store.py
 DICTIONARY_BYTES = 220 * 1024
 SAMPLES = 32  # a site's first bodies, kept in memory until its dictionary is trained on them
 SAMPLE_MAX_BYTES = 256 * 1024  # larger bodies are not sampled

@@ -210,7 +210,7 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX failures_url ON failures(url)",
         *_full_text_search(),
     ],
-    # 2. Keeping the archive current (issue 4): per-article revisit state, comment edits' and
+    # 2. Keeping the archive current: per-article revisit state, comment edits' and
     #    removals' history, and scheduled crawls.
     [
         # When the revisit planner wants the article fetched again (NULL: settled, never again).
@@ -245,18 +245,17 @@ MIGRATIONS: list[list[str]] = [
             last_status TEXT
         )""",
     ],
-    # 3. Reading and exporting threads (issue 5): comments in thread order straight from an index,
+    # 3. Reading and exporting threads: comments in thread order straight from an index,
     #    so exports stream article after article without sorting the whole table first.
     [
         "CREATE INDEX comments_article_position ON comments(article_id, position)",
     ],
-    # 4. Prefix search at scale (issue 6): FTS5 answers `"elect"*` from a prefix index in one
-    #    lookup, where it otherwise merges the index entries of every word starting with "elect"
-    #    (75 ms on a million comments). Prefixes of 2 (the shortest search accepts) to 6
-    #    characters are indexed; longer ones match few words and stay fast without. The FTS
-    #    tables are recreated with the same columns, content and tokenizer, their triggers as
-    #    they were, rebuilt from the content tables and merged into one segment each (~100 s
-    #    per million comments).
+    # 4. Prefix search at scale: FTS5 answers `"elect"*` from a prefix index in one lookup,
+    #    where it otherwise merges the index entries of every word starting with "elect".
+    #    Prefixes of 2 (the shortest search accepts) to 6 characters are indexed; longer ones
+    #    match few words and stay fast without. The FTS tables are recreated with the same
+    #    columns, content and tokenizer, their triggers unchanged, rebuilt from the content
+    #    tables and merged into one segment each.
     [
         "DROP TRIGGER articles_ai",
         "DROP TRIGGER articles_ad",
@@ -272,7 +271,7 @@ MIGRATIONS: list[list[str]] = [
         "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
         "INSERT INTO comments_fts(comments_fts) VALUES ('optimize')",
     ],
-    # 5. Smaller captures (issue 6): bodies in zstd, with a dictionary per site (its host) trained
+    # 5. Smaller captures: bodies in zstd, with a dictionary per site (its host) trained
     #    on the site's first pages, so each later page stores little more than what is its own.
     #    ``capture_bodies.dictionary_id`` names the dictionary (null: none; zlib rows keep none).
     [
@@ -286,20 +285,19 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX capture_dictionaries_site ON capture_dictionaries(site, id)",
         "ALTER TABLE capture_bodies ADD COLUMN dictionary_id INTEGER REFERENCES capture_dictionaries(id)",
     ],
-    # 6. Faster writes (issue 6): FTS5 (SQLite 3.40) writes its pending terms to disk as a new
+    # 6. Fewer index writes: FTS5 (SQLite 3.40) writes its pending terms to disk as a new
     #    segment at every statement of a transaction that may need undoing, so a trigger indexing
     #    row by row wrote one segment per comment, then merged them all. A writer may now mark in
     #    ``fts_pending`` (inside its transaction, never committed) that rows of a table above
     #    ``after_id`` are left to it: the triggers skip them and it indexes them in one statement
-    #    before committing. Other writers (no mark) are indexed by the triggers as before.
+    #    before committing. Other writers (no mark) are indexed by the triggers.
     [
         "CREATE TABLE fts_pending (tbl TEXT PRIMARY KEY, after_id INTEGER NOT NULL)",
         *_DROP_SYNC_TRIGGERS,
         *_deferrable_sync_triggers("articles", ("headline", "article_body")),
         *_deferrable_sync_triggers("comments", ("text", "author_name")),
     ],
-    # 7. A smaller archive (issue 6): the prefix indexes of articles_fts were three quarters of it
-    #    (5.9 KB of 7.8 KB per article). A prefix query on articles is spelled out as the words of
+    # 7. A smaller archive: the prefix indexes of articles_fts would be most of it. A prefix query on articles is spelled out as the words of
     #    ``articles_fts_vocab`` that start with it (see queries.search); comments_fts keeps its
     #    prefix indexes.
     [
@@ -310,15 +308,15 @@ MIGRATIONS: list[list[str]] = [
         "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
         "CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row')",
     ],
-    # 8. Fast short prefixes (issue 6): articles_fts_vocab counts each word's articles as it
-    #    lists them (7-11 ms for the 333 words of "co*" in a million comments). ``article_words``
+    # 8. Fast short prefixes: articles_fts_vocab counts each word's articles as it lists them,
+    #    slow for a short prefix of many words. ``article_words``
     #    holds every word of articles_fts with the articles it was written in (an upper bound:
     #    edits never lower it), so a prefix's words are a plain index range. The words are FTS5's
     #    own: new article text is also indexed in ``article_words_new`` (contentless, no
     #    positions; rows above the fts_pending mark are left to the writer), whose vocabulary the
     #    writer folds into article_words before it commits (see store); search reads both, so
     #    a writer that never folds loses nothing. articles_fts is merged into one segment, which
-    #    migration 7 left undone (its prefix searches ran 3x slower than a fresh archive's).
+    #    migration 7 left undone.
     [
         """CREATE TABLE article_words (
             word TEXT PRIMARY KEY,

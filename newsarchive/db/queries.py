@@ -407,7 +407,7 @@ def iter_comments(conn: sqlite3.Connection, site: str | None = None,
     return COMMENT_EXPORT_COLUMNS, cursor
 
 
-# -- revisits, schedules, history (issue 4) -------------------------------------------------------
+# -- revisits, schedules, history -------------------------------------------------------
 
 def article_visit_states(conn: sqlite3.Connection, urls: list[str]) -> dict[str, dict]:
     """Each archived article's ``last_seen_at`` and ``next_visit_at``, by URL, for many URLs in one
