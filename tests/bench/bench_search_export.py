@@ -3,7 +3,7 @@
 Run: .venv/bin/python tests/bench/bench_search_export.py [--comments 100000] [--db PATH]
      .venv/bin/python tests/bench/bench_search_export.py --comments 1000000 --no-export
 The archive is built once through store.store_article, as a crawl leaves it (see ``build``), and
-kept at --db for later runs. The target (issue 6): top-10 search p50 < 20 ms and p99 < 200 ms on a
+kept at --db for later runs. The target: top-10 search p50 < 20 ms and p99 < 200 ms on a
 million comments, common words included; the baseline is the obvious query (MATCH, join, ORDER BY
 bm25, LIMIT 10, snippet).
 """
