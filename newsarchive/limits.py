@@ -91,6 +91,11 @@ class DiscoveryCaps:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    async def process_start(self, start):
+        async for output in start:
+            for checked in self.checked(None, output):
+                yield checked
+
     def process_spider_output(self, response, result, spider=None):
         for output in result:
             yield from self.checked(response, output)
