@@ -25,7 +25,8 @@ class TooLarge(ValueError):
 
 
 class Refused(IgnoreRequest):
-    """A request the crawl will not send; its failure is already recorded."""
+    """A request the crawl will not send, recorded where it was refused (robots.txt: each one;
+    the request cap: the first)."""
 
 
 def gunzip_capped(data: bytes, limit: int) -> bytes:

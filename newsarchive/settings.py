@@ -58,7 +58,7 @@ NEWSARCHIVE_MAX_LISTING_DEPTH = 10  # hops from a start page into another sectio
 NEWSARCHIVE_MAX_SITEMAP_DEPTH = 4  # sitemap indexes nested under a start sitemap
 NEWSARCHIVE_MAX_SITEMAPS = 5_000  # sitemaps read per crawl
 NEWSARCHIVE_MAX_COMMENT_PAGES = 200  # comment pages per article (past it, the thread is kept partial)
-NEWSARCHIVE_MAX_COMMENT_BYTES = 32 * 1024 * 1024  # bytes of comment pages held per article
+NEWSARCHIVE_MAX_COMMENT_BYTES = 16 * 1024 * 1024  # bytes of comment pages held per article
 SPIDER_MIDDLEWARES = {"newsarchive.limits.DiscoveryCaps": 50}
 
 # Breadth-first, so discovery pages do not pile up half-fetched articles in memory.
