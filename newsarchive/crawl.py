@@ -240,7 +240,8 @@ class ArchiveSpider(scrapy.Spider):
         """Request the next unfetched comment page, or yield the finished capture."""
         queue = list(pending) + self.comment_page_urls(response, capture.url)
         queue = [u for u in dict.fromkeys(queue) if strip_url(u) not in seen]
-        capped = queue and comment_cap(self.settings, len(seen) - 1, sum(len(p.body) for p in capture.pages))
+        held = sum(len(page.body) for page in capture.pages)
+        capped = comment_cap(self.settings, len(seen) - 1, held) if queue else None
         if capped:
             yield self.comments_capped(capture, *capped)
         if not queue or capped:
