@@ -16,6 +16,7 @@ from scrapy.utils.sitemap import Sitemap
 from . import db
 from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
+from .limits import Refused, comment_cap
 
 COMMENT_PAGE_HREF = re.compile(
     rb"""href\s*=\s*["']([^"'<>]*?(?:comment-page-\d+|[?&](?:amp;)?cpage=\d+)[^"'<>]*)["']""", re.I)
@@ -114,7 +115,6 @@ class ArchiveSpider(scrapy.Spider):
     page_type = "generic"
     default_base_url = ""
     live_hosts: tuple[str, ...] = ()
-    max_comment_pages = 200
     revisit = "due"
     discover = "new"
 
@@ -240,13 +240,25 @@ class ArchiveSpider(scrapy.Spider):
         """Request the next unfetched comment page, or yield the finished capture."""
         queue = list(pending) + self.comment_page_urls(response, capture.url)
         queue = [u for u in dict.fromkeys(queue) if strip_url(u) not in seen]
-        if not queue or len(seen) > self.max_comment_pages:
+        held = sum(len(page.body) for page in capture.pages)
+        capped = comment_cap(self.settings, len(seen) - 1, held) if queue else None
+        if capped:
+            yield self.comments_capped(capture, *capped)
+        if not queue or capped:
             yield capture
             return
         seen.add(strip_url(queue[0]))
         yield scrapy.Request(queue[0], callback=self.parse_comment_page,
                              errback=self.comment_page_failed, dont_filter=True, priority=20,
                              meta={"capture": capture, "seen": seen, "pending": queue[1:]})
+
+    def comments_capped(self, capture: Capture, stat: str, setting: str) -> FetchFailure:
+        """The failure that records a thread cut short by a cap (the thread is kept, partial)."""
+        capture.comment_pages_complete = False
+        self.crawler.stats.inc_value(f"newsarchive/capped/{stat}")
+        reason = f"cap reached: {setting}; thread kept partial"
+        self.logger.warning("comment pages of %s: %s", capture.url, reason)
+        return FetchFailure(url=capture.url, reason=reason, spider=self.name, site=capture.site)
 
     def parse_comment_page(self, response: Response):
         meta = response.meta
@@ -269,6 +281,8 @@ class ArchiveSpider(scrapy.Spider):
                                            meta["seen"], meta["pending"])
 
     def article_failed(self, failure):
+        if failure.check(Refused):
+            return  # recorded where it was refused
         request = failure.request
         maxsize = self.settings.getint("DOWNLOAD_MAXSIZE") if self.settings else 0
         yield self.failure(request.meta.get("article_url", request.url),

@@ -28,13 +28,18 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsarchive.middlewares.RetryAfterMiddleware": 550,
+    # robots.txt is checked for every request by our own gate (newsarchive/limits.py), not Scrapy's.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsarchive.limits.RequestCap": 110,
+    "newsarchive.limits.RobotsGate": 100,
 }
 NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
 # Non-2xx responses reach the spider so that it can record why an article is missing.
 HTTPERROR_ALLOW_ALL = True
 
-# Bounded responses: a page over this size is dropped and reported (huge pages, gzip bombs).
+# Bounded responses: a page over this size, sent or once decompressed (HTTP bodies, .xml.gz sitemaps,
+# WARC records on import), is dropped and reported (huge pages, gzip bombs).
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 # A truncated body is still archived (and flagged) rather than lost.
@@ -43,6 +48,18 @@ REDIRECT_MAX_TIMES = 10
 # A <meta http-equiv="refresh"> anywhere in a page (a commenter's raw HTML, an ad) would make Scrapy
 # fetch its target instead of archiving the article: only HTTP redirects are followed.
 METAREFRESH_ENABLED = False
+
+# Caps: every crawl ends, whatever a site links. A request past a cap is not sent; the first one of
+# each cap is recorded in `failures` ("cap reached: SETTING = N") and all are counted in the crawl's
+# stats (newsarchive/capped/...). 0 turns a cap off.
+NEWSARCHIVE_MAX_REQUESTS = 250_000  # requests per crawl (retries, redirects and robots.txt included)
+NEWSARCHIVE_MAX_LISTING_PAGES = 2_000  # listing pages per section (its path without page numbers or dates)
+NEWSARCHIVE_MAX_LISTING_DEPTH = 10  # hops from a start page into another section (paging does not count)
+NEWSARCHIVE_MAX_SITEMAP_DEPTH = 4  # sitemap indexes nested under a start sitemap
+NEWSARCHIVE_MAX_SITEMAPS = 5_000  # sitemaps read per crawl
+NEWSARCHIVE_MAX_COMMENT_PAGES = 200  # comment pages per article (past it, the thread is kept partial)
+NEWSARCHIVE_MAX_COMMENT_BYTES = 16 * 1024 * 1024  # bytes of comment pages held per article
+SPIDER_MIDDLEWARES = {"newsarchive.limits.DiscoveryCaps": 50}
 
 # Breadth-first, so discovery pages do not pile up half-fetched articles in memory.
 DEPTH_PRIORITY = 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -11,12 +12,14 @@ from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .db import queries, store
 from .export import ExportResult
 from .items import FetchedPage
+from .settings import DOWNLOAD_MAXSIZE
 
 ARTICLE_URL = "X-Newsarchive-Article-URL"
 """WARC header naming the article a response belongs to (comment pages are regrouped by it)."""
@@ -30,6 +33,16 @@ ORIGINAL = "X-Archive-Orig-"
 """Prefix of a server header renamed because the stored body no longer matches it
 (the body is kept de-chunked and decompressed, as it was handed to extraction)."""
 RENAMED = ("content-length", "transfer-encoding", "content-encoding")
+MAX_RECORD_BYTES = DOWNLOAD_MAXSIZE
+"""A response record whose payload is longer (once the WARC's gzip is undone) is skipped, as a crawl drops it."""
+MAX_HEADER_LINE = 64 * 1024
+"""A WARC or HTTP header line longer than this makes the WARC unreadable (warcio would hold it whole)."""
+
+logger = logging.getLogger(__name__)
+
+
+class RecordTooLarge(ValueError):
+    """A WARC record whose payload is over MAX_RECORD_BYTES."""
 
 
 def write_warc(conn: sqlite3.Connection, path: Path, site: str | None, since: str | None,
@@ -129,10 +142,41 @@ def read_responses(path: Path) -> Iterator[tuple[FetchedPage, dict, int]]:
     """Each response record of a WARC as a FetchedPage, with its newsarchive WARC headers and
     how far into the file reading has got (bytes, for a progress bar)."""
     with open(path, "rb") as stream:
-        for record in ArchiveIterator(stream):
+        for record in _records(stream):
             if record.rec_type != "response" or record.http_headers is None:
                 continue
-            yield _fetched_page(record), _meta(record), stream.tell()
+            try:
+                page = _fetched_page(record)
+            except RecordTooLarge as error:
+                logger.warning("skipped WARC record %s: %s", record.rec_headers.get_header("WARC-Target-URI"), error)
+                continue
+            yield page, _meta(record), stream.tell()
+
+
+def _records(stream) -> ArchiveIterator:
+    """warcio's record iterator, its header lines read at most MAX_HEADER_LINE bytes at a time.
+
+    Record payloads are read by ``_payload`` within MAX_RECORD_BYTES; warcio skips the rest of a
+    record a block at a time, so no record is ever held whole, however far its gzip inflates.
+    """
+    records = ArchiveIterator(stream)
+    readline = records.reader.readline
+
+    def bounded_readline(length: int | None = None) -> bytes:
+        line = readline(MAX_HEADER_LINE if length is None else min(length, MAX_HEADER_LINE))
+        if len(line) >= MAX_HEADER_LINE and not line.endswith(b"\n"):
+            raise ArchiveLoadFailed(f"a header line longer than {MAX_HEADER_LINE} bytes")
+        return line
+    records.reader.readline = bounded_readline
+    return records
+
+
+def _payload(record) -> bytes:
+    """The record's payload; RecordTooLarge past MAX_RECORD_BYTES (nothing more is read)."""
+    body = record.raw_stream.read(MAX_RECORD_BYTES + 1)
+    if len(body) > MAX_RECORD_BYTES:
+        raise RecordTooLarge(f"payload over {MAX_RECORD_BYTES} bytes (DOWNLOAD_MAXSIZE)")
+    return body
 
 
 def _meta(record) -> dict:
@@ -145,7 +189,7 @@ def _fetched_page(record) -> FetchedPage:
                              record.rec_headers.get_header(ADDED) or "")
     url = record.rec_headers.get_header("WARC-Target-URI")
     return FetchedPage(url=url, status=int(record.http_headers.get_statuscode()),
-                       headers=[list(h) for h in headers], body=record.raw_stream.read(),
+                       headers=[list(h) for h in headers], body=_payload(record),
                        fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
                        request_url=record.rec_headers.get_header(REQUEST_URL) or url)
 

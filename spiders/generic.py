@@ -1,20 +1,20 @@
 """Any news site: the articles given as URLs, or found in a feed or a sitemap, inside those URLs' domains."""
 from __future__ import annotations
 
-import gzip
 import re
+import zlib
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
 
 from newsarchive.crawl import ArchiveSpider, url_path
+from newsarchive.limits import GZIP_MAGIC, TooLarge, gunzip_capped
 
 NOT_ARTICLE_PATH = re.compile(
     r"^/?$|/(?:tag|tags|category|categories|categorie|rubrique|author|auteur|autor|page|feed|search|"
     r"wp-json|wp-content|wp-admin|wp-includes)(?:/|$)|\.(?:jpe?g|png|gif|webp|svg|pdf|zip|mp3|mp4|xml|"
     r"rss|css|js|json|ico)(?:\.gz)?$", re.I)
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 def split_urls(value: str | None) -> list[str]:
@@ -87,10 +87,14 @@ class GenericSpider(ArchiveSpider):
         """A sitemap, index or urlset, news sitemaps included; ``.xml.gz`` files are unpacked."""
         if response.body[:2] == GZIP_MAGIC:
             try:
-                response = response.replace(body=gzip.decompress(response.body))
-            except OSError as error:
+                body = gunzip_capped(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except TooLarge as error:
+                yield self.failure(response.url, f"sitemap too large {error} (DOWNLOAD_MAXSIZE)")
+                return
+            except (OSError, zlib.error, EOFError) as error:
                 self.logger.warning("sitemap %s: bad gzip (%s)", response.url, error)
                 return
+            response = response.replace(body=body)
         yield from super().parse_sitemap(response)
 
 

@@ -25,6 +25,7 @@ WRITING_SITES = 8  # per connection: each site's compressor with its dictionary 
 PROBE_EVERY = 32
 PROBES = 8
 STALE_SHARE = 0.5
+MAX_BODY_BYTES = 256 * 1024 * 1024  # no stored body is decompressed past this (a crawl keeps pages to DOWNLOAD_MAXSIZE)
 
 
 @dataclass
@@ -230,13 +231,23 @@ def reading_dictionary(conn: sqlite3.Connection, dictionary_id: int | None
 
 def decompress(compression: str, data: bytes,
                dictionary: zstandard.ZstdCompressionDict | None = None) -> bytes:
-    """The raw bytes of a stored body (``dictionary``: the one its ``dictionary_id`` names)."""
+    """The raw bytes of a stored body (``dictionary``: the one its ``dictionary_id`` names);
+    ValueError for a body that would decompress past MAX_BODY_BYTES."""
     if compression == "zstd":
         decompressor = (zstandard.ZstdDecompressor(dict_data=dictionary) if dictionary is not None
                         else zstandard.ZstdDecompressor())
-        return decompressor.decompress(data)
+        if zstandard.frame_content_size(data) > MAX_BODY_BYTES:  # -1: not declared, capped below
+            raise ValueError(f"stored body declares over {MAX_BODY_BYTES} bytes")
+        try:
+            return decompressor.decompress(data, max_output_size=MAX_BODY_BYTES)
+        except zstandard.ZstdError as error:
+            raise ValueError(f"stored body unreadable or over {MAX_BODY_BYTES} bytes: {error}") from error
     if compression == "zlib":
-        return zlib.decompress(data)
+        inflater = zlib.decompressobj()
+        body = inflater.decompress(data, MAX_BODY_BYTES + 1)
+        if len(body) > MAX_BODY_BYTES:
+            raise ValueError(f"stored body over {MAX_BODY_BYTES} bytes")
+        return body
     if compression == "none":
         return bytes(data)
     raise ValueError(f"unknown body compression {compression!r}")

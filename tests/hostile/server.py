@@ -12,10 +12,12 @@ Responder = Callable[["Handler"], None]
 
 
 class HostileServer:
-    """Serves ``routes`` (path -> responder) and records every hit with its time."""
+    """Serves ``routes`` (path -> responder), then ``prefixes`` (path prefix -> responder, which
+    reads ``handler.path``: endless families of pages), and records every hit with its time."""
 
     def __init__(self, routes: dict[str, Responder] | None = None, host: str = "127.0.0.1"):
         self.routes: dict[str, Responder] = dict(routes or {})
+        self.prefixes: dict[str, Responder] = {}
         self.hits: list[tuple[str, float]] = []
         self._lock = threading.Lock()
         self._server = _Server((host, 0), Handler)
@@ -64,7 +66,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = self.path.split("#")[0]
         self.server.owner.record(path)
-        responder = self.server.owner.routes.get(path)
+        owner = self.server.owner
+        responder = owner.routes.get(path) or next(
+            (owner.prefixes[p] for p in sorted(owner.prefixes, key=len, reverse=True) if path.startswith(p)), None)
         if responder is None:
             send(self, 404, b"<html><title>404</title><h1>Introuvable</h1></html>")
         else:
