@@ -1,0 +1,110 @@
+"""Widget threads end to end: a Disqus replica on 127.0.0.1 behind NEWSARCHIVE_HOST_MAP, crawled, shown, revisited, re-extracted."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from conftest import FAST_CRAWL, run_cli
+from newsarchive.replica import serve
+from newsarchive.replica.disqus import ARTICLE_PATH, FORUM, IDENTIFIER, DisqusArticleSite, disqus_api
+
+
+@pytest.fixture
+def servers():
+    api = disqus_api(page_size=3)  # 8 public posts: three pages of the cursor
+    with serve(api) as disqus, serve(DisqusArticleSite(api)) as news:
+        yield news, disqus
+
+
+def crawl(db, news, disqus, *arguments: str):
+    spider_args = [part for argument in arguments for part in ("-a", argument)]
+    host_map = json.dumps({"disqus.com": disqus.base_url})
+    return run_cli("crawl", "generic", "-a", f"urls={news.url(ARTICLE_PATH)}", *spider_args, *FAST_CRAWL,
+                   "-s", f"NEWSARCHIVE_HOST_MAP={host_map}", db=db, timeout=180)
+
+
+def shown(db, url: str) -> dict:
+    return json.loads(run_cli("show", url, "--json", db=db).stdout)
+
+
+def by_id(comments: list[dict], found: dict | None = None) -> dict:
+    found = {} if found is None else found
+    for comment in comments:
+        found[comment["comment_id"]] = comment
+        by_id(comment.get("replies", []), found)
+    return found
+
+
+def test_a_disqus_thread_is_archived_whole_across_its_cursor_pages(tmp_path, servers):
+    news, disqus = servers
+    db = tmp_path / "a.db"
+    crawl(db, news, disqus)
+    article = shown(db, news.url(ARTICLE_PATH))
+    assert article["comments_widget"] == "disqus"
+    top = [c["comment_id"] for c in article["comments"]]
+    assert top == ["7001", "7004", "7006", "7008"]  # 7007 awaits moderation: not public
+    comments = by_id(article["comments"])
+    assert set(comments) == {"7001", "7002", "7003", "7004", "7005", "7006", "7008", "7009"}
+    assert [r["comment_id"] for r in comments["7001"]["replies"]] == ["7002"]
+    assert [r["comment_id"] for r in comments["7002"]["replies"]] == ["7003"]
+    assert comments["7003"]["depth"] == 3 and comments["7003"]["parent_comment_id"] == "7002"
+    assert comments["7002"]["author_name"] == "Moussa Keita"
+    assert comments["7002"]["author_url"] == "https://disqus.com/by/moussak/"
+    assert comments["7001"]["author_url"] == "https://awa.example.org/"
+    assert comments["7002"]["date_published"] == "2024-03-01T08:40:12Z"
+    assert comments["7001"]["text"] == "Enfin un vrai débat sur l'eau potable.\n\nMerci pour cet article."
+    deleted = comments["7004"]
+    assert deleted["type"] == "deleted" and deleted["text"] == "" and deleted["author_name"] is None
+    assert comments["7005"]["parent_comment_id"] == "7004"
+    assert comments["7006"]["text"] == "Les pompes solaires marchent bien ici."  # the script is dropped
+    assert comments["7006"]["author_url"] is None  # an anonymous guest has no profile
+
+
+def test_captures_record_the_real_disqus_urls_and_robots_is_asked_of_the_mapped_host(tmp_path, servers):
+    news, disqus = servers
+    db = tmp_path / "a.db"
+    crawl(db, news, disqus)
+    urls = [row[0] for row in sqlite3.connect(db).execute(
+        "SELECT url FROM captures WHERE article_url = ? ORDER BY id", (news.url(ARTICLE_PATH),))]
+    api = "https://disqus.com/api/3.0/threads/listPostsThreaded.json?"
+    assert urls[0] == news.url(ARTICLE_PATH) and len(urls) == 4
+    assert all(url.startswith(api) for url in urls[1:])
+    assert f"forum={FORUM}" in urls[1] and f"thread:ident={IDENTIFIER}" in urls[1]
+    assert [url.rpartition("cursor=")[2] if "cursor=" in url else None for url in urls[1:]] == [None, "3:0:0", "6:0:0"]
+    asked = disqus.requested_paths()
+    assert asked[0] == "/robots.txt" and len([p for p in asked if p.startswith("/api/3.0/")]) == 3
+    assert not [p for p in news.requested_paths() if p.startswith("/api/")]  # every API call went to the map
+
+
+def test_history_of_a_widget_thread_shows_added_removed_and_edited(tmp_path, servers):
+    news, disqus = servers
+    db = tmp_path / "a.db"
+    crawl(db, news, disqus)
+    thread = disqus.site.threads[(FORUM, IDENTIFIER)]
+    thread[0]["replies"][0]["message"] = "<p>D'accord, mais qui paiera les forages et leur entretien ?</p>"
+    thread[4]["replies"][0].setdefault("replies", []).append(
+        {"id": "7010", "author": ("Awa Diarra", "", "awadiarra"), "at": "2024-03-02T09:00:00",
+         "message": "<p>La saison sèche, justement, presse tout le monde.</p>"})
+    del thread[2]  # 7006, the guest's post, taken down
+    crawl(db, news, disqus, "revisit=all")
+    out = run_cli("history", news.url(ARTICLE_PATH), db=db).stdout
+    lines = [line for line in out.splitlines() if line.startswith("  20")]
+    kinds = {line.split()[1]: line for line in lines}
+    assert set(kinds) == {"added", "removed", "edited"}, out
+    assert "#7010 by Awa Diarra, reply to #7009 (Moussa Keita)" in kinds["added"]
+    assert "#7006 by Invité" in kinds["removed"]
+    assert "#7002 by Moussa Keita" in kinds["edited"] and "entretien" in kinds["edited"]
+    article = shown(db, news.url(ARTICLE_PATH))
+    assert article["comments_archived"] == 8 and article["comments_removed"] == 1
+
+
+def test_reextract_gives_the_same_thread_from_the_stored_captures(tmp_path, servers):
+    news, disqus = servers
+    db = tmp_path / "a.db"
+    crawl(db, news, disqus)
+    before = shown(db, news.url(ARTICLE_PATH))
+    run_cli("reextract", db=db)
+    after = shown(db, news.url(ARTICLE_PATH))
+    assert after["comments"] == before["comments"] and len(by_id(after["comments"])) == 8
