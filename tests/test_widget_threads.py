@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from conftest import FAST_CRAWL, run_cli
-from newsarchive.replica import serve
+from newsarchive.replica import serve, wp_rest
 from newsarchive.replica.disqus import ARTICLE_PATH, FORUM, IDENTIFIER, DisqusArticleSite, disqus_api
 
 
@@ -108,3 +108,39 @@ def test_reextract_gives_the_same_thread_from_the_stored_captures(tmp_path, serv
     run_cli("reextract", db=db)
     after = shown(db, news.url(ARTICLE_PATH))
     assert after["comments"] == before["comments"] and len(by_id(after["comments"])) == 8
+
+
+BLOG = "http://www.blog-citoyen.example"
+
+
+def crawl_blog(db, blog, *arguments: str):
+    spider_args = [part for argument in arguments for part in ("-a", argument)]
+    host_map = json.dumps({"www.blog-citoyen.example": blog.base_url})
+    return run_cli("crawl", "generic", "-a", f"urls={BLOG}{wp_rest.ARTICLE_PATH}", *spider_args, *FAST_CRAWL,
+                   "-s", f"NEWSARCHIVE_HOST_MAP={host_map}", db=db, timeout=180)
+
+
+def test_a_wpdiscuz_thread_is_read_whole_from_the_wordpress_rest_api(tmp_path):
+    db = tmp_path / "a.db"
+    with serve(wp_rest.WordPressRestSite(page_size=2)) as blog:  # six comments: three pages
+        crawl_blog(db, blog)
+    article = shown(db, BLOG + wp_rest.ARTICLE_PATH)
+    assert article["comments_widget"] == "wpdiscuz"
+    comments = by_id(article["comments"])
+    assert set(comments) == {"801", "802", "803", "804", "805", "806"}  # the page itself shows 801-804
+    assert [c["comment_id"] for c in article["comments"]] == ["801", "803", "805"]
+    assert comments["804"]["parent_comment_id"] == "802" and comments["804"]["depth"] == 3
+    assert comments["804"]["author_url"] == "https://kadi.example.org"
+    assert comments["804"]["date_published"] == "2024-03-04T19:05:10Z"
+    assert comments["804"]["text"] == "Une marque locale, assemblée à Kati."
+    urls = [row[0] for row in sqlite3.connect(db).execute("SELECT url FROM captures ORDER BY id")]
+    assert urls[1:] == [f"{BLOG}/wp-json/wp/v2/comments?post=512&per_page=100&page={n}&orderby=id&order=asc"
+                        for n in (1, 2, 3)]
+
+
+def test_a_site_that_restricts_its_rest_api_keeps_the_thread_its_html_shows(tmp_path):
+    db = tmp_path / "a.db"
+    with serve(wp_rest.WordPressRestSite(rest=False)) as blog:
+        crawl_blog(db, blog)
+    article = shown(db, BLOG + wp_rest.ARTICLE_PATH)
+    assert set(by_id(article["comments"])) == {"801", "802", "803", "804"}

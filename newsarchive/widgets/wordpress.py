@@ -29,7 +29,10 @@ class WordPressRestAdapter(WidgetAdapter):
         found = POST_LINK.search(body)
         if found is None:
             return None
-        api_root = html.unescape(found.group(1).decode("utf-8", "replace")).rsplit("/wp/v2/posts/", 1)[0]
+        # On the article's own host, whatever host the link names: a page cannot send the crawl elsewhere.
+        link_path = urlsplit(html.unescape(found.group(1).decode("utf-8", "replace"))).path
+        page = urlsplit(page_url)
+        api_root = f"{page.scheme}://{page.netloc}" + link_path.rsplit("/wp/v2/posts/", 1)[0]
         query = [("post", found.group(2).decode()), ("per_page", str(PER_PAGE)), ("page", "1"),
                  ("orderby", "id"), ("order", "asc")]
         return f"{api_root}/wp/v2/comments?{urlencode(query)}"
@@ -44,7 +47,7 @@ class WordPressRestAdapter(WidgetAdapter):
         total = page.header("X-WP-TotalPages")
         if not total or not total.strip().isdigit() or current >= int(total):
             return None
-        query = [(k, v) for k, v in query if k != "page"] + [("page", str(current + 1))]
+        query = [(k, str(current + 1) if k == "page" else v) for k, v in query]
         return urlunsplit(parts._replace(query=urlencode(query)))
 
     def page_comments(self, page: FetchedPage) -> list[Comment]:
