@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from conftest import FAST_CRAWL, run_cli
-from newsarchive.replica import serve, wp_rest
+from newsarchive.replica import serve, widget_vendors, wp_rest
 from newsarchive.replica.disqus import ARTICLE_PATH, FORUM, IDENTIFIER, DisqusArticleSite, disqus_api
 
 
@@ -144,3 +144,58 @@ def test_a_site_that_restricts_its_rest_api_keeps_the_thread_its_html_shows(tmp_
         crawl_blog(db, blog)
     article = shown(db, BLOG + wp_rest.ARTICLE_PATH)
     assert set(by_id(article["comments"])) == {"801", "802", "803", "804"}
+
+
+NESTED = {"7001": None, "7002": "7001", "7003": "7002", "7004": None, "7005": "7004", "7006": None,
+          "7008": None, "7009": "7008"}  # the replica thread's public comments and their parents
+
+
+@pytest.fixture(scope="module")
+def vendors_archive(tmp_path_factory):
+    """One crawl of the Remark42, Isso and utterances articles, their hosts mapped to one replica."""
+    db = tmp_path_factory.mktemp("vendors") / "a.db"
+    with serve(widget_vendors.WidgetVendorsSite(page_size=3)) as served:
+        host_map = json.dumps({"blog.sahel.example": served.base_url, "remark.blog.sahel.example": served.base_url,
+                               "api.github.com": served.base_url})
+        urls = ",".join(widget_vendors.HOST + path for path in widget_vendors.PATHS.values())
+        run_cli("crawl", "generic", "-a", f"urls={urls}", *FAST_CRAWL, "-s", f"NEWSARCHIVE_HOST_MAP={host_map}",
+                db=db, timeout=180)
+    return db
+
+
+def vendor_article(db, vendor: str) -> dict:
+    return shown(db, widget_vendors.HOST + widget_vendors.PATHS[vendor])
+
+
+def test_a_remark42_thread_is_archived_with_its_tree(vendors_archive):
+    article = vendor_article(vendors_archive, "remark42")
+    comments = by_id(article["comments"])
+    assert {k.removeprefix("rmk-"): (v["parent_comment_id"] or "rmk-").removeprefix("rmk-") or None
+            for k, v in comments.items()} == NESTED
+    assert comments["rmk-7004"]["type"] == "deleted" and comments["rmk-7004"]["text"] == ""
+    assert comments["rmk-7003"]["author_name"] == "Awa Diarra" and comments["rmk-7003"]["depth"] == 3
+    assert comments["rmk-7002"]["date_published"] == "2024-03-01T08:40:12Z"
+
+
+def test_an_isso_thread_is_archived_with_its_tree(vendors_archive):
+    article = vendor_article(vendors_archive, "isso")
+    comments = by_id(article["comments"])
+    assert {k: v["parent_comment_id"] for k, v in comments.items()} == NESTED
+    assert comments["7004"]["type"] == "deleted"
+    assert comments["7001"]["author_url"] == "https://awa.example.org/"
+    assert comments["7009"]["date_published"] == "2024-03-01T13:00:00Z"
+
+
+def test_an_utterances_thread_is_found_by_its_issue_and_read_across_pages(vendors_archive):
+    article = vendor_article(vendors_archive, "utterances")
+    assert article["comments_widget"] == "utterances"
+    ids = [c["comment_id"] for c in article["comments"]]
+    assert ids == [f"{n}000" for n in ("7001", "7002", "7003", "7005", "7006", "7008", "7009")]  # flat
+    first = article["comments"][0]
+    assert first["author_name"] == "awadiarra" and first["author_url"] == "https://github.com/awadiarra"
+    assert first["text"] == "Enfin un vrai débat sur l'eau potable.\n\nMerci pour cet article."
+    urls = [row[0] for row in sqlite3.connect(vendors_archive).execute(
+        "SELECT url FROM captures WHERE article_url = ? ORDER BY id",
+        (widget_vendors.HOST + widget_vendors.PATHS["utterances"],))]
+    assert urls[1].startswith("https://api.github.com/search/issues?q=")
+    assert [u.rpartition("page=")[2] for u in urls[2:]] == ["1", "2", "3"]

@@ -5,10 +5,19 @@ from ..items import Comment, FetchedPage
 from ..threads import assign_positions, resolve_thread
 from .base import WidgetAdapter
 from .disqus import DisqusAdapter
+from .isso import IssoAdapter
+from .remark42 import Remark42Adapter
+from .utterances import UtterancesAdapter
 from .wordpress import WordPressRestAdapter
 
 # Asked in order; the first that finds what it needs in the article page fetches the thread.
-ADAPTERS: list[WidgetAdapter] = [DisqusAdapter(), WordPressRestAdapter()]
+ADAPTERS: list[WidgetAdapter] = [
+    DisqusAdapter(),
+    WordPressRestAdapter(),
+    Remark42Adapter(),
+    IssoAdapter(),
+    UtterancesAdapter(),
+]
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -64,3 +65,18 @@ def utc_time(value: str | None) -> str | None:
 
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def on_site_of(url: str, page_url: str) -> bool:
+    """True when ``url``'s host is the article's domain or one of its subdomains: a self-hosted
+    widget's server, which a page may name; any other host it names is refused (a page must not
+    send the crawl off its site)."""
+    host, page_host = host_of(url), host_of(page_url)
+    domain = page_host[4:] if page_host.startswith("www.") else page_host
+    return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
+def plain_paragraphs(text: str) -> str:
+    """Plain text as sanitised HTML paragraphs (for vendors that give Markdown or text only)."""
+    return sanitize_html("".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>"
+                                 for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()))
