@@ -152,11 +152,11 @@ NESTED = {"7001": None, "7002": "7001", "7003": "7002", "7004": None, "7005": "7
 
 @pytest.fixture(scope="module")
 def vendors_archive(tmp_path_factory):
-    """One crawl of the Remark42, Isso and utterances articles, their hosts mapped to one replica."""
+    """One crawl of the Remark42, Isso, utterances and Cusdis articles, their hosts mapped to one replica."""
     db = tmp_path_factory.mktemp("vendors") / "a.db"
-    with serve(widget_vendors.WidgetVendorsSite(page_size=3)) as served:
+    with serve(widget_vendors.WidgetVendorsSite(page_size=2)) as served:
         host_map = json.dumps({"blog.sahel.example": served.base_url, "remark.blog.sahel.example": served.base_url,
-                               "api.github.com": served.base_url})
+                               "api.github.com": served.base_url, "cusdis.com": served.base_url})
         urls = ",".join(widget_vendors.HOST + path for path in widget_vendors.PATHS.values())
         run_cli("crawl", "generic", "-a", f"urls={urls}", *FAST_CRAWL, "-s", f"NEWSARCHIVE_HOST_MAP={host_map}",
                 db=db, timeout=180)
@@ -198,4 +198,18 @@ def test_an_utterances_thread_is_found_by_its_issue_and_read_across_pages(vendor
         "SELECT url FROM captures WHERE article_url = ? ORDER BY id",
         (widget_vendors.HOST + widget_vendors.PATHS["utterances"],))]
     assert urls[1].startswith("https://api.github.com/search/issues?q=")
-    assert [u.rpartition("page=")[2] for u in urls[2:]] == ["1", "2", "3"]
+    assert [u.rpartition("page=")[2] for u in urls[2:]] == ["1", "2", "3", "4"]
+
+
+def test_a_cusdis_thread_is_archived_across_its_pages_with_its_replies(vendors_archive):
+    article = vendor_article(vendors_archive, "cusdis")
+    comments = by_id(article["comments"])
+    # approved and undeleted only: the deleted 7004 and its reply are no longer listed
+    assert {k: v["parent_comment_id"] for k, v in comments.items()} == {
+        "c7008": None, "c7009": "c7008", "c7006": None, "c7001": None, "c7002": "c7001", "c7003": "c7002"}
+    assert [c["comment_id"] for c in article["comments"]] == ["c7008", "c7006", "c7001"]  # newest first
+    assert comments["c7003"]["depth"] == 3 and comments["c7003"]["author_name"] == "Awa Diarra"
+    assert comments["c7002"]["date_published"] == "2024-03-01T08:40:12Z"
+    pages = [row[0] for row in sqlite3.connect(vendors_archive).execute(
+        "SELECT url FROM captures WHERE url LIKE 'https://cusdis.com/api/open/comments?%' ORDER BY id")]
+    assert [u.rpartition("page=")[2] for u in pages] == ["1", "2"]

@@ -13,7 +13,9 @@ JSON = "application/json; charset=utf-8"
 HOST = "http://blog.sahel.example"  # the articles' real host; Remark42 runs on its subdomain
 REMARK_HOST = "http://remark.blog.sahel.example"
 REPO = "sahel-news/commentaires"
-PATHS = {"remark42": "/debats/remark-forages/", "isso": "/debats/isso-puits/", "utterances": "/debats/utterances-kati/"}
+CUSDIS_APP = "5f1c1d2e-0000-4000-8000-000000000001"
+PATHS = {"remark42": "/debats/remark-forages/", "isso": "/debats/isso-puits/", "utterances": "/debats/utterances-kati/",
+         "cusdis": "/debats/cusdis-forages/"}
 
 
 class WidgetVendorsSite(Site):
@@ -47,9 +49,16 @@ class WidgetVendorsSite(Site):
             return _json({"id": None, "total_replies": len(replies), "hidden_replies": 0, "replies": replies})
         if parts.path == "/search/issues":
             return _json(self._search(query.get("q", "")))
+        if parts.path == "/api/open/comments":
+            return self._cusdis(query)
         if parts.path == f"/repos/{REPO}/issues/7/comments":
             return self._issue_comments(int(query.get("page") or 1), min(int(query.get("per_page") or 30), 100))
         return None
+
+    def _cusdis(self, query: dict) -> Resource:
+        if query.get("appId") != CUSDIS_APP or query.get("pageId") != "forages":
+            return _json({"data": {"commentCount": 0, "data": [], "pageCount": 1, "pageSize": 10}})
+        return _json({"data": _cusdis_wrapper(self.thread, int(query.get("page") or 1), self.page_size)})
 
     def _search(self, q: str) -> dict:
         title = "debats/utterances-kati/"
@@ -118,6 +127,24 @@ def _isso_tree(nodes: list[dict], parent: str | None = None) -> list[dict]:
     return tree
 
 
+def _cusdis_wrapper(nodes: list[dict], page: int, size: int) -> dict:
+    """Cusdis's ``CommentWrapper``: approved, undeleted comments newest first, ``size`` a page (ten
+    on the service), each with its replies' wrapper (their first page). A deleted comment's
+    replies go with it: they are no longer listed."""
+    listed = sorted((n for n in nodes if not n.get("deleted") and n.get("approved", True)),
+                    key=lambda n: n["at"], reverse=True)
+    return {"data": [_cusdis_item(n, size) for n in listed[(page - 1) * size:page * size]],
+            "commentCount": len(listed), "pageSize": size, "pageCount": max(1, -(-len(listed) // size))}
+
+
+def _cusdis_item(node: dict, size: int) -> dict:
+    content = node["message"].replace("</p><p>", "\n\n").replace("<p>", "").replace("</p>", "")
+    return {"id": f"c{node['id']}", "createdAt": node["at"] + ".000Z", "content": content,
+            "by_nickname": node["author"][0], "moderatorId": None,
+            "page": {"slug": "forages", "projectId": CUSDIS_APP}, "parsedContent": node["message"],
+            "parsedCreatedAt": node["at"][:16].replace("T", " "), "replies": _cusdis_wrapper(node.get("replies", []), 1, size)}
+
+
 def _github_comment(node: dict) -> dict:
     name, url, username = node["author"]
     login = username or "ghost"
@@ -138,6 +165,9 @@ EMBEDS = {
 </script><script src="{REMARK_HOST}/web/embed.js" defer></script>""",
     "isso": """<script data-isso="/isso/" src="/isso/js/embed.min.js"></script>
 <section id="isso-thread" data-title="Puits"></section>""",
+    "cusdis": f"""<div id="cusdis_thread" data-host="https://cusdis.com" data-app-id="{CUSDIS_APP}"
+ data-page-id="forages" data-page-url="{HOST}/debats/cusdis-forages/" data-page-title="Forages"></div>
+<script async defer src="https://cusdis.com/js/cusdis.es.js"></script>""",
     "utterances": f"""<script src="https://utteranc.es/client.js" repo="{REPO}" issue-term="pathname"
  theme="github-light" crossorigin="anonymous" async></script>""",
 }

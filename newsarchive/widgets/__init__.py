@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..items import Comment, FetchedPage
 from ..threads import assign_positions, resolve_thread
 from .base import WidgetAdapter
+from .cusdis import CusdisAdapter
 from .disqus import DisqusAdapter
 from .isso import IssoAdapter
 from .remark42 import Remark42Adapter
@@ -17,6 +18,7 @@ ADAPTERS: list[WidgetAdapter] = [
     Remark42Adapter(),
     IssoAdapter(),
     UtterancesAdapter(),
+    CusdisAdapter(),
 ]
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
