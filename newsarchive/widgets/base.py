@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from urllib.parse import urlsplit
 
@@ -35,8 +36,9 @@ class WidgetAdapter:
         raise NotImplementedError
 
     def next_url(self, page: FetchedPage) -> str | None:
-        """The data URL after ``page`` (its cursor or page number), None at the thread's end."""
-        raise NotImplementedError
+        """The data URL after ``page`` (its cursor or page number), None at the thread's end; by
+        default None: the endpoint answers the whole thread at once."""
+        return None
 
     def page_comments(self, page: FetchedPage) -> list[Comment]:
         """The comments of one data page, in the vendor's order; ValueError when unreadable."""
@@ -74,6 +76,12 @@ def on_site_of(url: str, page_url: str) -> bool:
     host, page_host = host_of(url), host_of(page_url)
     domain = page_host[4:] if page_host.startswith("www.") else page_host
     return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
+def tag_attribute(tag: str, name: str) -> str | None:
+    """The value of attribute ``name`` in an opening tag's text (entities already decoded)."""
+    found = re.search(r"""\b{}\s*=\s*["']([^"'<>]{{1,500}})["']""".format(re.escape(name)), tag)
+    return found.group(1).strip() if found else None
 
 
 def plain_paragraphs(text: str) -> str:

@@ -6,11 +6,10 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..items import Comment, FetchedPage
-from .base import WidgetAdapter, body_fields, host_of, json_of, on_site_of, utc_time
+from .base import WidgetAdapter, body_fields, host_of, json_of, on_site_of, tag_attribute, utc_time
 
 HOSTED = "https://cusdis.com"
 CONTAINER = re.compile(rb"""<div\b[^>]*\bid=["']cusdis_thread["'][^>]*>""", re.I)
-ATTRIBUTE = r"""\b{}\s*=\s*["']([^"'<>]{{1,500}})["']"""
 
 
 class CusdisAdapter(WidgetAdapter):
@@ -28,7 +27,7 @@ class CusdisAdapter(WidgetAdapter):
         if container is None:
             return None
         tag = html.unescape(container.group(0).decode("utf-8", "replace"))
-        host, app, page = (_attribute(tag, name) for name in ("data-host", "data-app-id", "data-page-id"))
+        host, app, page = (tag_attribute(tag, name) for name in ("data-host", "data-app-id", "data-page-id"))
         if not app or not page:
             return None
         first = f"{(host or HOSTED).rstrip('/')}/api/open/comments?{urlencode([('appId', app), ('pageId', page), ('page', 1)])}"
@@ -68,7 +67,3 @@ def _comment(item: dict, parent: str | None) -> Comment:
                    date_published=utc_time(item.get("createdAt")), date_published_raw=item.get("createdAt"),
                    text=text, text_html=text_html)
 
-
-def _attribute(tag: str, name: str) -> str | None:
-    found = re.search(ATTRIBUTE.format(re.escape(name)), tag)
-    return found.group(1).strip() if found else None

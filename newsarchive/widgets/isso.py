@@ -38,9 +38,6 @@ class IssoAdapter(WidgetAdapter):
         query = dict(parse_qsl(urlsplit(url).query))
         return "uri" in query and query.get("plain") == "0"
 
-    def next_url(self, page: FetchedPage) -> str | None:
-        return None
-
     def page_comments(self, page: FetchedPage) -> list[Comment]:
         data = json_of(page)
         if not isinstance(data, dict) or not isinstance(data.get("replies"), list):

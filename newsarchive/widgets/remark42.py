@@ -36,9 +36,6 @@ class Remark42Adapter(WidgetAdapter):
     def owns(self, url: str) -> bool:
         return urlsplit(url).path.endswith("/api/v1/find")
 
-    def next_url(self, page: FetchedPage) -> str | None:
-        return None
-
     def page_comments(self, page: FetchedPage) -> list[Comment]:
         data = json_of(page)
         if not isinstance(data, dict) or not isinstance(data.get("comments"), list):

@@ -6,11 +6,10 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ..items import Comment, FetchedPage
-from .base import WidgetAdapter, json_of, plain_paragraphs, utc_time
+from .base import WidgetAdapter, json_of, plain_paragraphs, tag_attribute, utc_time
 
 API = "https://api.github.com"
 SCRIPT = re.compile(rb"""<script\b[^>]*\bsrc=["'][^"']*utteranc\.es/client\.js["'][^>]*>""", re.I)
-ATTRIBUTE = r"""\b{}\s*=\s*["']([^"'<>]{{1,300}})["']"""
 REPO = re.compile(r"^[\w.-]+/[\w.-]+$")
 NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 PER_PAGE = 100
@@ -32,7 +31,7 @@ class UtterancesAdapter(WidgetAdapter):
         if script is None:
             return None
         tag = html.unescape(script.group(0).decode("utf-8", "replace"))
-        repo, number, term = (_attribute(tag, name) for name in ("repo", "issue-number", "issue-term"))
+        repo, number, term = (tag_attribute(tag, name) for name in ("repo", "issue-number", "issue-term"))
         if not repo or not REPO.match(repo):
             return None
         if number and number.isdigit():
@@ -64,10 +63,6 @@ class UtterancesAdapter(WidgetAdapter):
             raise ValueError(f"not a comment list: {str(data)[:200]}")
         return [_comment(item) for item in data]
 
-
-def _attribute(tag: str, name: str) -> str | None:
-    found = re.search(ATTRIBUTE.format(re.escape(name)), tag)
-    return found.group(1).strip() if found else None
 
 
 def _issue_title(term: str, page_url: str) -> str:
