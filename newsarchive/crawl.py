@@ -14,6 +14,7 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
 from . import db
+from .hostmap import parse_host_map
 from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
 from .widgets import WIDGET_HOSTS, adapter_of, first_widget_url
@@ -132,6 +133,11 @@ class ArchiveSpider(scrapy.Spider):
         self._root = self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
         self._listings_asked: set[str] = set()  # listing URLs this crawl already asked for
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        parse_host_map(crawler.settings.get("NEWSARCHIVE_HOST_MAP"))  # a bad map stops the crawl before it starts
+        return super().from_crawler(crawler, *args, **kwargs)
 
     # -- URLs ---------------------------------------------------------------------------------
     def rebase(self, url: str, relative_to: str | None = None) -> str | None:

@@ -59,3 +59,11 @@ def test_the_setting_reads_json_and_refuses_what_is_not_a_base_url():
     for bad in ('["disqus.com"]', '{"disqus.com": "ftp://x"}', '{"disqus.com": "127.0.0.1:9001"}'):
         with pytest.raises(ValueError):
             parse_host_map(bad)
+
+
+def test_a_crawl_with_a_bad_map_stops_before_fetching_anything(tmp_path, news):
+    result = run_cli("crawl", "generic", "-a", f"urls={REAL}{ARTICLE_PATH}", *FAST_CRAWL,
+                     "-s", 'NEWSARCHIVE_HOST_MAP={"news.sahel.example": "127.0.0.1:1"}', db=tmp_path / "a.db",
+                     check=False)
+    assert result.returncode != 0 and "not an http(s) base URL" in result.stderr
+    assert news.requested_paths() == []
