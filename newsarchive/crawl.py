@@ -14,9 +14,11 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
 from . import db
+from .hostmap import parse_host_map
 from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
 from .limits import Refused, comment_cap
+from .widgets import WIDGET_HOSTS, adapter_of, first_widget_url
 
 COMMENT_PAGE_HREF = re.compile(
     rb"""href\s*=\s*["']([^"'<>]*?(?:comment-page-\d+|[?&](?:amp;)?cpage=\d+)[^"'<>]*)["']""", re.I)
@@ -125,12 +127,17 @@ class ArchiveSpider(scrapy.Spider):
         if base.scheme not in ("http", "https") or not base.hostname:
             raise ValueError(f"base_url must be an http(s) URL, got {self.base_url!r}")
         self.base_scheme, self.base_netloc = base.scheme, base.netloc
-        self.allowed_domains = [base.hostname]
+        self.allowed_domains = [base.hostname, *WIDGET_HOSTS]  # widget data pages and their robots.txt
         self.revisit, self.discover = self.revisit, self.discover  # recorded with the crawl's args
         check_modes(self.revisit, self.discover)
         self._root = self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
         self._listings_asked: set[str] = set()  # listing URLs this crawl already asked for
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        parse_host_map(crawler.settings.get("NEWSARCHIVE_HOST_MAP"))  # a bad map stops the crawl before it starts
+        return super().from_crawler(crawler, *args, **kwargs)
 
     # -- URLs ---------------------------------------------------------------------------------
     def rebase(self, url: str, relative_to: str | None = None) -> str | None:
@@ -245,7 +252,7 @@ class ArchiveSpider(scrapy.Spider):
         if capped:
             yield self.comments_capped(capture, *capped)
         if not queue or capped:
-            yield capture
+            yield from self._next_widget_page(capture, first_widget_url(capture.pages[0].body, capture.url))
             return
         seen.add(strip_url(queue[0]))
         yield scrapy.Request(queue[0], callback=self.parse_comment_page,
@@ -270,6 +277,47 @@ class ArchiveSpider(scrapy.Spider):
         else:
             capture.pages.append(fetched_page(response))
         yield from self._next_comment_page(capture, response, meta["seen"], meta["pending"])
+
+    def _next_widget_page(self, capture: Capture, url: str | None, fetched: int = 0):
+        """Request the next data page of the article's widget thread (``newsarchive.widgets``), or
+        yield the finished capture. Allowed off the site's domains: the vendor's host serves it."""
+        capped = comment_cap(self.settings, fetched, sum(len(page.body) for page in capture.pages)) if url else None
+        if capped:
+            yield self.comments_capped(capture, *capped)
+        if url is None or capped:
+            yield capture
+            return
+        yield scrapy.Request(url, callback=self.parse_widget_page, errback=self.widget_page_failed,
+                             dont_filter=True, priority=20,
+                             meta={"capture": capture, "widget_pages": fetched, "allow_offsite": True})
+
+    def parse_widget_page(self, response: Response):
+        """A widget data page joins the capture; its adapter names the next one. A first page the
+        vendor refuses (4xx) leaves the capture as its HTML had it; any later failure marks the
+        thread partial."""
+        capture, fetched = response.meta["capture"], response.meta["widget_pages"]
+        adapter = adapter_of(response.url)
+        if response.status >= 400 or adapter is None:
+            self.logger.warning("widget data page %s: HTTP %s", response.url, response.status)
+            if fetched or response.status >= 500 or adapter is None:
+                capture.comment_pages_complete = False
+            yield capture
+            return
+        page = fetched_page(response)
+        capture.pages.append(page)
+        try:
+            following = adapter.next_url(page)
+        except ValueError as error:
+            self.logger.warning("widget data page %s unreadable (%s); thread kept partial", response.url, error)
+            capture.comment_pages_complete, following = False, None
+        yield from self._next_widget_page(capture, following, fetched + 1)
+
+    def widget_page_failed(self, failure):
+        capture = failure.request.meta["capture"]
+        self.logger.warning("widget data page %s failed (%s); thread kept partial", failure.request.url,
+                            failure.getErrorMessage())
+        capture.comment_pages_complete = False
+        yield capture
 
     def comment_page_failed(self, failure):
         meta = failure.request.meta

@@ -1,6 +1,9 @@
 """``newsarchive demo``: serve the bundled replica on 127.0.0.1, archive it, show what was archived."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Callable
 
 from .db import open_archive, queries
@@ -11,11 +14,28 @@ DEMO_PORT = 8765  # fixed, so that a second demo run finds the same article URLs
 
 def _serve_replica(port: int):
     from .replica import maliweb_site, serve
+    from .replica.disqus import DisqusArticleSite, disqus_api
 
+    site = DisqusArticleSite(disqus_api(page_size=4), fallback=maliweb_site("day1"))
     try:
-        return serve(maliweb_site("day1"), port=port or DEMO_PORT)
+        return serve(site, port=port or DEMO_PORT)
     except OSError:  # the port is taken: any free one will do
-        return serve(maliweb_site("day1"), port=0)
+        return serve(site, port=0)
+
+
+def _crawl_widget_article(db_path: str, served) -> str:
+    """Archive the replica's article whose thread a Disqus embed loads, disqus.com mapped to the
+    replica (a crawl of its own: a Scrapy process runs one reactor); its URL."""
+    from .replica.disqus import ARTICLE_PATH
+    from .runner import LOCAL_REPLICA_SETTINGS
+
+    url = served.url(ARTICLE_PATH)
+    settings = {**LOCAL_REPLICA_SETTINGS, "LOG_LEVEL": "CRITICAL",
+                "NEWSARCHIVE_HOST_MAP": json.dumps({"disqus.com": served.base_url})}
+    command = [sys.executable, "-m", "newsarchive", "--db", db_path, "crawl", "generic", "-a", f"urls={url}",
+               *[part for key, value in settings.items() for part in ("-s", f"{key}={value}")]]
+    subprocess.run(command, check=True, capture_output=True)
+    return url
 
 
 def run_demo(db_path: str, port: int, echo: Callable[[str], None]) -> None:
@@ -24,6 +44,7 @@ def run_demo(db_path: str, port: int, echo: Callable[[str], None]) -> None:
 
     with _serve_replica(port) as served:
         echo(f"serving the offline maliweb replica at {served.base_url}")
+        widget_url = _crawl_widget_article(db_path, served)
         run_crawl(db_path, "maliweb", {"base_url": served.base_url},
                   {**LOCAL_REPLICA_SETTINGS, "LOG_LEVEL": "CRITICAL"})
     conn = open_archive(db_path).conn
@@ -36,4 +57,8 @@ def run_demo(db_path: str, port: int, echo: Callable[[str], None]) -> None:
     if article:
         echo("\nThe most discussed article:\n")
         echo(render_article(article_document(article, queries.article_comments(conn, article["id"]))))
-
+    widget_article = queries.find_article(conn, widget_url)
+    if widget_article:
+        echo("\nA thread a Disqus widget loads, read from its API (disqus.com mapped to the replica):\n")
+        echo(render_article(article_document(widget_article,
+                                            queries.article_comments(conn, widget_article["id"]))))

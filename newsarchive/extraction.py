@@ -8,6 +8,7 @@ from .items import Article, Capture
 from .pages.base import ExtractionError, Page, looks_truncated
 from .pages.generic import GenericPage
 from .pages.maliweb import MaliwebPage
+from .widgets import adapter_of
 
 PAGE_TYPES: dict[str, type[Page]] = {"maliweb": MaliwebPage, "generic": GenericPage}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -44,7 +45,7 @@ def _extract(capture: Capture) -> Article:
         raise ExtractionError(f"HTTP {main.status}")
     page_class = PAGE_TYPES.get(capture.page_type, GenericPage)
     article = page_class(capture.url, capture.pages, capture.site).article()
-    truncated = any(looks_truncated(page.body) for page in capture.pages)
+    truncated = any(looks_truncated(page.body) for page in capture.pages if adapter_of(page.url) is None)
     article.comments_complete = capture.comment_pages_complete and not truncated
     if truncated:
         article.warnings.append("page looks truncated (no closing </html>): removals not inferred")

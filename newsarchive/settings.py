@@ -35,6 +35,14 @@ DOWNLOADER_MIDDLEWARES = {
 }
 NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
+
+# Widget hosts under test and offline (newsarchive/hostmap.py): NEWSARCHIVE_HOST_MAP, a JSON object
+# {"disqus.com": "http://127.0.0.1:9001"}, sends every request to a host to that base instead,
+# while robots.txt, politeness and the archive keep the real URLs.
+DOWNLOAD_HANDLERS = {"http": "newsarchive.hostmap.HostMapDownloadHandler",
+                     "https": "newsarchive.hostmap.HostMapDownloadHandler"}
+NEWSARCHIVE_HOST_MAP = {}
+
 # Non-2xx responses reach the spider so that it can record why an article is missing.
 HTTPERROR_ALLOW_ALL = True
 

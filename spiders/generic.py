@@ -10,6 +10,7 @@ from scrapy.http import Response
 
 from newsarchive.crawl import ArchiveSpider, url_path
 from newsarchive.limits import GZIP_MAGIC, TooLarge, gunzip_capped
+from newsarchive.widgets import WIDGET_HOSTS
 
 NOT_ARTICLE_PATH = re.compile(
     r"^/?$|/(?:tag|tags|category|categories|categorie|rubrique|author|auteur|autor|page|feed|search|"
@@ -53,7 +54,7 @@ class GenericSpider(ArchiveSpider):
         kwargs.setdefault("base_url", f"{first.scheme}://{first.netloc}")
         super().__init__(*args, **kwargs)
         self.domains = list(dict.fromkeys(domain_key(urlsplit(u).hostname or "") for u in given))
-        self.allowed_domains = self.domains
+        self.allowed_domains = [*self.domains, *WIDGET_HOSTS]  # widget data pages and their robots.txt
         self.site = self.domains[0]
 
     def start_requests_list(self) -> list[scrapy.Request]:

@@ -34,3 +34,6 @@ def test_demo_archives_the_replica_and_shows_the_seed_article(tmp_path):
     assert "archived 38 articles" in out
     assert "Cheick Moctar TRAORE" in out and "21 comments archived (page declares 21)" in out
     assert "HTTP 404" in out
+    # and one article whose thread a Disqus embed loads, read from the replica's Disqus API
+    assert "8 comments archived (page declares None); disqus widget on the page" in out
+    assert "#7003 Awa Diarra" in out and "[deleted]" in out

@@ -16,6 +16,7 @@ from ..parsing.sections import comment_section_start
 from ..threads import ThreadContext, assign_positions, parse_thread, resolve_thread
 from ..threads.base import strip_fragment
 from ..threads.prescan import Hits, attribute_hits
+from ..widgets import adapter_of, widget_comments
 from .widgets import TAG_NAMES as WIDGET_TAGS, detect_widget
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -256,7 +257,12 @@ class Page:
         return parse_thread(tree, self.thread_context(page), hits)
 
     def comments(self) -> list[Comment]:
-        """The whole thread: every comment page merged in page order, ids deduplicated."""
+        """The whole thread: every comment page merged in page order, ids deduplicated; a widget's
+        thread when the capture holds its data pages (``newsarchive.widgets``): the widget is then
+        the thread, and whatever comment markup the HTML also has is not merged in."""
+        widget_pages = self.widget_pages
+        if widget_pages:
+            return widget_comments(widget_pages, self.warnings)
         ordered = self._pages_in_thread_order()
         merged: list[Comment] = []
         for page in ordered:
@@ -284,6 +290,11 @@ class Page:
             return None
         self.warnings.extend(warnings)
         return tree
+
+    @cached_property
+    def widget_pages(self) -> list[FetchedPage]:
+        """The capture's widget data pages, fetch order."""
+        return [page for page in self.pages[1:] if adapter_of(page.url) is not None]
 
     def _pages_in_thread_order(self) -> list[FetchedPage]:
         numbered = [(_comment_page_number(p.url), p) for p in self.pages[1:]]

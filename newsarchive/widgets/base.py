@@ -1,0 +1,90 @@
+"""What every widget adapter does: read the page's ids, name the data URLs, turn the answers into comments."""
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+from ..items import Comment, FetchedPage
+from ..parsing.dates import parse_iso
+from ..parsing.text import sanitize_html
+from ..threads.fields import clean_body
+
+DELETED = "deleted"
+"""The ``type`` of a comment the vendor marks deleted: kept, without author or text, so that its
+replies keep their place in the thread."""
+
+
+class WidgetAdapter:
+    """One vendor's comment data endpoints; subclasses fill in each step."""
+
+    name = ""
+    """The widget's name, as ``pages.widgets`` detects it (``comments_widget``)."""
+    hosts: tuple[str, ...] = ()
+    """The vendor's hosts its data endpoints are on (none: the site's own host)."""
+
+    def first_url(self, body: bytes, page_url: str) -> str | None:
+        """The first data URL of the thread an article page embeds; None when the page does not
+        give the widget what the endpoint needs (read from the bytes: the crawl's hot path)."""
+        raise NotImplementedError
+
+    def owns(self, url: str) -> bool:
+        """True for a URL of this vendor's data endpoint (a page of the capture it fetched)."""
+        raise NotImplementedError
+
+    def next_url(self, page: FetchedPage) -> str | None:
+        """The data URL after ``page`` (its cursor or page number), None at the thread's end; by
+        default None: the endpoint answers the whole thread at once."""
+        return None
+
+    def page_comments(self, page: FetchedPage) -> list[Comment]:
+        """The comments of one data page, in the vendor's order; ValueError when unreadable."""
+        raise NotImplementedError
+
+
+def json_of(page: FetchedPage):
+    """The JSON body of a data page; ValueError when it is none."""
+    if page.status >= 400:
+        raise ValueError(f"HTTP {page.status}")
+    return json.loads(page.body.decode("utf-8"))
+
+
+def body_fields(fragment: str | None) -> tuple[str, str]:
+    """Plain text and sanitised HTML of a vendor's comment HTML, read as the HTML threads read theirs."""
+    if not fragment or not fragment.strip():
+        return "", ""
+    text, html = clean_body(lxml_html.fragment_fromstring(fragment, create_parent="div"))
+    return text, sanitize_html(html)
+
+
+def utc_time(value: str | None) -> str | None:
+    """A vendor's timestamp as ISO 8601 UTC (a time without offset is UTC, as the APIs give it)."""
+    return parse_iso(value) if value else None
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def on_site_of(url: str, page_url: str) -> bool:
+    """True when ``url``'s host is the article's domain or one of its subdomains: a self-hosted
+    widget's server, which a page may name; any other host it names is refused (a page must not
+    send the crawl off its site)."""
+    host, page_host = host_of(url), host_of(page_url)
+    domain = page_host[4:] if page_host.startswith("www.") else page_host
+    return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
+def tag_attribute(tag: str, name: str) -> str | None:
+    """The value of attribute ``name`` in an opening tag's text (entities already decoded)."""
+    found = re.search(r"""\b{}\s*=\s*["']([^"'<>]{{1,500}})["']""".format(re.escape(name)), tag)
+    return found.group(1).strip() if found else None
+
+
+def plain_paragraphs(text: str) -> str:
+    """Plain text as sanitised HTML paragraphs (for vendors that give Markdown or text only)."""
+    return sanitize_html("".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>"
+                                 for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()))
