@@ -20,17 +20,45 @@ def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, str]:
     return parsed
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsarchive")
 @click.option("--db", "db_path", envvar="NEWSARCHIVE_DB", default="archive.db", show_default=True,
-              type=click.Path(dir_okay=False), help="The archive (SQLite file); env NEWSARCHIVE_DB.")
+              type=click.Path(dir_okay=False),
+              help="The archive (SQLite file); env NEWSARCHIVE_DB. Also accepted after the command.")
 @click.pass_context
 def cli(ctx: click.Context, db_path: str) -> None:
     """Archive news articles and their reader-comment threads in SQLite.
 
     Example: newsarchive --db mali.db crawl maliweb
+
+    Example: newsarchive search mali --db mali.db -- -gouvernement   (`--` ends the options)
     """
     ctx.obj = {"db": db_path}
+
+
+class ArgumentError(click.ClickException):
+    """A wrong argument said in one line, with the exit status of a usage error (2)."""
+
+    exit_code = 2
+
+
+def _db_after_command(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.obj["db"] = value
+
+
+DB_AFTER_COMMAND = click.Option(["--db"], type=click.Path(dir_okay=False), expose_value=False,
+                                callback=_db_after_command,
+                                help="The archive (SQLite file), as the --db given before the command.")
+"""``--db`` on every command, so that it may follow the command (``newsarchive search mali --db a.db``)."""
+
+
+def _accept_db_after_every_command(group: click.Group) -> None:
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _accept_db_after_every_command(command)
+        elif not any("--db" in param.opts for param in command.params):
+            command.params.append(DB_AFTER_COMMAND)
 
 
 def _archive(ctx: click.Context):
@@ -43,14 +71,19 @@ def _archive(ctx: click.Context):
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting.")
 @click.pass_context
 def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], settings: tuple[str, ...]) -> None:
-    """Run SPIDER and archive what it finds.
+    """Run SPIDER and archive what it finds. `newsarchive spiders` lists the spiders and their
+    -a arguments.
 
     Example: newsarchive crawl maliweb -a base_url=http://127.0.0.1:8000 -s DOWNLOAD_DELAY=0
 
     Example: newsarchive crawl generic -a feed=https://www.example.org/feed/
     """
-    from .runner import run_crawl
+    from .runner import check_crawl, run_crawl
 
+    try:
+        check_crawl(spider, _key_values(spider_args, "-a"))
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
     before = queries.recent_crawls(_archive(ctx), 1)
     try:
         run_crawl(ctx.obj["db"], spider, _key_values(spider_args, "-a"), _key_values(settings, "-s"))
@@ -96,6 +129,20 @@ def show(ctx: click.Context, url: str, as_json: bool) -> None:
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         click.echo(render_article(document))
+
+
+@cli.command()
+def spiders() -> None:
+    """List the spiders, each with its -a arguments and what they do.
+
+    Example: newsarchive spiders
+    """
+    from .runner import spider_classes
+
+    for name, spider in spider_classes().items():
+        click.echo(f"{name}: {(spider.__doc__ or '').strip().splitlines()[0].replace('``', '')}")
+        for argument, meaning in getattr(spider, "arguments", {}).items():
+            click.echo(f"  -a {argument + '=…':<11} {meaning}")
 
 
 @cli.command()
@@ -154,6 +201,7 @@ cli.add_command(export_command)
 cli.add_command(import_warc_command)
 cli.add_command(reextract_command)
 cli.add_command(serve_command)
+_accept_db_after_every_command(cli)
 
 
 def main() -> None:

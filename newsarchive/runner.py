@@ -21,19 +21,35 @@ def project_settings(db_path: str, overrides: dict | None = None) -> Settings:
     return settings
 
 
-def spider_names(settings: Settings | None = None) -> list[str]:
-    """The names of the spiders this project has."""
+def spider_classes(settings: Settings | None = None) -> dict[str, type]:
+    """The spiders this project has, by name, in name order."""
     from scrapy.spiderloader import SpiderLoader
 
-    return sorted(SpiderLoader.from_settings(settings or project_settings("archive.db")).list())
+    loader = SpiderLoader.from_settings(settings or project_settings("archive.db"))
+    return {name: loader.load(name) for name in sorted(loader.list())}
+
+
+def spider_names(settings: Settings | None = None) -> list[str]:
+    """The names of the spiders this project has."""
+    return list(spider_classes(settings))
+
+
+def check_crawl(spider: str, spider_args: dict, settings: Settings | None = None) -> None:
+    """Raise ValueError, in one line, unless ``spider`` exists and takes these ``-a`` arguments."""
+    classes = spider_classes(settings)
+    if spider not in classes:
+        raise ValueError(f"no spider named {spider!r}; spiders: {', '.join(classes)}"
+                         " (see `newsarchive spiders`)")
+    check = getattr(classes[spider], "check_arguments", None)
+    if check is not None:
+        check(spider_args)
 
 
 def run_crawl(db_path: str, spider: str, spider_args: dict | None = None,
               overrides: dict | None = None) -> None:
     """Run ``spider`` to completion, writing into the archive at ``db_path`` (blocks)."""
     settings = project_settings(db_path, overrides)
-    if spider not in spider_names(settings):
-        raise ValueError(f"no spider named {spider!r}; spiders: {', '.join(spider_names(settings))}")
+    check_crawl(spider, spider_args or {}, settings)
     process = CrawlerProcess(settings)
     process.crawl(spider, **(spider_args or {}))
     process.start()

@@ -1,0 +1,53 @@
+"""A new user's first hour through the real CLI: clear argument errors, discoverable spiders and options."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+from issue5_fixtures import built_archive  # noqa: F401 (fixture)
+
+
+@pytest.mark.parametrize("args, line", [
+    (["maliweb", "-a", "base_url=not-a-url"],
+     "Error: -a base_url wants an http(s) URL such as https://www.example.org/, got 'not-a-url'"),
+    (["generic"], "Error: generic needs -a urls=U1,U2, -a feed=URL or -a sitemap=URL"),
+    (["maliweb", "-a", "revisit=bogus"], "Error: -a revisit wants one of due, all, none, got 'bogus'"),
+    (["maliweb", "-a", "revist=all"], "Error: -a revist: maliweb takes no such argument"),
+    (["nosuchspider"], "Error: no spider named 'nosuchspider'; spiders: generic, maliweb"),
+])
+def test_spider_arguments_are_checked_before_the_crawl_starts(tmp_path, args, line):
+    result = run_cli("crawl", *args, db=tmp_path / "a.db", check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith(line) and len(result.stderr.splitlines()) == 1, result.stderr
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_spiders_lists_each_spider_with_its_arguments():
+    listed = run_cli("spiders").stdout
+    assert listed.startswith("generic: Archive any site")
+    for argument in ("urls", "feed", "sitemap", "revisit", "discover"):
+        assert f"  -a {argument}=…" in listed.split("maliweb:")[0]
+    maliweb = listed.split("maliweb:")[1]
+    assert "-a base_url=…" in maliweb and "mirror" in maliweb
+    assert "newsarchive spiders" in run_cli("crawl", "--help").stdout
+
+
+@pytest.mark.parametrize("command", [[], ["crawl"], ["search"], ["schedule"], ["schedule", "add"], ["export"]])
+def test_h_is_help_everywhere(command):
+    assert run_cli(*command, "-h").stdout.startswith(f"Usage: newsarchive {' '.join(command)}".rstrip())
+
+
+def test_db_before_or_after_the_command(built_archive, tmp_path):  # noqa: F811
+    after = run_cli("search", "riz", "--db", str(built_archive), "--json").stdout
+    before = run_cli("--db", str(built_archive), "search", "riz", "--json").stdout
+    assert after == before and "le-prix-du-riz-202.html" in after
+    overridden = run_cli("--db", str(built_archive), "search", "riz", "--db", str(tmp_path / "none.db"),
+                         check=False)
+    assert f"no archive at {tmp_path / 'none.db'}" in overridden.stderr
+
+
+def test_double_dash_ends_the_options(built_archive):  # noqa: F811
+    refused = run_cli("search", "-riz", db=built_archive, check=False)
+    assert refused.returncode == 2 and "No such option" in refused.stderr
+    searched = run_cli("search", "--json", "--", "-riz", db=built_archive)
+    assert "le-prix-du-riz-202.html" in searched.stdout
