@@ -146,16 +146,22 @@ def spiders() -> None:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the same counts as JSON.")
 @click.pass_context
-def stats(ctx: click.Context) -> None:
+def stats(ctx: click.Context, as_json: bool) -> None:
     """Per-site counts, the last crawls, and pages that failed.
 
     Example: newsarchive --db mali.db stats
     """
+    from .render import comment_counts
+
     conn = _archive(ctx)
+    if as_json:
+        click.echo(json.dumps(_stats_document(conn), ensure_ascii=False, indent=2))
+        return
     for row in queries.site_stats(conn):
-        click.echo(f"{row['site']}: {row['articles']} articles, {row['comments']} comments"
-                   f" ({row['removed_comments']} removed), last seen {row['last_seen']}")
+        click.echo(f"{row['site']}: {row['articles']} articles, "
+                   f"{comment_counts(row['comments'], row['removed_comments'])}, last seen {row['last_seen']}")
     for crawl_row in queries.recent_crawls(conn, 3):
         click.echo(f"crawl {crawl_row['id']} {crawl_row['spider']}: started {crawl_row['started_at']},"
                    f" finished {crawl_row['finished_at'] or '-'} ({crawl_row['finish_reason'] or 'running, or killed'})")
@@ -164,6 +170,13 @@ def stats(ctx: click.Context) -> None:
         click.echo("failed pages:")
     for row in failures:
         click.echo(f"  {row['pages']:>5}  [{row['stage']}] {row['reason']}")
+
+
+def _stats_document(conn) -> dict:
+    crawls = queries.recent_crawls(conn, 3)
+    for crawl_row in crawls:
+        crawl_row["stats"] = json.loads(crawl_row["stats"] or "{}")
+    return {"sites": queries.site_stats(conn), "crawls": crawls, "failures": queries.failure_counts(conn)}
 
 
 @cli.command()

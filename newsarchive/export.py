@@ -39,7 +39,7 @@ def default_path(fmt: str, directory: Path = DEFAULT_DIR) -> Path:
 
 def export_archive(conn: sqlite3.Connection, fmt: str, path: Path | None = None,
                    site: str | None = None, since: str | None = None,
-                   progress: Progress | None = None) -> ExportResult:
+                   progress: Progress | None = None, until: str | None = None) -> ExportResult:
     """Write the selected articles (and comments, or captures for WARC) in ``fmt`` at ``path``."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -48,9 +48,9 @@ def export_archive(conn: sqlite3.Connection, fmt: str, path: Path | None = None,
     progress = progress or (lambda n: None)
     if fmt == "warc":
         from .warc import write_warc
-        return write_warc(conn, path, site, since, progress)
+        return write_warc(conn, path, site, since, progress, until)
     return {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}[fmt](
-        conn, path, site, since, progress)
+        conn, path, site, since, progress, until)
 
 
 def _check_target(fmt: str, path: Path) -> None:
@@ -62,23 +62,23 @@ def _check_target(fmt: str, path: Path) -> None:
 
 
 def export_size(conn: sqlite3.Connection, fmt: str, site: str | None = None,
-                since: str | None = None) -> int:
+                since: str | None = None, until: str | None = None) -> int:
     """The number of progress steps an export takes (comments, articles, or captures)."""
     if fmt == "warc":
-        return queries.count_captures(conn, site, since)
-    articles, comments = queries.count_selected(conn, site, since)
+        return queries.count_captures(conn, site, since, until)
+    articles, comments = queries.count_selected(conn, site, since, until)
     return articles + comments if fmt != "jsonl" else articles
 
 
 # -- JSON Lines --------------------------------------------------------------------------------
 
 def write_jsonl(conn: sqlite3.Connection, path: Path, site: str | None, since: str | None,
-                progress: Progress) -> ExportResult:
+                progress: Progress, until: str | None = None) -> ExportResult:
     """One article per line, its comment tree nested as in ``show --json``."""
     result = ExportResult(paths=[path])
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as out:
-        for article, comments in iter_threads(conn, site, since):
+        for article, comments in iter_threads(conn, site, since, until):
             out.write(json.dumps(article_document(article, comments), ensure_ascii=False) + "\n")
             result.articles += 1
             result.comments += len(comments)
@@ -86,11 +86,11 @@ def write_jsonl(conn: sqlite3.Connection, path: Path, site: str | None, since: s
     return result
 
 
-def iter_threads(conn: sqlite3.Connection, site: str | None = None,
-                 since: str | None = None) -> Iterator[tuple[dict, list[dict]]]:
+def iter_threads(conn: sqlite3.Connection, site: str | None = None, since: str | None = None,
+                 until: str | None = None) -> Iterator[tuple[dict, list[dict]]]:
     """Each selected article with its comments (thread order), one article in memory at a time."""
-    names, articles = queries.iter_articles(conn, site, since)
-    comment_names, comments = queries.iter_comments(conn, site, since)
+    names, articles = queries.iter_articles(conn, site, since, until)
+    comment_names, comments = queries.iter_comments(conn, site, since, until)
     groups = itertools.groupby((dict(zip(comment_names, row)) for row in comments),
                                key=lambda c: c["article_id"])
     pending = next(groups, None)
@@ -108,12 +108,12 @@ def iter_threads(conn: sqlite3.Connection, site: str | None = None,
 # -- CSV -----------------------------------------------------------------------------------------
 
 def write_csv(conn: sqlite3.Connection, folder: Path, site: str | None, since: str | None,
-              progress: Progress) -> ExportResult:
+              progress: Progress, until: str | None = None) -> ExportResult:
     """``articles.csv`` and ``comments.csv`` (with ``article_url`` and ``parent_comment_id``)."""
     folder.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
     for table, reader in (("articles", queries.iter_articles), ("comments", queries.iter_comments)):
-        names, cursor = reader(conn, site, since)
+        names, cursor = reader(conn, site, since, until)
         path = folder / f"{table}.csv"
         with open(path, "w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
@@ -140,13 +140,13 @@ INTEGER_COLUMNS = {"id", "article_id", "parent_id", "depth", "position", "commen
 
 
 def write_parquet(conn: sqlite3.Connection, folder: Path, site: str | None, since: str | None,
-                  progress: Progress) -> ExportResult:
+                  progress: Progress, until: str | None = None) -> ExportResult:
     """``articles.parquet`` and ``comments.parquet``, the same tables as the CSV export."""
     pa, pq = _pyarrow()
     folder.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
     for table, reader in (("articles", queries.iter_articles), ("comments", queries.iter_comments)):
-        names, cursor = reader(conn, site, since)
+        names, cursor = reader(conn, site, since, until)
         schema = pa.schema([(name, pa.int64() if name in INTEGER_COLUMNS else pa.string())
                             for name in names])
         path = folder / f"{table}.parquet"

@@ -1,6 +1,8 @@
 """A new user's first hour through the real CLI: clear argument errors, discoverable spiders and options."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import run_cli
@@ -51,3 +53,39 @@ def test_double_dash_ends_the_options(built_archive):  # noqa: F811
     assert refused.returncode == 2 and "No such option" in refused.stderr
     searched = run_cli("search", "--json", "--", "-riz", db=built_archive)
     assert "le-prix-du-riz-202.html" in searched.stdout
+
+
+SAHEL = "http://journal.example/politique/la-securite-au-sahel-101.html"
+
+
+def test_stats_and_history_state_the_same_counts_in_the_same_words(built_archive):  # noqa: F811
+    stats = json.loads(run_cli("stats", "--json", db=built_archive).stdout)
+    assert stats["sites"][0]["comments"] == 10 and stats["sites"][0]["removed_comments"] == 1
+    assert "10 comments archived, of which 1 removed" in run_cli("stats", db=built_archive).stdout
+    assert "4 comments archived, of which 1 removed" in run_cli("history", SAHEL, db=built_archive).stdout
+    assert "4 comments archived, of which 1 removed" in run_cli("show", SAHEL, db=built_archive).stdout
+
+
+def test_since_and_until_are_the_publication_date_in_every_command(built_archive, tmp_path):  # noqa: F811
+    out = tmp_path / "may.jsonl"
+    run_cli("export", "--format", "jsonl", "-o", str(out), "--since", "2024-05-01", "--until", "2024-05-31",
+            db=built_archive)
+    assert [json.loads(line)["url"] for line in out.read_text().splitlines()] == [
+        "http://journal.example/economie/le-prix-du-riz-202.html"]
+    for command in (["export", "--format", "csv"], ["search", "riz"], ["reextract"]):
+        help_text = " ".join(run_cli(*command[:1], "-h").stdout.split())
+        assert "--since DATE Only what was published on or after DATE" in help_text
+        assert "--until DATE Only what was published on or before DATE" in help_text
+    assert "--fetched-since DATE" in run_cli("reextract", "-h").stdout
+
+
+def test_warc_records_state_the_version_the_warcinfo_states(built_archive, tmp_path):  # noqa: F811
+    from warcio.archiveiterator import ArchiveIterator
+
+    out = tmp_path / "a.warc.gz"
+    run_cli("export", "--format", "warc", "-o", str(out), db=built_archive)
+    with open(out, "rb") as stream:
+        records = [(record.rec_headers.protocol, record.content_stream().read())
+                   for record in ArchiveIterator(stream)]
+    assert len(records) > 1 and {version for version, _ in records} == {"WARC/1.1"}
+    assert b"format: WARC File Format 1.1" in records[0][1]

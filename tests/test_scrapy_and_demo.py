@@ -32,5 +32,5 @@ def test_demo_archives_the_replica_and_shows_the_seed_article(tmp_path):
     db = tmp_path / "demo.db"
     out = run_cli("demo", db=db).stdout
     assert "archived 38 articles" in out
-    assert "Cheick Moctar TRAORE" in out and "21 comments archived (page declares 21)" in out
+    assert "Cheick Moctar TRAORE" in out and "21 comments archived, of which 0 removed (page declares 21)" in out
     assert "HTTP 404" in out

@@ -6,15 +6,14 @@ import sys
 
 import click
 
-from ..search import HIGHLIGHT, Filters, SearchError, day_bound, search as run_search
-from . import archive_conn
+from ..search import HIGHLIGHT, Filters, SearchError, search as run_search
+from . import archive_conn, date_bounds, publication_window
 
 
 @click.command()
 @click.argument("query")
 @click.option("--site", help="Only this site (e.g. maliweb.net).")
-@click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Published on or before DATE (YYYY-MM-DD).")
+@publication_window
 @click.option("--author", help="Byline or commenter name containing this text.")
 @click.option("--comments-only", is_flag=True, help="Search comments only.")
 @click.option("--articles-only", is_flag=True, help="Search articles only.")
@@ -35,9 +34,9 @@ def search(ctx: click.Context, query: str, site: str | None, since: str | None, 
     if comments_only and articles_only:
         raise click.UsageError("--comments-only and --articles-only exclude each other")
     kinds = ("comment",) if comments_only else ("article",) if articles_only else ("article", "comment")
+    since, until = date_bounds(since, until)
     try:
-        filters = Filters(site=site, since=day_bound(since), until=day_bound(until, upper=True),
-                          author=author, kinds=kinds)
+        filters = Filters(site=site, since=since, until=until, author=author, kinds=kinds)
         results = run_search(archive_conn(ctx), query, filters, limit)
     except SearchError as error:
         raise click.UsageError(str(error)) from None
