@@ -18,6 +18,10 @@ def project_settings(db_path: str, overrides: dict | None = None) -> Settings:
     settings.set("NEWSARCHIVE_DB", db_path, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    if "NEWSARCHIVE_CONTACT" in (overrides or {}) and "USER_AGENT" not in overrides:
+        from .settings import user_agent
+
+        settings.set("USER_AGENT", user_agent(overrides["NEWSARCHIVE_CONTACT"]), priority="cmdline")
     return settings
 
 

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import run_cli
+from conftest import FAST_CRAWL, run_cli
 from issue5_fixtures import built_archive  # noqa: F401 (fixture)
 
 
@@ -89,3 +94,33 @@ def test_warc_records_state_the_version_the_warcinfo_states(built_archive, tmp_p
                    for record in ArchiveIterator(stream)]
     assert len(records) > 1 and {version for version, _ in records} == {"WARC/1.1"}
     assert b"format: WARC File Format 1.1" in records[0][1]
+
+
+class _UserAgents(BaseHTTPRequestHandler):
+    seen: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        type(self).seen.append(self.headers.get("User-Agent", ""))
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_user_agent_names_the_contact_only_when_given(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _UserAgents)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        run_cli("crawl", "generic", "-a", f"urls=http://127.0.0.1:{server.server_address[1]}/a/",
+                "-s", "NEWSARCHIVE_CONTACT=mailto:archive@example.org", *FAST_CRAWL, db=tmp_path / "a.db",
+                check=False)  # the page is a 404: how the crawl reports it is not the point here
+    finally:
+        server.shutdown()
+    version = run_cli("--version").stdout.split()[-1]
+    assert set(_UserAgents.seen) == {
+        f"newsarchive/{version} (archiving news and comments; +mailto:archive@example.org)"}
+    default = subprocess.run([sys.executable, "-c", "import newsarchive.settings as s; print(s.USER_AGENT)"],
+                             capture_output=True, text=True, env={k: v for k, v in os.environ.items()
+                                                                  if k != "NEWSARCHIVE_CONTACT"})
+    assert default.stdout.strip() == f"newsarchive/{version} (archiving news and comments)"
