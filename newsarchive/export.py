@@ -6,6 +6,7 @@ import itertools
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -137,25 +138,61 @@ def _write_rows(writer, cursor: sqlite3.Cursor, progress: Progress, batch: int =
 
 INTEGER_COLUMNS = {"id", "article_id", "parent_id", "depth", "position", "comment_count_declared",
                    "edits"}
+LIST_COLUMNS = {"authors", "tags"}
+"""Columns the archive keeps as JSON arrays of strings: Parquet lists."""
+ISO_SECOND = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def is_timestamp(name: str) -> bool:
+    """Dates the archive keeps as ISO 8601 UTC text (``*_raw`` keeps the page's own text)."""
+    return name.endswith("_at") or name in ("date_published", "date_modified")
+
+
+def parquet_schema(pa, names: tuple[str, ...]):
+    """Real types: integers, UTC timestamps, lists of strings, and text for the rest."""
+    def kind(name: str):
+        if name in INTEGER_COLUMNS:
+            return pa.int64()
+        if name in LIST_COLUMNS:
+            return pa.list_(pa.string())
+        return pa.timestamp("ms", tz="UTC") if is_timestamp(name) else pa.string()
+    return pa.schema([(name, kind(name)) for name in names])
+
+
+def _parquet_column(pa, values: tuple, kind):
+    if pa.types.is_list(kind):
+        return pa.array([json.loads(v) if v else [] for v in values], type=kind)
+    if pa.types.is_timestamp(kind):
+        return pa.array([_utc_datetime(v) for v in values], type=kind)
+    return pa.array(values, type=kind)
+
+
+def _utc_datetime(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, ISO_SECOND).replace(tzinfo=timezone.utc)
+    except ValueError:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def write_parquet(conn: sqlite3.Connection, folder: Path, site: str | None, since: str | None,
                   progress: Progress, until: str | None = None) -> ExportResult:
-    """``articles.parquet`` and ``comments.parquet``, the same tables as the CSV export."""
+    """``articles.parquet`` and ``comments.parquet``: the CSV export's tables with real types."""
     pa, pq = _pyarrow()
     folder.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
     for table, reader in (("articles", queries.iter_articles), ("comments", queries.iter_comments)):
         names, cursor = reader(conn, site, since, until)
-        schema = pa.schema([(name, pa.int64() if name in INTEGER_COLUMNS else pa.string())
-                            for name in names])
+        schema = parquet_schema(pa, names)
         path = folder / f"{table}.parquet"
         with pq.ParquetWriter(path, schema, compression="zstd") as writer:
             count = 0
             while batch := cursor.fetchmany(PARQUET_BATCH):
                 columns = list(zip(*batch))
                 writer.write_table(pa.Table.from_arrays(
-                    [pa.array(col, type=schema.field(i).type) for i, col in enumerate(columns)],
+                    [_parquet_column(pa, col, schema.field(i).type) for i, col in enumerate(columns)],
                     schema=schema))
                 count += len(batch)
                 progress(len(batch))
