@@ -1,8 +1,10 @@
 """A new user's first hour through the real CLI: clear argument errors, discoverable spiders and options."""
 from __future__ import annotations
 
+import csv
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -11,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import FAST_CRAWL, run_cli
-from issue5_fixtures import built_archive  # noqa: F401 (fixture)
+from newsarchive.db import open_archive
+from issue5_fixtures import built_archive, crawled_archive  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize("args, line", [
@@ -124,3 +127,57 @@ def test_the_user_agent_names_the_contact_only_when_given(tmp_path):
                              capture_output=True, text=True, env={k: v for k, v in os.environ.items()
                                                                   if k != "NEWSARCHIVE_CONTACT"})
     assert default.stdout.strip() == f"newsarchive/{version} (archiving news and comments)"
+
+
+def test_search_exports_every_match(crawled_archive, tmp_path):  # noqa: F811
+    printed = json.loads(run_cli("search", "de", "--comments-only", "--json", db=crawled_archive).stdout)
+    assert len(printed) == 20
+    out = tmp_path / "hits.csv"
+    said = run_cli("search", "de", "--comments-only", "--format", "csv", "-o", str(out), db=crawled_archive)
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with sqlite3.connect(crawled_archive) as conn:
+        matching = conn.execute("SELECT COUNT(*) FROM comments_fts WHERE comments_fts MATCH '\"de\"'").fetchone()[0]
+    assert len(rows) == matching > 20 and said.stdout == f"exported {matching} matches to {out}\n"
+    assert {row["kind"] for row in rows} == {"comment"} and all(row["url"] for row in rows)
+    lines = run_cli("search", "de", "--comments-only", "--format", "jsonl", db=crawled_archive).stdout
+    assert [json.loads(line)["url"] for line in lines.splitlines()] == [row["url"] for row in rows]
+
+
+def test_pseudonymized_exports_are_stable_and_hide_commenters(built_archive, tmp_path):  # noqa: F811
+    with sqlite3.connect(built_archive) as conn:
+        names = {name for (name,) in conn.execute("SELECT author_name FROM comments WHERE author_name != ''")}
+        urls = {url for (url,) in conn.execute("SELECT author_url FROM comments WHERE author_url != ''")}
+    run_cli("export", "--format", "csv", "-o", str(tmp_path / "csv"), "--pseudonymize", db=built_archive)
+    run_cli("export", "--format", "jsonl", "-o", str(tmp_path / "a.jsonl"), "--pseudonymize", db=built_archive)
+    run_cli("export", "--format", "csv", "-o", str(tmp_path / "plain"), db=built_archive)
+    searched = run_cli("search", "riz", "--comments-only", "--format", "jsonl", "--pseudonymize",
+                       db=built_archive).stdout
+    exported = (tmp_path / "csv" / "comments.csv").read_text() + (tmp_path / "a.jsonl").read_text() + searched
+    for secret in names | urls:
+        assert secret not in exported, secret
+    by_id = lambda folder: {row["id"]: row for row in csv.DictReader(open(folder / "comments.csv"))}  # noqa: E731
+    plain, pseudonymous = by_id(tmp_path / "plain"), by_id(tmp_path / "csv")
+    pseudonym_of = {}
+    for comment_id, row in plain.items():
+        pseudonym = pseudonymous[comment_id]["author_name"]
+        assert pseudonym.startswith("commenter-")
+        assert pseudonym_of.setdefault(row["author_name"], pseudonym) == pseudonym  # one person, one pseudonym
+    assert len(set(pseudonym_of.values())) == len(pseudonym_of)  # two people, two pseudonyms
+    in_jsonl = {c["comment_id"]: c["author_name"] for line in (tmp_path / "a.jsonl").read_text().splitlines()
+                for c in _flat(json.loads(line)["comments"])}
+    assert in_jsonl == {row["comment_id"]: pseudonymous[i]["author_name"] for i, row in plain.items()}
+    for hit in map(json.loads, searched.splitlines()):
+        author = next(row["author_name"] for row in plain.values() if hit["url"].endswith("#comment-" + row["comment_id"]))
+        assert hit["author"] == pseudonym_of[author]
+    other = tmp_path / "other.db"
+    open_archive(other).conn.close()
+    with sqlite3.connect(built_archive) as conn, sqlite3.connect(other) as other_conn:
+        assert conn.execute("SELECT value FROM archive_secrets").fetchone() != \
+            other_conn.execute("SELECT value FROM archive_secrets").fetchone()  # a key per archive
+    refused = run_cli("export", "--format", "warc", "--pseudonymize", db=built_archive, check=False)
+    assert refused.returncode == 1 and "pseudonymised exports are jsonl, csv or parquet" in refused.stderr
+
+
+def _flat(comments: list[dict]) -> list[dict]:
+    return [c for comment in comments for c in [comment, *_flat(comment.get("replies", []))]]

@@ -138,9 +138,9 @@ _WEIGHTS = {"articles_fts": "2.0, 1.0", "comments_fts": "1.0, 0.5"}
 
 def search(conn: sqlite3.Connection, expression: str, *, site: str | None = None,
            since: str | None = None, until: str | None = None, author: str | None = None,
-           kinds: tuple[str, ...] = ("article", "comment"), limit: int = 20,
+           kinds: tuple[str, ...] = ("article", "comment"), limit: int | None = 20,
            highlight: tuple[str, str] = ("[", "]")) -> tuple[list[dict], bool]:
-    """Best ``limit`` matches of an FTS5 ``expression`` in articles and comments.
+    """Best ``limit`` matches of an FTS5 ``expression`` in articles and comments (None: every match).
 
     Each hit has kind, url, title, author, date_published, site, removed_at, snippet and rank
     (bm25: lower is better; None when newest-first). ``author`` matches part of a name,
@@ -154,7 +154,8 @@ def search(conn: sqlite3.Connection, expression: str, *, site: str | None = None
     if "article" in kinds:
         expressions["article"], many["article"] = _spelled_out(conn, expression)
     for kind in kinds:
-        rows, capped = _best(conn, kind, filters, expressions[kind], limit, many[kind])
+        rows, capped = _best(conn, kind, filters, expressions[kind], -1 if limit is None else limit,
+                             many[kind])
         (newest if capped else ranked).extend((kind, rowid, rank) for rowid, rank in rows)
     ranked.sort(key=lambda hit: hit[2])
     chosen = (ranked + newest)[:limit]
@@ -251,7 +252,7 @@ def _like_pattern(text: str) -> str:
 
 def _best(conn: sqlite3.Connection, kind: str, filters: dict, expression: str,
           limit: int, many: bool = False) -> tuple[list[tuple[int, float | None]], bool]:
-    """The ``limit`` best rows by bm25, or the newest when there are too many to rank.
+    """The ``limit`` best rows by bm25, or the newest when there are too many to rank (-1: all).
 
     The probe counts up to RANK_CANDIDATES matches in FTS5's own order (ascending rowid: an AND
     of a common and a rare word in a million comments 4.6 ms, against 7.8 newest first) and stops
@@ -265,7 +266,8 @@ def _best(conn: sqlite3.Connection, kind: str, filters: dict, expression: str,
     sql = (f"SELECT {fts}.rowid, {{rank}} FROM {fts} {joins if wanted else ''}"
            f" WHERE {fts} MATCH :q{where} ORDER BY {{order}}")
     params = {"q": expression, "cap": RANK_CANDIDATES, "limit": limit, **wanted}
-    newest = sql.format(rank="NULL", order=f"{fts}.rowid DESC LIMIT min(:limit, :cap)")
+    newest = sql.format(rank="NULL", order=f"{fts}.rowid DESC LIMIT"
+                        f" {':limit' if limit < 0 else 'min(:limit, :cap)'}")
     if many and not wanted:
         return conn.execute(newest, params).fetchall(), True
     probe = conn.execute(sql.format(rank="NULL", order=f"{fts}.rowid LIMIT :cap"), params).fetchall()
@@ -477,6 +479,15 @@ def comment_versions(conn: sqlite3.Connection, article_id: int) -> list[dict]:
         "SELECT v.comment_id AS pk, v.text, v.author_name, v.seen_from, v.seen_until"
         " FROM comment_versions v JOIN comments c ON c.id = v.comment_id"
         " WHERE c.article_id = ? ORDER BY v.comment_id, v.id", (article_id,)))
+
+
+def pseudonym_key(conn: sqlite3.Connection) -> bytes | None:
+    """The archive's secret key for commenter pseudonyms (migration 9); None if it has none yet."""
+    try:
+        row = conn.execute("SELECT value FROM archive_secrets WHERE name = 'pseudonym_key'").fetchone()
+    except sqlite3.OperationalError:  # an archive not yet migrated, opened read-only
+        return None
+    return row[0] if row else None
 
 
 # -- captures: WARC export and re-extraction ------------------------------------------------
