@@ -78,15 +78,18 @@ def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], setting
 
     Example: newsarchive crawl generic -a feed=https://www.example.org/feed/
     """
+    from .commands import on_terminal
+    from .progress import terminal_settings
     from .runner import check_crawl, run_crawl
 
     try:
         check_crawl(spider, _key_values(spider_args, "-a"))
     except ValueError as error:
         raise ArgumentError(str(error)) from None
+    overrides = {**terminal_settings(on_terminal()), **_key_values(settings, "-s")}
     before = queries.recent_crawls(_archive(ctx), 1)
     try:
-        run_crawl(ctx.obj["db"], spider, _key_values(spider_args, "-a"), _key_values(settings, "-s"))
+        run_crawl(ctx.obj["db"], spider, _key_values(spider_args, "-a"), overrides)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     conn = _archive(ctx)

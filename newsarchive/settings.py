@@ -68,7 +68,10 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "newsarchive.pipelines.CrawlRecorder": 100,
     "newsarchive.collector.CollectorTuning": 110,
+    "newsarchive.progress.CrawlProgress": 120,
 }
+# The live crawl line on stderr (newsarchive/progress.py); the CLI turns it on when stderr is a terminal.
+NEWSARCHIVE_PROGRESS = False
 # The cyclic garbage collector's youngest generation runs every this many allocations while a
 # spider runs (Python: 700), the start-up objects frozen out of its sight (0: Python's defaults).
 NEWSARCHIVE_GC_THRESHOLD = 10000

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import pty
+import re
 import sqlite3
 import subprocess
 import sys
@@ -181,3 +183,50 @@ def test_pseudonymized_exports_are_stable_and_hide_commenters(built_archive, tmp
 
 def _flat(comments: list[dict]) -> list[dict]:
     return [c for comment in comments for c in [comment, *_flat(comment.get("replies", []))]]
+
+
+def _crawl_replica(db, stderr_tty: bool) -> tuple[str, str]:
+    """Crawl the replica with the real CLI, stderr a pseudo-terminal or a pipe; (stdout, stderr)."""
+    from newsarchive.replica import maliweb_site, serve
+
+    command = [sys.executable, "-m", "newsarchive", "--db", str(db), "crawl", "maliweb",
+               "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    env = {k: v for k, v in os.environ.items() if k != "NEWSARCHIVE_DB"}
+    with serve(maliweb_site("day1")) as served:
+        command += ["-a", f"base_url={served.base_url}"]
+        if not stderr_tty:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+            assert result.returncode == 0, result.stderr[-3000:]
+            return result.stdout, result.stderr
+        main, child = pty.openpty()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=child, env=env)
+        os.close(child)
+        terminal = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            terminal += chunk
+        stdout = process.stdout.read().decode()
+        assert process.wait(timeout=300) == 0, terminal[-3000:]
+        os.close(main)
+        return stdout, terminal.decode("utf-8", "replace")
+
+
+LIVE_LINE = re.compile(r"\r\x1b\[K *\d+\.\d pages/s, (\d+) pages, (\d+) articles, (\d+) comments,"
+                       r" (\d+) failures, (\d+) pending")
+
+
+def test_a_crawl_on_a_terminal_shows_a_live_line_and_a_pipe_gets_none(tmp_path):
+    stdout, terminal = _crawl_replica(tmp_path / "tty.db", stderr_tty=True)
+    lines = LIVE_LINE.findall(terminal)
+    assert len(lines) >= 2, terminal[-2000:]
+    articles = re.search(r"(\d+) articles stored", stdout).group(1)
+    assert lines[-1][1] == articles and int(articles) > 0 and lines[-1][4] == "0"  # nothing pending at the end
+    assert " INFO: " not in terminal
+    stdout, stderr = _crawl_replica(tmp_path / "pipe.db", stderr_tty=False)
+    assert "pages/s" not in stderr and "\x1b[K" not in stderr
+    assert f"{articles} articles stored" in stdout  # the one summary line
