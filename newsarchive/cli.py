@@ -82,14 +82,15 @@ def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], setting
     from .progress import terminal_settings
     from .runner import check_crawl, run_crawl
 
+    arguments = _key_values(spider_args, "-a")
     try:
-        check_crawl(spider, _key_values(spider_args, "-a"))
+        check_crawl(spider, arguments)
     except ValueError as error:
         raise ArgumentError(str(error)) from None
     overrides = {**terminal_settings(on_terminal()), **_key_values(settings, "-s")}
     before = queries.recent_crawls(_archive(ctx), 1)
     try:
-        run_crawl(ctx.obj["db"], spider, _key_values(spider_args, "-a"), overrides)
+        run_crawl(ctx.obj["db"], spider, arguments, overrides)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     conn = _archive(ctx)

@@ -14,7 +14,7 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
 from . import db
-from .incremental import DISCOVER_MODES, REVISIT_MODES, CrawlPlan
+from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
 
 COMMENT_PAGE_HREF = re.compile(
@@ -113,9 +113,10 @@ def check_http_url(name: str, url: str) -> None:
 def check_crawl_arguments(base_url: str, revisit: str, discover: str) -> None:
     """The rules every archive spider's ``base_url``, ``revisit`` and ``discover`` obey."""
     check_http_url("base_url", base_url)
-    for name, value, modes in (("revisit", revisit, REVISIT_MODES), ("discover", discover, DISCOVER_MODES)):
-        if value not in modes:
-            raise SpiderArgumentError(f"-a {name} wants one of {', '.join(modes)}, got {value!r}")
+    try:
+        check_modes(revisit, discover)
+    except ValueError as error:
+        raise SpiderArgumentError(str(error)) from None
 
 
 class ArchiveSpider(scrapy.Spider):
