@@ -20,17 +20,45 @@ def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, str]:
     return parsed
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsarchive")
 @click.option("--db", "db_path", envvar="NEWSARCHIVE_DB", default="archive.db", show_default=True,
-              type=click.Path(dir_okay=False), help="The archive (SQLite file); env NEWSARCHIVE_DB.")
+              type=click.Path(dir_okay=False),
+              help="The archive (SQLite file); env NEWSARCHIVE_DB. Also accepted after the command.")
 @click.pass_context
 def cli(ctx: click.Context, db_path: str) -> None:
     """Archive news articles and their reader-comment threads in SQLite.
 
     Example: newsarchive --db mali.db crawl maliweb
+
+    Example: newsarchive search mali --db mali.db -- -gouvernement   (`--` ends the options)
     """
     ctx.obj = {"db": db_path}
+
+
+class ArgumentError(click.ClickException):
+    """A wrong argument said in one line, with the exit status of a usage error (2)."""
+
+    exit_code = 2
+
+
+def _db_after_command(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.obj["db"] = value
+
+
+DB_AFTER_COMMAND = click.Option(["--db"], type=click.Path(dir_okay=False), expose_value=False,
+                                callback=_db_after_command,
+                                help="The archive (SQLite file), as the --db given before the command.")
+"""``--db`` on every command, so that it may follow the command (``newsarchive search mali --db a.db``)."""
+
+
+def _accept_db_after_every_command(group: click.Group) -> None:
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _accept_db_after_every_command(command)
+        elif not any("--db" in param.opts for param in command.params):
+            command.params.append(DB_AFTER_COMMAND)
 
 
 def _archive(ctx: click.Context):
@@ -43,17 +71,26 @@ def _archive(ctx: click.Context):
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting.")
 @click.pass_context
 def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], settings: tuple[str, ...]) -> None:
-    """Run SPIDER and archive what it finds.
+    """Run SPIDER and archive what it finds. `newsarchive spiders` lists the spiders and their
+    -a arguments.
 
     Example: newsarchive crawl maliweb -a base_url=http://127.0.0.1:8000 -s DOWNLOAD_DELAY=0
 
     Example: newsarchive crawl generic -a feed=https://www.example.org/feed/
     """
-    from .runner import run_crawl
+    from .commands import on_terminal
+    from .progress import terminal_settings
+    from .runner import check_crawl, run_crawl
 
+    arguments = _key_values(spider_args, "-a")
+    try:
+        check_crawl(spider, arguments)
+    except ValueError as error:
+        raise ArgumentError(str(error)) from None
+    overrides = {**terminal_settings(on_terminal()), **_key_values(settings, "-s")}
     before = queries.recent_crawls(_archive(ctx), 1)
     try:
-        run_crawl(ctx.obj["db"], spider, _key_values(spider_args, "-a"), _key_values(settings, "-s"))
+        run_crawl(ctx.obj["db"], spider, arguments, overrides)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     conn = _archive(ctx)
@@ -99,16 +136,36 @@ def show(ctx: click.Context, url: str, as_json: bool) -> None:
 
 
 @cli.command()
+def spiders() -> None:
+    """List the spiders, each with its -a arguments and what they do.
+
+    Example: newsarchive spiders
+    """
+    from .runner import spider_classes
+
+    for name, spider in spider_classes().items():
+        click.echo(f"{name}: {(spider.__doc__ or '').strip().splitlines()[0].replace('``', '')}")
+        for argument, meaning in getattr(spider, "arguments", {}).items():
+            click.echo(f"  -a {argument + '=…':<11} {meaning}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the same counts as JSON.")
 @click.pass_context
-def stats(ctx: click.Context) -> None:
+def stats(ctx: click.Context, as_json: bool) -> None:
     """Per-site counts, the last crawls, and pages that failed.
 
     Example: newsarchive --db mali.db stats
     """
+    from .render import comment_counts
+
     conn = _archive(ctx)
+    if as_json:
+        click.echo(json.dumps(_stats_document(conn), ensure_ascii=False, indent=2))
+        return
     for row in queries.site_stats(conn):
-        click.echo(f"{row['site']}: {row['articles']} articles, {row['comments']} comments"
-                   f" ({row['removed_comments']} removed), last seen {row['last_seen']}")
+        click.echo(f"{row['site']}: {row['articles']} articles, "
+                   f"{comment_counts(row['comments'], row['removed_comments'])}, last seen {row['last_seen']}")
     for crawl_row in queries.recent_crawls(conn, 3):
         click.echo(f"crawl {crawl_row['id']} {crawl_row['spider']}: started {crawl_row['started_at']},"
                    f" finished {crawl_row['finished_at'] or '-'} ({crawl_row['finish_reason'] or 'running, or killed'})")
@@ -117,6 +174,13 @@ def stats(ctx: click.Context) -> None:
         click.echo("failed pages:")
     for row in failures:
         click.echo(f"  {row['pages']:>5}  [{row['stage']}] {row['reason']}")
+
+
+def _stats_document(conn) -> dict:
+    crawls = queries.recent_crawls(conn, 3)
+    for crawl_row in crawls:
+        crawl_row["stats"] = json.loads(crawl_row["stats"] or "{}")
+    return {"sites": queries.site_stats(conn), "crawls": crawls, "failures": queries.failure_counts(conn)}
 
 
 @cli.command()
@@ -154,6 +218,7 @@ cli.add_command(export_command)
 cli.add_command(import_warc_command)
 cli.add_command(reextract_command)
 cli.add_command(serve_command)
+_accept_db_after_every_command(cli)
 
 
 def main() -> None:

@@ -101,6 +101,27 @@ def url_path(url: str) -> str:
     return match.group(1) if match else urlsplit(url).path
 
 
+class SpiderArgumentError(ValueError):
+    """A spider argument a crawl cannot start with; the message names it and what it wants."""
+
+
+def check_http_url(name: str, url: str) -> None:
+    """Raise SpiderArgumentError unless ``url`` (given as ``-a name=…``) is an http(s) URL with a host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SpiderArgumentError(f"-a {name} wants an http(s) URL such as https://www.example.org/,"
+                                  f" got {url!r}")
+
+
+def check_crawl_arguments(base_url: str, revisit: str, discover: str) -> None:
+    """The rules every archive spider's ``base_url``, ``revisit`` and ``discover`` obey."""
+    check_http_url("base_url", base_url)
+    try:
+        check_modes(revisit, discover)
+    except ValueError as error:
+        raise SpiderArgumentError(str(error)) from None
+
+
 class ArchiveSpider(scrapy.Spider):
     """A spider whose items are Captures: an article page plus all of its comment pages.
 
@@ -119,17 +140,38 @@ class ArchiveSpider(scrapy.Spider):
     live_hosts: tuple[str, ...] = ()
     revisit = "due"
     discover = "new"
+    arguments = {
+        "base_url": "where pages are fetched from: a mirror or local replica's root URL"
+                    " (default: the live site)",
+        "revisit": "which archived articles are fetched again: due (the revisit policy, default),"
+                   " all, none",
+        "discover": "new (stop listings and sitemaps at nothing new, default) or all (read them all)",
+    }
+    """The ``-a NAME=VALUE`` arguments the spider takes, each with what it does (``newsarchive spiders``)."""
+
+    @classmethod
+    def check_arguments(cls, args: dict[str, str]) -> None:
+        """Raise SpiderArgumentError naming the first argument a crawl of this spider cannot start with."""
+        for name in args:
+            if name not in cls.arguments:
+                raise SpiderArgumentError(f"-a {name}: {cls.name} takes no such argument (it takes"
+                                          f" {', '.join(cls.arguments)}; see `newsarchive spiders`)")
+        cls.check_values(args)
+
+    @classmethod
+    def check_values(cls, args: dict[str, str]) -> None:
+        """Raise SpiderArgumentError for an argument value the spider cannot run with."""
+        check_crawl_arguments((args.get("base_url") or cls.default_base_url).rstrip("/"),
+                              args.get("revisit", cls.revisit), args.get("discover", cls.discover))
 
     def __init__(self, base_url: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.base_url = (base_url or self.default_base_url).rstrip("/")
+        self.revisit, self.discover = self.revisit, self.discover  # recorded with the crawl's args
+        check_crawl_arguments(self.base_url, self.revisit, self.discover)
         base = urlsplit(self.base_url)
-        if base.scheme not in ("http", "https") or not base.hostname:
-            raise ValueError(f"base_url must be an http(s) URL, got {self.base_url!r}")
         self.base_scheme, self.base_netloc = base.scheme, base.netloc
         self.allowed_domains = [base.hostname, *WIDGET_HOSTS]  # widget data pages and their robots.txt
-        self.revisit, self.discover = self.revisit, self.discover  # recorded with the crawl's args
-        check_modes(self.revisit, self.discover)
         self._root = self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
         self._listings_asked: set[str] = set()  # listing URLs this crawl already asked for

@@ -6,10 +6,12 @@ import itertools
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
 from .db import queries
+from .pseudonyms import Pseudonyms
 from .render import article_document
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
@@ -39,18 +41,23 @@ def default_path(fmt: str, directory: Path = DEFAULT_DIR) -> Path:
 
 def export_archive(conn: sqlite3.Connection, fmt: str, path: Path | None = None,
                    site: str | None = None, since: str | None = None,
-                   progress: Progress | None = None) -> ExportResult:
-    """Write the selected articles (and comments, or captures for WARC) in ``fmt`` at ``path``."""
+                   progress: Progress | None = None, until: str | None = None,
+                   pseudonyms: Pseudonyms | None = None) -> ExportResult:
+    """Write the selected articles (and comments, or captures for WARC) in ``fmt`` at ``path``;
+    with ``pseudonyms``, commenters' names and URLs are replaced by their pseudonyms."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     path = Path(path) if path else default_path(fmt)
     _check_target(fmt, path)
     progress = progress or (lambda n: None)
+    if fmt == "warc" and pseudonyms:
+        raise ExportError("a WARC keeps the pages as fetched, names included: pseudonymised exports"
+                          " are jsonl, csv or parquet")
     if fmt == "warc":
         from .warc import write_warc
-        return write_warc(conn, path, site, since, progress)
+        return write_warc(conn, path, site, since, progress, until)
     return {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}[fmt](
-        conn, path, site, since, progress)
+        conn, path, site, since, progress, until, pseudonyms)
 
 
 def _check_target(fmt: str, path: Path) -> None:
@@ -62,23 +69,24 @@ def _check_target(fmt: str, path: Path) -> None:
 
 
 def export_size(conn: sqlite3.Connection, fmt: str, site: str | None = None,
-                since: str | None = None) -> int:
+                since: str | None = None, until: str | None = None) -> int:
     """The number of progress steps an export takes (comments, articles, or captures)."""
     if fmt == "warc":
-        return queries.count_captures(conn, site, since)
-    articles, comments = queries.count_selected(conn, site, since)
+        return queries.count_captures(conn, site, since, until)
+    articles, comments = queries.count_selected(conn, site, since, until)
     return articles + comments if fmt != "jsonl" else articles
 
 
 # -- JSON Lines --------------------------------------------------------------------------------
 
 def write_jsonl(conn: sqlite3.Connection, path: Path, site: str | None, since: str | None,
-                progress: Progress) -> ExportResult:
+                progress: Progress, until: str | None = None,
+                pseudonyms: Pseudonyms | None = None) -> ExportResult:
     """One article per line, its comment tree nested as in ``show --json``."""
     result = ExportResult(paths=[path])
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as out:
-        for article, comments in iter_threads(conn, site, since):
+        for article, comments in iter_threads(conn, site, since, until, pseudonyms):
             out.write(json.dumps(article_document(article, comments), ensure_ascii=False) + "\n")
             result.articles += 1
             result.comments += len(comments)
@@ -86,11 +94,12 @@ def write_jsonl(conn: sqlite3.Connection, path: Path, site: str | None, since: s
     return result
 
 
-def iter_threads(conn: sqlite3.Connection, site: str | None = None,
-                 since: str | None = None) -> Iterator[tuple[dict, list[dict]]]:
+def iter_threads(conn: sqlite3.Connection, site: str | None = None, since: str | None = None,
+                 until: str | None = None,
+                 pseudonyms: Pseudonyms | None = None) -> Iterator[tuple[dict, list[dict]]]:
     """Each selected article with its comments (thread order), one article in memory at a time."""
-    names, articles = queries.iter_articles(conn, site, since)
-    comment_names, comments = queries.iter_comments(conn, site, since)
+    names, articles = queries.iter_articles(conn, site, since, until)
+    comment_names, comments = queries.iter_comments(conn, site, since, until)
     groups = itertools.groupby((dict(zip(comment_names, row)) for row in comments),
                                key=lambda c: c["article_id"])
     pending = next(groups, None)
@@ -100,7 +109,7 @@ def iter_threads(conn: sqlite3.Connection, site: str | None = None,
         article["tags"] = json.loads(article["tags"] or "[]")
         thread: list[dict] = []
         if pending and pending[0] == article["id"]:
-            thread = list(pending[1])
+            thread = [pseudonyms.comment(c) for c in pending[1]] if pseudonyms else list(pending[1])
             pending = next(groups, None)
         yield article, thread
 
@@ -108,12 +117,12 @@ def iter_threads(conn: sqlite3.Connection, site: str | None = None,
 # -- CSV -----------------------------------------------------------------------------------------
 
 def write_csv(conn: sqlite3.Connection, folder: Path, site: str | None, since: str | None,
-              progress: Progress) -> ExportResult:
+              progress: Progress, until: str | None = None,
+              pseudonyms: Pseudonyms | None = None) -> ExportResult:
     """``articles.csv`` and ``comments.csv`` (with ``article_url`` and ``parent_comment_id``)."""
     folder.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
-    for table, reader in (("articles", queries.iter_articles), ("comments", queries.iter_comments)):
-        names, cursor = reader(conn, site, since)
+    for table, names, cursor in export_tables(conn, site, since, until, pseudonyms):
         path = folder / f"{table}.csv"
         with open(path, "w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
@@ -122,6 +131,24 @@ def write_csv(conn: sqlite3.Connection, folder: Path, site: str | None, since: s
         setattr(result, table, count)
         result.paths.append(path)
     return result
+
+
+def export_tables(conn: sqlite3.Connection, site: str | None, since: str | None, until: str | None,
+                  pseudonyms: Pseudonyms | None) -> Iterator[tuple[str, tuple[str, ...], sqlite3.Cursor]]:
+    """The articles and comments tables of the CSV and Parquet exports: name, columns, rows."""
+    yield ("articles", *queries.iter_articles(conn, site, since, until))
+    names, cursor = queries.iter_comments(conn, site, since, until)
+    yield "comments", names, _PseudonymizedRows(names, cursor, pseudonyms) if pseudonyms else cursor
+
+
+class _PseudonymizedRows:
+    """A cursor's rows with the commenter columns replaced by their pseudonyms."""
+
+    def __init__(self, names: tuple[str, ...], cursor: sqlite3.Cursor, pseudonyms: Pseudonyms):
+        self.names, self.cursor, self.pseudonyms = names, cursor, pseudonyms
+
+    def fetchmany(self, size: int) -> list[tuple]:
+        return self.pseudonyms.rows(self.names, self.cursor.fetchmany(size))
 
 
 def _write_rows(writer, cursor: sqlite3.Cursor, progress: Progress, batch: int = 1000) -> int:
@@ -133,29 +160,83 @@ def _write_rows(writer, cursor: sqlite3.Cursor, progress: Progress, batch: int =
     return count
 
 
+# -- search results ---------------------------------------------------------------------------
+
+HIT_FORMATS = ("csv", "jsonl")
+HIT_COLUMNS = ("kind", "url", "title", "author", "date_published", "site", "removed_at", "snippet", "rank")
+
+
+def write_hits(hits: list[dict], fmt: str, out) -> int:
+    """Search hits to the text stream ``out``, one per row or line; returns how many."""
+    rows = [{key: hit[key] for key in HIT_COLUMNS} for hit in hits]
+    if fmt == "jsonl":
+        out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    else:
+        writer = csv.writer(out)
+        writer.writerow(HIT_COLUMNS)
+        writer.writerows([row[key] for key in HIT_COLUMNS] for row in rows)
+    return len(rows)
+
+
 # -- Parquet -------------------------------------------------------------------------------------
 
 INTEGER_COLUMNS = {"id", "article_id", "parent_id", "depth", "position", "comment_count_declared",
                    "edits"}
+LIST_COLUMNS = {"authors", "tags"}
+"""Columns the archive keeps as JSON arrays of strings: Parquet lists."""
+ISO_SECOND = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def is_timestamp(name: str) -> bool:
+    """Dates the archive keeps as ISO 8601 UTC text (``*_raw`` keeps the page's own text)."""
+    return name.endswith("_at") or name in ("date_published", "date_modified")
+
+
+def parquet_schema(pa, names: tuple[str, ...]):
+    """Real types: integers, UTC timestamps, lists of strings, and text for the rest."""
+    def kind(name: str):
+        if name in INTEGER_COLUMNS:
+            return pa.int64()
+        if name in LIST_COLUMNS:
+            return pa.list_(pa.string())
+        return pa.timestamp("ms", tz="UTC") if is_timestamp(name) else pa.string()
+    return pa.schema([(name, kind(name)) for name in names])
+
+
+def _parquet_column(pa, values: tuple, kind):
+    if pa.types.is_list(kind):
+        return pa.array([json.loads(v) if v else [] for v in values], type=kind)
+    if pa.types.is_timestamp(kind):
+        return pa.array([_utc_datetime(v) for v in values], type=kind)
+    return pa.array(values, type=kind)
+
+
+def _utc_datetime(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, ISO_SECOND).replace(tzinfo=timezone.utc)
+    except ValueError:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def write_parquet(conn: sqlite3.Connection, folder: Path, site: str | None, since: str | None,
-                  progress: Progress) -> ExportResult:
-    """``articles.parquet`` and ``comments.parquet``, the same tables as the CSV export."""
+                  progress: Progress, until: str | None = None,
+                  pseudonyms: Pseudonyms | None = None) -> ExportResult:
+    """``articles.parquet`` and ``comments.parquet``: the CSV export's tables with real types."""
     pa, pq = _pyarrow()
     folder.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
-    for table, reader in (("articles", queries.iter_articles), ("comments", queries.iter_comments)):
-        names, cursor = reader(conn, site, since)
-        schema = pa.schema([(name, pa.int64() if name in INTEGER_COLUMNS else pa.string())
-                            for name in names])
+    for table, names, cursor in export_tables(conn, site, since, until, pseudonyms):
+        schema = parquet_schema(pa, names)
         path = folder / f"{table}.parquet"
         with pq.ParquetWriter(path, schema, compression="zstd") as writer:
             count = 0
             while batch := cursor.fetchmany(PARQUET_BATCH):
                 columns = list(zip(*batch))
                 writer.write_table(pa.Table.from_arrays(
-                    [pa.array(col, type=schema.field(i).type) for i, col in enumerate(columns)],
+                    [_parquet_column(pa, col, schema.field(i).type) for i, col in enumerate(columns)],
                     schema=schema))
                 count += len(batch)
                 progress(len(batch))

@@ -7,6 +7,7 @@ import textwrap
 from collections import defaultdict
 
 from .db import queries
+from .render import comment_counts
 
 WRAP = 88
 """Paragraphs are wrapped to this width before diffing, so a changed sentence shows alone."""
@@ -130,7 +131,7 @@ def _render_change(change: dict) -> list[str]:
 
 def _render_thread(history: dict) -> list[str]:
     counts = history["comments"]
-    head = f"Comment thread: {counts['total']} comments archived ({counts['removed']} removed)"
+    head = f"Comment thread: {comment_counts(counts['total'], counts['removed'])}"
     if not history["thread"]:
         return [head + "; no change since the first visit."]
     return [head + "; changes since the first visit:"] + [_render_event(e) for e in history["thread"]]

@@ -48,11 +48,10 @@ def parse_lastmod(text: str | None) -> str | None:
 
 
 def check_modes(revisit: str, discover: str) -> None:
-    """Raise ValueError unless ``revisit`` and ``discover`` are known modes."""
-    if revisit not in REVISIT_MODES:
-        raise ValueError(f"revisit must be one of {', '.join(REVISIT_MODES)}, got {revisit!r}")
-    if discover not in DISCOVER_MODES:
-        raise ValueError(f"discover must be one of {', '.join(DISCOVER_MODES)}, got {discover!r}")
+    """Raise ValueError, naming the spider argument, unless ``revisit`` and ``discover`` are known modes."""
+    for name, value, modes in (("revisit", revisit, REVISIT_MODES), ("discover", discover, DISCOVER_MODES)):
+        if value not in modes:
+            raise ValueError(f"-a {name} wants one of {', '.join(modes)}, got {value!r}")
 
 
 class CrawlPlan:

@@ -117,14 +117,16 @@ def rebuild_capture(group: dict, captures: list[dict], at: str | None = None) ->
 
 def reextract(conn: sqlite3.Connection, site: str | None = None, since: str | None = None,
               progress: Callable[[int], None] | None = None,
-              sites: dict[str, str] | None = None, replay: bool = False) -> ReextractReport:
-    """Re-extract every article with captures (fetched since ``since``, of ``site``).
+              sites: dict[str, str] | None = None, replay: bool = False,
+              until: str | None = None, fetched_since: str | None = None) -> ReextractReport:
+    """Re-extract every article with captures (of ``site``, published in [``since``, ``until``),
+    fetched since ``fetched_since``).
 
     ``sites`` gives the site key of article URLs the archive does not know yet (a WARC import);
     ``replay`` stores every fetch the captures show, oldest first, instead of the latest only.
     """
     report = ReextractReport()
-    for group in selected_groups(conn, site, since, sites):
+    for group in selected_groups(conn, site, since, sites, until, fetched_since):
         (replay_one if replay else reextract_one)(conn, group, report)
         if progress:
             progress(1)
@@ -133,9 +135,11 @@ def reextract(conn: sqlite3.Connection, site: str | None = None, since: str | No
 
 
 def selected_groups(conn: sqlite3.Connection, site: str | None, since: str | None,
-                    sites: dict[str, str] | None = None) -> list[dict]:
-    """Article URLs with captures, narrowed to ``site`` (known from the article or its spider)."""
-    groups = queries.capture_groups(conn, since)
+                    sites: dict[str, str] | None = None, until: str | None = None,
+                    fetched_since: str | None = None) -> list[dict]:
+    """Article URLs with captures, narrowed to ``site`` (known from the article or its spider),
+    publication and fetch dates."""
+    groups = queries.capture_groups(conn, fetched_since, since, until)
     for group in groups:
         group["site"] = (group["site"] or (sites or {}).get(group["article_url"])
                          or spider_profile(group["spider"])[0])

@@ -32,6 +32,11 @@ def _comment_document(comment: dict) -> dict:
     return document
 
 
+def comment_counts(archived: int, removed: int) -> str:
+    """A thread's size as every command states it: all comments archived, removed ones included."""
+    return f"{archived} comments archived, of which {removed} removed"
+
+
 def render_article(document: dict, width: int = 100) -> str:
     """The article and its indented comment tree as plain text."""
     lines = [document["headline"] or "(no headline)", document["url"],
@@ -41,11 +46,10 @@ def render_article(document: dict, width: int = 100) -> str:
              ""]
     for paragraph in (document["article_body"] or "").split("\n\n"):
         lines += [textwrap.fill(paragraph, width), ""]
-    lines += [f"{document['comments_archived']} comments archived"
-                  f" (page declares {document['comment_count_declared']})"
-                  + (f"; {document['comments_removed']} removed from the site since archived"
-                     if document.get("comments_removed") else "")
-                  + (f"; {document['comments_widget']} widget on the page" if document["comments_widget"] else ""),
+    removed = document.get("comments_removed", 0)
+    lines += [comment_counts(document["comments_archived"] + removed, removed)
+              + f" (page declares {document['comment_count_declared']})"
+              + (f"; {document['comments_widget']} widget on the page" if document["comments_widget"] else ""),
               ""]
     for comment in document["comments"]:
         _render_comment(comment, lines, width)

@@ -18,22 +18,42 @@ def project_settings(db_path: str, overrides: dict | None = None) -> Settings:
     settings.set("NEWSARCHIVE_DB", db_path, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    if "NEWSARCHIVE_CONTACT" in (overrides or {}) and "USER_AGENT" not in overrides:
+        from .settings import user_agent
+
+        settings.set("USER_AGENT", user_agent(overrides["NEWSARCHIVE_CONTACT"]), priority="cmdline")
     return settings
+
+
+def spider_classes(settings: Settings | None = None) -> dict[str, type]:
+    """The spiders this project has, by name, in name order."""
+    from scrapy.spiderloader import SpiderLoader
+
+    loader = SpiderLoader.from_settings(settings or project_settings("archive.db"))
+    return {name: loader.load(name) for name in sorted(loader.list())}
 
 
 def spider_names(settings: Settings | None = None) -> list[str]:
     """The names of the spiders this project has."""
-    from scrapy.spiderloader import SpiderLoader
+    return list(spider_classes(settings))
 
-    return sorted(SpiderLoader.from_settings(settings or project_settings("archive.db")).list())
+
+def check_crawl(spider: str, spider_args: dict, settings: Settings | None = None) -> None:
+    """Raise ValueError, in one line, unless ``spider`` exists and takes these ``-a`` arguments."""
+    classes = spider_classes(settings)
+    if spider not in classes:
+        raise ValueError(f"no spider named {spider!r}; spiders: {', '.join(classes)}"
+                         " (see `newsarchive spiders`)")
+    check = getattr(classes[spider], "check_arguments", None)
+    if check is not None:
+        check(spider_args)
 
 
 def run_crawl(db_path: str, spider: str, spider_args: dict | None = None,
               overrides: dict | None = None) -> None:
     """Run ``spider`` to completion, writing into the archive at ``db_path`` (blocks)."""
     settings = project_settings(db_path, overrides)
-    if spider not in spider_names(settings):
-        raise ValueError(f"no spider named {spider!r}; spiders: {', '.join(spider_names(settings))}")
+    check_crawl(spider, spider_args or {}, settings)
     process = CrawlerProcess(settings)
     process.crawl(spider, **(spider_args or {}))
     process.start()

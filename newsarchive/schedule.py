@@ -96,9 +96,15 @@ def next_run_after(schedule: dict, now: datetime) -> datetime:
     return moment
 
 
+CHILD_BOOTSTRAP = ("import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+                   "from newsarchive.cli import main; main()")
+"""``python -c`` code running the CLI from the installed package: the current folder is dropped
+from the import path first, so a ``newsarchive/`` folder there (a checkout) can never shadow it."""
+
+
 def crawl_command(db_path: str, schedule: dict) -> list[str]:
-    """The child process that runs one scheduled crawl: ``python -m newsarchive … crawl …``."""
-    command = [sys.executable, "-m", "newsarchive", "--db", db_path, "crawl", schedule["spider"]]
+    """The child process that runs one scheduled crawl: the installed ``newsarchive … crawl …``."""
+    command = [sys.executable, "-c", CHILD_BOOTSTRAP, "--db", db_path, "crawl", schedule["spider"]]
     for key, value in schedule["args"].items():
         command += ["-a", f"{key}={value}"]
     for key, value in schedule["settings"].items():

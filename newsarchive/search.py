@@ -102,9 +102,10 @@ class Results:
 
 
 def search(conn: sqlite3.Connection, user_query: str, filters: Filters | None = None,
-           limit: int = 20) -> Results:
-    """Ranked articles and comments matching ``user_query``, each with a highlighted snippet."""
-    if limit < 1:
+           limit: int | None = 20) -> Results:
+    """Ranked articles and comments matching ``user_query``, each with a highlighted snippet
+    (``limit`` None: every match, the newest after the ranked ones when there are many)."""
+    if limit is not None and limit < 1:
         raise SearchError("--limit must be at least 1")
     expression = fts_expression(user_query)
     filters = filters or Filters()

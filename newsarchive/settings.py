@@ -7,9 +7,18 @@ BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
+
+def user_agent(contact: str | None) -> str:
+    """The User-Agent: the software, what it does, and the operator's contact (URL or e-mail) when given."""
+    return f"newsarchive/{__version__} (archiving news and comments{'; +' + contact if contact else ''})"
+
+
 # Politeness: obey robots.txt, say who we are, adapt to the server, one site at a time.
 ROBOTSTXT_OBEY = True
-USER_AGENT = f"newsarchive/{__version__} (+https://github.com/newsarchive/newsarchive; archiving news and comments)"
+# Where a site's owner can reach whoever runs the crawl (a URL or an e-mail address), added to the
+# User-Agent: env NEWSARCHIVE_CONTACT, or -s NEWSARCHIVE_CONTACT=… on the command line.
+NEWSARCHIVE_CONTACT = os.environ.get("NEWSARCHIVE_CONTACT") or ""
+USER_AGENT = user_agent(NEWSARCHIVE_CONTACT)
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -84,7 +93,10 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "newsarchive.pipelines.CrawlRecorder": 100,
     "newsarchive.collector.CollectorTuning": 110,
+    "newsarchive.progress.CrawlProgress": 120,
 }
+# The live crawl line on stderr (newsarchive/progress.py); the CLI turns it on when stderr is a terminal.
+NEWSARCHIVE_PROGRESS = False
 # The cyclic garbage collector's youngest generation runs every this many allocations while a
 # spider runs (Python: 700), the start-up objects frozen out of its sight (0: Python's defaults).
 NEWSARCHIVE_GC_THRESHOLD = 10000

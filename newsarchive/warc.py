@@ -45,16 +45,20 @@ class RecordTooLarge(ValueError):
     """A WARC record whose payload is over MAX_RECORD_BYTES."""
 
 
+WARC_VERSION = "1.1"
+"""The version every record states, as the warcinfo's ``format`` does."""
+
+
 def write_warc(conn: sqlite3.Connection, path: Path, site: str | None, since: str | None,
-               progress: Callable[[int], None]) -> ExportResult:
+               progress: Callable[[int], None], until: str | None = None) -> ExportResult:
     """A WARC (gzipped per record when ``path`` ends in .gz): warcinfo, then per capture a
     response record and its request record."""
     path.parent.mkdir(parents=True, exist_ok=True)
     result = ExportResult(paths=[path])
     with open(path, "wb") as out:
-        writer = WARCWriter(out, gzip=path.suffix == ".gz")
+        writer = WARCWriter(out, gzip=path.suffix == ".gz", warc_version=WARC_VERSION)
         writer.write_record(_warcinfo(writer, path))
-        for capture in queries.iter_captures(conn, site, since):
+        for capture in queries.iter_captures(conn, site, since, until):
             response = _response_record(writer, capture)
             writer.write_record(response)
             writer.write_record(_request_record(writer, capture, response))
@@ -68,7 +72,7 @@ def _warcinfo(writer: WARCWriter, path: Path):
 
     return writer.create_warcinfo_record(path.name, {
         "software": f"newsarchive/{version('newsarchive')}",
-        "format": "WARC File Format 1.1",
+        "format": f"WARC File Format {WARC_VERSION}",
         "description": "captures kept by newsarchive; bodies as handed to extraction"
                        " (transfer and content encodings removed)",
     })

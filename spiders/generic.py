@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
-from newsarchive.crawl import ArchiveSpider, url_path
+from newsarchive.crawl import ArchiveSpider, SpiderArgumentError, check_http_url, url_path
 from newsarchive.limits import GZIP_MAGIC, TooLarge, gunzip_capped
 from newsarchive.widgets import WIDGET_HOSTS
 
@@ -40,18 +40,31 @@ class GenericSpider(ArchiveSpider):
 
     name = "generic"
     page_type = "generic"
+    arguments = {
+        "urls": "articles to archive, comma-separated (always fetched)",
+        "feed": "RSS/Atom feed URLs, comma-separated: their items are archived",
+        "sitemap": "sitemap (or sitemap index) URLs, comma-separated: their pages are archived",
+        **{name: help for name, help in ArchiveSpider.arguments.items() if name != "base_url"},
+    }
+
+    @classmethod
+    def check_values(cls, args: dict[str, str]) -> None:
+        """At least one of urls, feed, sitemap; every URL given is http(s)."""
+        given = [(name, url) for name in ("urls", "feed", "sitemap") for url in split_urls(args.get(name))]
+        if not given:
+            raise SpiderArgumentError("generic needs -a urls=U1,U2, -a feed=URL or -a sitemap=URL"
+                                      " (see `newsarchive spiders`)")
+        for name, url in given:
+            check_http_url(name, url)
+        super().check_values({**args, "base_url": args.get("base_url") or _root(given[0][1])})
 
     def __init__(self, urls: str | None = None, feed: str | None = None, sitemap: str | None = None,
                  *args, **kwargs):
+        self.check_values({"urls": urls, "feed": feed, "sitemap": sitemap})
         self.article_urls, self.feed_urls = split_urls(urls), split_urls(feed)
         self.sitemap_urls = split_urls(sitemap)
         given = self.article_urls + self.feed_urls + self.sitemap_urls
-        if not given:
-            raise ValueError("give -a urls=U1,U2, -a feed=URL or -a sitemap=URL")
-        for url in given:
-            _check_http(url)
-        first = urlsplit(given[0])
-        kwargs.setdefault("base_url", f"{first.scheme}://{first.netloc}")
+        kwargs.setdefault("base_url", _root(given[0]))
         super().__init__(*args, **kwargs)
         self.domains = list(dict.fromkeys(domain_key(urlsplit(u).hostname or "") for u in given))
         self.allowed_domains = [*self.domains, *WIDGET_HOSTS]  # widget data pages and their robots.txt
@@ -99,7 +112,6 @@ class GenericSpider(ArchiveSpider):
         yield from super().parse_sitemap(response)
 
 
-def _check_http(url: str) -> None:
+def _root(url: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"

@@ -2,7 +2,9 @@
 a real headless Chromium."""
 from __future__ import annotations
 
+import html
 import json
+import re
 import socket
 import sqlite3
 import subprocess
@@ -32,7 +34,9 @@ def canned(db: Path, name: str, **params) -> list[dict]:
 def test_metadata_describes_the_public_tables():
     metadata = json.loads(metadata_path().read_text(encoding="utf-8"))
     database = metadata["databases"]["archive"]
-    assert set(database["queries"]) == {"thread", "most_discussed", "commenter_history"}
+    assert set(database["queries"]) == {"thread", "most_discussed", "commenter_history", "recent_comments"}
+    assert all(query["hide_sql"] for query in database["queries"].values())
+    assert "github.com" not in metadata_path().read_text(encoding="utf-8")
     for table in ("articles", "comments", "authors", "article_authors", "captures", "crawls"):
         assert database["tables"][table]["description"]
     assert "site" in database["tables"]["articles"]["facets"]
@@ -147,3 +151,23 @@ def test_chromium_shows_the_most_discussed_replica_thread(served):
     dom = dump_dom(thread_url(base, db, url))
     assert author in dom.replace("&#39;", "'")
     assert f"{count} row" in dom
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode("utf-8")
+
+
+@pytest.mark.parametrize("served", ["built_archive"], indirect=True)
+def test_canned_queries_hide_their_sql_and_comments_open_readable(served):
+    base, db = served
+    thread = fetch(thread_url(base, db, SAHEL))
+    body = thread.split("</head>", 1)[1]
+    assert "Moussa Ke" in body and "WITH RECURSIVE" not in body and '_show_sql=1">show</a>' in body
+    table_url = f"{base}/{db.stem}/comments"
+    table = fetch(table_url)
+    assert 'data-column="text_html"' in table
+    href = re.search(r'<a href="(\?_col=[^"]+)">Show the readable columns only</a>', table).group(1)
+    readable = fetch(urllib.parse.urljoin(table_url, html.unescape(href)))
+    assert 'data-column="text"' in readable and 'data-column="text_html"' not in readable
+    assert "Moussa Ke" in readable

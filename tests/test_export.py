@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,34 @@ def test_parquet_same_tables_as_csv(any_archive, tmp_path):
         with open(tmp_path / "csv" / f"{table}.csv", newline="", encoding="utf-8") as handle:
             from_csv = list(csv.DictReader(handle))
         assert len(rows) == len(from_csv)
-        assert [{k: "" if v is None else str(v) for k, v in r.items()} for r in rows] == from_csv
+        assert [{k: as_csv_text(v) for k, v in r.items()} for r in rows] == [
+            {k: json.dumps(json.loads(v), ensure_ascii=False) if k in ("authors", "tags") else v
+             for k, v in r.items()} for r in from_csv]
+
+
+def as_csv_text(value) -> str:
+    """A Parquet value as the CSV export writes it."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+def test_parquet_has_real_types(built_archive, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    ok(newsarchive("export", "--format", "parquet", "-o", str(tmp_path / "pq"), db=built_archive))
+    articles = pq.read_table(tmp_path / "pq" / "articles.parquet")
+    comments = pq.read_table(tmp_path / "pq" / "comments.parquet")
+    for table, name in ((articles, "date_published"), (articles, "first_seen_at"), (comments, "removed_at")):
+        assert str(table.schema.field(name).type) == "timestamp[ms, tz=UTC]"
+    for name in ("tags", "authors"):
+        kind = articles.schema.field(name).type
+        assert kind.num_fields == 1 and str(kind.value_type) == "string" and str(kind).startswith("list<")
+    assert str(comments.schema.field("depth").type) == "int64"
+    riz = next(r for r in articles.to_pylist() if r["url"].endswith("le-prix-du-riz-202.html"))
+    assert riz["date_published"] == datetime(2024, 5, 10, 9, 30, tzinfo=timezone.utc)
+    assert riz["authors"] == ["Cheick Moctar TRAORE"]
 
 
 def test_parquet_without_pyarrow_says_what_to_install(built_archive, tmp_path):

@@ -119,10 +119,13 @@ def test_sitemap_index_news_and_gzipped_sitemaps_are_followed(site, tmp_path):
     assert site.offsite_hits() == []
 
 
-@pytest.mark.parametrize("argument, reason", [("urls=ftp://127.0.0.1/a", "not an http(s) URL"),
-                                              ("feed=javascript:alert(1)", "not an http(s) URL"),
-                                              ("urls=", "give -a urls=U1,U2")])
+@pytest.mark.parametrize("argument, reason", [
+    ("urls=ftp://127.0.0.1/a", "Error: -a urls wants an http(s) URL such as https://www.example.org/,"
+                               " got 'ftp://127.0.0.1/a'"),
+    ("feed=javascript:alert(1)", "Error: -a feed wants an http(s) URL"),
+    ("urls=", "Error: generic needs -a urls=U1,U2, -a feed=URL or -a sitemap=URL")])
 def test_non_http_or_missing_start_urls_are_refused(tmp_path, argument, reason):
     result = crawl(tmp_path / "archive.db", argument, check=False)
-    assert reason in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.startswith(reason) and len(result.stderr.splitlines()) == 1
     assert "articles stored" not in result.stdout

@@ -79,10 +79,13 @@ def test_reextract_filters(built_archive, tmp_path):
     add_unextracted_captures(db)
     assert counts(ok(newsarchive("reextract", "--site", "other.example", db=db))) == {
         "changed": 0, "new": 0, "unchanged": 0, "failed": 0, "added": 0, "removed": 0, "edited": 0}
-    out = ok(newsarchive("reextract", "--since", "2024-06-15", db=db))
+    out = ok(newsarchive("reextract", "--fetched-since", "2024-06-15", db=db))
     assert out.startswith("re-extracted 3 articles") and counts(out)["new"] == 0
-    result = newsarchive("reextract", "--since", "yesterday", db=db)
-    assert result.returncode == 2 and "not a date" in result.stderr
+    published = ok(newsarchive("reextract", "--since", "2024-05-01", "--until", "2024-05-31", db=db))
+    assert published.startswith("re-extracted 1 articles")
+    for option in ("--since", "--fetched-since"):
+        result = newsarchive("reextract", option, "yesterday", db=db)
+        assert result.returncode == 2 and "not a date" in result.stderr
 
 
 def test_reextract_of_the_crawled_replica_changes_nothing(crawled_archive, tmp_path):

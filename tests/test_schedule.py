@@ -17,7 +17,7 @@ from newsarchive import db
 from newsarchive.cli import cli
 from newsarchive.replica.server import serve
 from newsarchive.replica.site import Site, html_page
-from newsarchive.schedule import EXIT_LOCKED, archive_lock, crawl_command, next_run_after
+from newsarchive.schedule import CHILD_BOOTSTRAP, EXIT_LOCKED, archive_lock, crawl_command, next_run_after
 
 from conftest import REPO, run_cli
 
@@ -77,7 +77,7 @@ def test_add_list_remove(tmp_path):
     assert invoke("list").output.lstrip().startswith("2 ")
     assert "no schedule 1" in invoke("remove", "1").output
     bad = invoke("add", "nosuchspider", "--every", "1h")
-    assert bad.exit_code == 2 and "known: " in bad.output
+    assert bad.exit_code == 2 and "spiders: generic, maliweb" in bad.output
     assert "not a duration" in invoke("add", "maliweb", "--every", "soon").output
 
 
@@ -92,7 +92,7 @@ def test_next_run_keeps_the_grid_and_skips_missed_runs():
 def test_crawl_command_is_the_real_cli_in_a_child_process():
     command = crawl_command("/data/a.db", {"spider": "maliweb", "args": {"revisit": "all"},
                                            "settings": {"DOWNLOAD_DELAY": "0"}})
-    assert command == [sys.executable, "-m", "newsarchive", "--db", "/data/a.db", "crawl", "maliweb",
+    assert command == [sys.executable, "-c", CHILD_BOOTSTRAP, "--db", "/data/a.db", "crawl", "maliweb",
                        "-a", "revisit=all", "-s", "DOWNLOAD_DELAY=0"]
 
 
@@ -106,6 +106,23 @@ def test_once_runs_due_crawls_then_nothing_until_the_next_slot(tmp_path, slow_si
     assert _crawls(archive) == [("maliweb", "finished")]
     listed = run_cli("schedule", "list", db=archive).stdout
     assert "(ok)" in listed
+
+
+def test_a_checkout_named_newsarchive_in_the_current_folder_does_not_shadow_the_crawl(tmp_path, slow_site):
+    """The cron case: run in $HOME, which holds the checkout ~/newsarchive (here: a stub package)."""
+    home = tmp_path / "home"
+    (home / "newsarchive").mkdir(parents=True)
+    (home / "newsarchive" / "__init__.py").write_text("# a checkout's folder, not the installed package\n")
+    (home / "newsarchive" / "__main__.py").write_text("raise SystemExit('the checkout was imported')\n")
+    _add(tmp_path / "a.db", slow_site.base_url)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("NEWSARCHIVE_DB", None)
+    installed = Path(sys.executable).parent / "newsarchive"
+    result = subprocess.run([str(installed), "--db", "../a.db", "schedule", "run", "--once"], cwd=home,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "schedule 1: ok" in result.stderr
+    assert _crawls(tmp_path / "a.db") == [("maliweb", "finished")]
 
 
 def test_a_second_scheduler_says_who_holds_the_lock(tmp_path):

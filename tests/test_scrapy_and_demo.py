@@ -32,7 +32,7 @@ def test_demo_archives_the_replica_and_shows_the_seed_article(tmp_path):
     db = tmp_path / "demo.db"
     out = run_cli("demo", db=db).stdout
     assert "archived 38 articles" in out
-    assert "Cheick Moctar TRAORE" in out and "21 comments archived (page declares 21)" in out
+    assert "Cheick Moctar TRAORE" in out and "21 comments archived, of which 0 removed (page declares 21)" in out
     assert "HTTP 404" in out
     # and one article whose thread a Disqus embed loads, read from the replica's Disqus API
     assert "8 comments archived (page declares None); disqus widget on the page" in out

@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 import click
 
 from .. import db
+from ..search import SearchError, day_bound
 
 
 def archive_conn(ctx: click.Context, must_exist: bool = True) -> sqlite3.Connection:
@@ -33,3 +34,19 @@ def progress_bar(length: int, label: str) -> Iterator[Callable[[int], None]]:
         return
     with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+def publication_window(command: Callable) -> Callable:
+    """``--since``/``--until DATE``: the publication date, with one meaning in every command."""
+    command = click.option("--until", metavar="DATE",
+                           help="Only what was published on or before DATE (YYYY-MM-DD).")(command)
+    return click.option("--since", metavar="DATE",
+                        help="Only what was published on or after DATE (YYYY-MM-DD).")(command)
+
+
+def date_bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """``--since``/``--until`` as ISO bounds (a bare ``--until`` day included); a usage error if not dates."""
+    try:
+        return day_bound(since), day_bound(until, upper=True)
+    except SearchError as error:
+        raise click.BadParameter(str(error), param_hint="--since/--until") from None

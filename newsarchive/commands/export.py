@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from ..export import FORMATS, ExportError, export_archive, export_size
-from ..search import SearchError, day_bound
-from . import archive_conn, progress_bar
+from ..pseudonyms import PseudonymError, Pseudonyms
+from . import archive_conn, date_bounds, progress_bar, publication_window
 
 
 @click.command()
@@ -15,24 +15,31 @@ from . import archive_conn, progress_bar
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="A file for jsonl and warc, a folder for csv and parquet (default: exports/).")
 @click.option("--site", help="Only articles of this site.")
-@click.option("--since", metavar="DATE", help="Only articles published on or after DATE.")
+@publication_window
+@click.option("--pseudonymize", is_flag=True,
+              help="Replace commenters' names and URLs with stable pseudonyms (keyed by the archive).")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path | None, site: str | None,
-           since: str | None) -> None:
+           since: str | None, until: str | None, pseudonymize: bool) -> None:
     """Export articles and comment threads (or, for WARC, the raw captures).
 
     jsonl: one article per line with its nested comment tree. csv and parquet: articles and
     comments tables (comments carry article_url and parent_comment_id). warc: request and
     response records of every stored capture, for replay tools and `import-warc`.
 
-    Example: newsarchive --db mali.db export --format csv -o exports/mali --since 2024-01-01
+    --pseudonymize replaces each commenter's name and URL with a pseudonym: the same person gets
+    the same one in every export of this archive, and the key stays in the archive (texts are
+    kept as written). Not for WARC, which keeps the pages as fetched.
+
+    Example: newsarchive --db mali.db export --format csv -o exports/mali --since 2024-01-01 --until 2024-06-30
     """
+    since, until = date_bounds(since, until)
     conn = archive_conn(ctx)
     try:
-        since = day_bound(since)
-        with progress_bar(export_size(conn, fmt, site, since), f"export {fmt}") as step:
-            result = export_archive(conn, fmt, output, site, since, step)
-    except (ExportError, SearchError, OSError) as error:
+        pseudonyms = Pseudonyms.of_archive(conn) if pseudonymize else None
+        with progress_bar(export_size(conn, fmt, site, since, until), f"export {fmt}") as step:
+            result = export_archive(conn, fmt, output, site, since, step, until, pseudonyms)
+    except (ExportError, PseudonymError, OSError) as error:
         raise click.ClickException(str(error)) from None
     what = (f"{result.records} WARC records" if fmt == "warc"
             else f"{result.articles} articles, {result.comments} comments")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..search import SearchError, day_bound
-from . import archive_conn, progress_bar
+from . import archive_conn, date_bounds, progress_bar, publication_window
 
 if TYPE_CHECKING:
     from ..reextract import ReextractReport
@@ -14,25 +14,29 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.option("--site", help="Only articles of this site.")
-@click.option("--since", metavar="DATE", help="Only articles fetched on or after DATE.")
+@publication_window
+@click.option("--fetched-since", metavar="DATE", help="Only articles fetched on or after DATE (YYYY-MM-DD).")
 @click.pass_context
-def reextract(ctx: click.Context, site: str | None, since: str | None) -> None:
+def reextract(ctx: click.Context, site: str | None, since: str | None, until: str | None,
+              fetched_since: str | None) -> None:
     """Re-extract archived articles from their stored captures (no network).
 
     The newest capture of each page is extracted again with the current code; what changed is
     stored as in a crawl (old text kept in the version tables).
 
-    Example: newsarchive --db mali.db reextract --site maliweb.net --since 2024-06-01
+    Example: newsarchive --db mali.db reextract --site maliweb.net --fetched-since 2024-06-01
     """
     from ..reextract import reextract as run_reextract, selected_groups  # loads the parsers
 
-    conn = archive_conn(ctx)
+    since, until = date_bounds(since, until)
     try:
-        since = day_bound(since)
+        fetched_since = day_bound(fetched_since)
     except SearchError as error:
-        raise click.BadParameter(str(error), param_hint="--since") from None
-    with progress_bar(len(selected_groups(conn, site, since)), "reextract") as step:
-        report = run_reextract(conn, site, since, step)
+        raise click.BadParameter(str(error), param_hint="--fetched-since") from None
+    conn = archive_conn(ctx)
+    selection = {"until": until, "fetched_since": fetched_since}
+    with progress_bar(len(selected_groups(conn, site, since, **selection)), "reextract") as step:
+        report = run_reextract(conn, site, since, step, **selection)
     print_report(report)
 
 

@@ -20,14 +20,6 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     return parsed
 
 
-def _known_spiders() -> list[str]:
-    from scrapy.spiderloader import SpiderLoader
-
-    from ..runner import project_settings
-
-    return sorted(SpiderLoader.from_settings(project_settings("unused.db")).list())
-
-
 @click.group("schedule")
 def schedule() -> None:
     """Scheduled crawls, stored in the archive; `schedule run` runs them.
@@ -48,10 +40,13 @@ def add(ctx: click.Context, spider: str, every: str, spider_args: tuple[str, ...
 
     Example: newsarchive --db mali.db schedule add maliweb --every 1h -a revisit=due
     """
+    from ..runner import check_crawl
     from ..schedule import add_schedule
 
-    if spider not in (known := _known_spiders()):
-        raise click.BadParameter(f"no spider {spider!r} (known: {', '.join(known)})", param_hint="SPIDER")
+    try:
+        check_crawl(spider, _pairs(spider_args, "-a"))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="SPIDER") from None
     try:
         interval = parse_duration(every)
         schedule_id = add_schedule(archive_conn(ctx, must_exist=False), spider, interval,

@@ -330,6 +330,16 @@ MIGRATIONS: list[list[str]] = [
         *_word_triggers(),
         "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
     ],
+    # 9. Pseudonymised exports: the archive's own secret key for the keyed hash (HMAC-SHA256) that
+    #    gives commenters stable pseudonyms. Made once, when the archive is written, so reading it
+    #    never writes; it never leaves the archive, so an export alone cannot be reversed.
+    [
+        """CREATE TABLE archive_secrets (
+            name TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        )""",
+        "INSERT INTO archive_secrets (name, value) VALUES ('pseudonym_key', randomblob(32))",
+    ],
 ]
 
 

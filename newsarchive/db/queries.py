@@ -64,11 +64,12 @@ def comment_tree(comments: list[dict]) -> list[dict]:
 
 
 def site_stats(conn: sqlite3.Connection) -> list[dict]:
-    """Per site: articles, comments (live and removed), authors, first and last seen."""
+    """Per site: articles, comments (every one archived, and how many of them were removed), first
+    and last seen."""
     return _dicts(conn.execute(
         "SELECT a.site, COUNT(DISTINCT a.id) AS articles,"
         " (SELECT COUNT(*) FROM comments c JOIN articles x ON x.id = c.article_id"
-        "   WHERE x.site = a.site AND c.removed_at IS NULL) AS comments,"
+        "   WHERE x.site = a.site) AS comments,"
         " (SELECT COUNT(*) FROM comments c JOIN articles x ON x.id = c.article_id"
         "   WHERE x.site = a.site AND c.removed_at IS NOT NULL) AS removed_comments,"
         " MIN(a.first_seen_at) AS first_seen, MAX(a.last_seen_at) AS last_seen"
@@ -137,9 +138,9 @@ _WEIGHTS = {"articles_fts": "2.0, 1.0", "comments_fts": "1.0, 0.5"}
 
 def search(conn: sqlite3.Connection, expression: str, *, site: str | None = None,
            since: str | None = None, until: str | None = None, author: str | None = None,
-           kinds: tuple[str, ...] = ("article", "comment"), limit: int = 20,
+           kinds: tuple[str, ...] = ("article", "comment"), limit: int | None = 20,
            highlight: tuple[str, str] = ("[", "]")) -> tuple[list[dict], bool]:
-    """Best ``limit`` matches of an FTS5 ``expression`` in articles and comments.
+    """Best ``limit`` matches of an FTS5 ``expression`` in articles and comments (None: every match).
 
     Each hit has kind, url, title, author, date_published, site, removed_at, snippet and rank
     (bm25: lower is better; None when newest-first). ``author`` matches part of a name,
@@ -153,7 +154,8 @@ def search(conn: sqlite3.Connection, expression: str, *, site: str | None = None
     if "article" in kinds:
         expressions["article"], many["article"] = _spelled_out(conn, expression)
     for kind in kinds:
-        rows, capped = _best(conn, kind, filters, expressions[kind], limit, many[kind])
+        rows, capped = _best(conn, kind, filters, expressions[kind], -1 if limit is None else limit,
+                             many[kind])
         (newest if capped else ranked).extend((kind, rowid, rank) for rowid, rank in rows)
     ranked.sort(key=lambda hit: hit[2])
     chosen = (ranked + newest)[:limit]
@@ -250,7 +252,7 @@ def _like_pattern(text: str) -> str:
 
 def _best(conn: sqlite3.Connection, kind: str, filters: dict, expression: str,
           limit: int, many: bool = False) -> tuple[list[tuple[int, float | None]], bool]:
-    """The ``limit`` best rows by bm25, or the newest when there are too many to rank.
+    """The ``limit`` best rows by bm25, or the newest when there are too many to rank (-1: all).
 
     The probe counts up to RANK_CANDIDATES matches in FTS5's own order (ascending rowid: an AND
     of a common and a rare word in a million comments 4.6 ms, against 7.8 newest first) and stops
@@ -264,7 +266,8 @@ def _best(conn: sqlite3.Connection, kind: str, filters: dict, expression: str,
     sql = (f"SELECT {fts}.rowid, {{rank}} FROM {fts} {joins if wanted else ''}"
            f" WHERE {fts} MATCH :q{where} ORDER BY {{order}}")
     params = {"q": expression, "cap": RANK_CANDIDATES, "limit": limit, **wanted}
-    newest = sql.format(rank="NULL", order=f"{fts}.rowid DESC LIMIT min(:limit, :cap)")
+    newest = sql.format(rank="NULL", order=f"{fts}.rowid DESC LIMIT"
+                        f" {':limit' if limit < 0 else 'min(:limit, :cap)'}")
     if many and not wanted:
         return conn.execute(newest, params).fetchall(), True
     probe = conn.execute(sql.format(rank="NULL", order=f"{fts}.rowid LIMIT :cap"), params).fetchall()
@@ -368,19 +371,20 @@ COMMENT_EXPORT_COLUMNS = (
     "id", "article_id", "article_url", "comment_id", "parent_comment_id", "parent_id", "depth", "position",
     "type", "author_name", "author_url", "date_published", "date_published_raw", "title", "text",
     "text_html", "first_seen_at", "last_seen_at", "removed_at", "edits")
-_SELECTED = "(:site IS NULL OR a.site = :site) AND (:since IS NULL OR a.date_published >= :since)"
+_SELECTED = ("(:site IS NULL OR a.site = :site) AND (:since IS NULL OR a.date_published >= :since)"
+             " AND (:until IS NULL OR a.date_published < :until)")
 
 
 def count_selected(conn: sqlite3.Connection, site: str | None = None,
-                   since: str | None = None) -> tuple[int, int]:
+                   since: str | None = None, until: str | None = None) -> tuple[int, int]:
     """How many articles and comments an export with these filters holds."""
     return conn.execute(
         "SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id)), 0)"
-        f" FROM articles a WHERE {_SELECTED}", {"site": site, "since": since}).fetchone()
+        f" FROM articles a WHERE {_SELECTED}", {"site": site, "since": since, "until": until}).fetchone()
 
 
-def iter_articles(conn: sqlite3.Connection, site: str | None = None,
-                  since: str | None = None) -> tuple[tuple[str, ...], sqlite3.Cursor]:
+def iter_articles(conn: sqlite3.Connection, site: str | None = None, since: str | None = None,
+                  until: str | None = None) -> tuple[tuple[str, ...], sqlite3.Cursor]:
     """Column names and a cursor over the selected articles (``authors`` as a JSON array), by id."""
     cursor = conn.execute(
         "SELECT a.id, a.url, a.site, a.post_id, a.headline, a.description,"
@@ -389,12 +393,12 @@ def iter_articles(conn: sqlite3.Connection, site: str | None = None,
         " AS authors, a.posted_by, a.date_published, a.date_published_raw, a.date_modified,"
         " a.in_language, a.section, a.tags, a.main_image_url, a.comment_count_declared,"
         " a.comments_widget, a.first_seen_at, a.last_seen_at, a.article_body, a.article_body_html"
-        f" FROM articles a WHERE {_SELECTED} ORDER BY a.id", {"site": site, "since": since})
+        f" FROM articles a WHERE {_SELECTED} ORDER BY a.id", {"site": site, "since": since, "until": until})
     return ARTICLE_EXPORT_COLUMNS, cursor
 
 
-def iter_comments(conn: sqlite3.Connection, site: str | None = None,
-                  since: str | None = None) -> tuple[tuple[str, ...], sqlite3.Cursor]:
+def iter_comments(conn: sqlite3.Connection, site: str | None = None, since: str | None = None,
+                  until: str | None = None) -> tuple[tuple[str, ...], sqlite3.Cursor]:
     """Column names and a cursor over the selected articles' comments, in thread order."""
     cursor = conn.execute(
         "SELECT c.id, c.article_id, a.url, c.comment_id, p.comment_id, c.parent_id, c.depth, c.position, c.type,"
@@ -403,7 +407,8 @@ def iter_comments(conn: sqlite3.Connection, site: str | None = None,
         " (SELECT COUNT(*) FROM comment_versions v WHERE v.comment_id = c.id)"
         " FROM articles a JOIN comments c ON c.article_id = a.id"
         " LEFT JOIN comments p ON p.id = c.parent_id"
-        f" WHERE {_SELECTED} ORDER BY c.article_id, c.position, c.id", {"site": site, "since": since})
+        f" WHERE {_SELECTED} ORDER BY c.article_id, c.position, c.id",
+        {"site": site, "since": since, "until": until})
     return COMMENT_EXPORT_COLUMNS, cursor
 
 
@@ -476,6 +481,15 @@ def comment_versions(conn: sqlite3.Connection, article_id: int) -> list[dict]:
         " WHERE c.article_id = ? ORDER BY v.comment_id, v.id", (article_id,)))
 
 
+def pseudonym_key(conn: sqlite3.Connection) -> bytes | None:
+    """The archive's secret key for commenter pseudonyms (migration 9); None if it has none yet."""
+    try:
+        row = conn.execute("SELECT value FROM archive_secrets WHERE name = 'pseudonym_key'").fetchone()
+    except sqlite3.OperationalError:  # an archive not yet migrated, opened read-only
+        return None
+    return row[0] if row else None
+
+
 # -- captures: WARC export and re-extraction ------------------------------------------------
 
 CAPTURE_COLUMNS = ("id", "url", "request_url", "article_url", "status", "headers", "fetched_at",
@@ -487,24 +501,26 @@ _CAPTURE_SELECT = (
     " COALESCE(a.spider, (SELECT cr.spider FROM crawls cr WHERE cr.id = c.crawl_id)) AS spider"
     " FROM captures c JOIN capture_bodies b ON b.hash = c.body_hash"
     " LEFT JOIN articles a ON a.url = c.article_url")
-_CAPTURE_SELECTED = ("((:site IS NULL AND :since IS NULL) OR (a.id IS NOT NULL"
+_CAPTURE_SELECTED = ("((:site IS NULL AND :since IS NULL AND :until IS NULL) OR (a.id IS NOT NULL"
                      " AND (:site IS NULL OR a.site = :site)"
-                     " AND (:since IS NULL OR a.date_published >= :since)))")
+                     " AND (:since IS NULL OR a.date_published >= :since)"
+                     " AND (:until IS NULL OR a.date_published < :until)))")
 
 
-def count_captures(conn: sqlite3.Connection, site: str | None = None, since: str | None = None) -> int:
+def count_captures(conn: sqlite3.Connection, site: str | None = None, since: str | None = None,
+                   until: str | None = None) -> int:
     """How many captures belong to the selected articles (all captures without filters)."""
     return conn.execute(
         "SELECT COUNT(*) FROM captures c LEFT JOIN articles a ON a.url = c.article_url"
-        f" WHERE {_CAPTURE_SELECTED}", {"site": site, "since": since}).fetchone()[0]
+        f" WHERE {_CAPTURE_SELECTED}", {"site": site, "since": since, "until": until}).fetchone()[0]
 
 
-def iter_captures(conn: sqlite3.Connection, site: str | None = None,
-                  since: str | None = None) -> Iterator[dict]:
+def iter_captures(conn: sqlite3.Connection, site: str | None = None, since: str | None = None,
+                  until: str | None = None) -> Iterator[dict]:
     """Captures of the selected articles with their compressed bodies, grouped by article
     (``store.capture_body`` reads one)."""
     cursor = conn.execute(f"{_CAPTURE_SELECT} WHERE {_CAPTURE_SELECTED}"
-                          " ORDER BY c.article_url, c.id", {"site": site, "since": since})
+                          " ORDER BY c.article_url, c.id", {"site": site, "since": since, "until": until})
     return (_capture(conn, row) for row in cursor)
 
 
@@ -515,16 +531,19 @@ def _capture(conn: sqlite3.Connection, row: tuple) -> dict:
     return capture
 
 
-def capture_groups(conn: sqlite3.Connection, since: str | None = None) -> list[dict]:
-    """Each article URL with captures (fetched since ``since``): its site and spider if known."""
+def capture_groups(conn: sqlite3.Connection, fetched_since: str | None = None, since: str | None = None,
+                   until: str | None = None) -> list[dict]:
+    """Each article URL with captures (fetched since ``fetched_since``; of an article published in
+    [``since``, ``until``) when given): its site and spider if known."""
     return _dicts(conn.execute(
         "SELECT g.article_url, g.last_fetched_at, a.site, COALESCE(a.spider, cr.spider) AS spider"
         " FROM (SELECT article_url, MAX(last_fetched_at) AS last_fetched_at,"
         "       MAX(crawl_id) AS crawl_id FROM captures WHERE article_url IS NOT NULL"
         "       GROUP BY article_url) g"
         " LEFT JOIN articles a ON a.url = g.article_url LEFT JOIN crawls cr ON cr.id = g.crawl_id"
-        " WHERE :since IS NULL OR g.last_fetched_at >= :since ORDER BY g.article_url",
-        {"since": since}))
+        " WHERE (:fetched_since IS NULL OR g.last_fetched_at >= :fetched_since)"
+        " AND (:since IS NULL OR a.date_published >= :since) AND (:until IS NULL OR a.date_published < :until)"
+        " ORDER BY g.article_url", {"fetched_since": fetched_since, "since": since, "until": until}))
 
 
 def article_captures(conn: sqlite3.Connection, article_url: str) -> list[dict]:
