@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..warc import WarcError, check_warc, import_warc as run_import
+from ..warc import import_warc as run_import
+from ..warcfile import WarcError, check_warc
 from . import archive_conn, progress_bar
 from .reextract import print_report
 
