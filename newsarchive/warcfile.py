@@ -122,7 +122,7 @@ def _located(error: Exception, path: Path, records: _StrictWarcIterator, number:
     its content failed, else the next one (``number`` records were read)."""
     finishing = handed_out.rec_type if handed_out is not None and records.member_info is None else None
     at = number + 1 if (handed_out is not None and not finishing) or number == 0 else number
-    message = str(error) if isinstance(error, WarcError) else _damage(path, at, records.offset, error)
+    message = str(error) if isinstance(error, WarcError) else _damage(path, at, records.offset, error, number)
     return WarcError(message, finishing)
 
 
@@ -130,16 +130,22 @@ def _declared_length(record) -> bool:
     return (record.rec_headers.get_header("Content-Length") or "").strip().isdigit()
 
 
-def _damage(path: Path, number: int, offset: int, error: Exception) -> str:
-    if number == 1 and not isinstance(error, _Malformed):
+def _damage(path: Path, number: int, offset: int, error: Exception, read: int) -> str:
+    """The line naming record ``number`` at fault (``read`` records were parsed before)."""
+    if read == 0 and not isinstance(error, _Malformed):
         return f"{path}: not a WARC file (it does not start with a WARC record)"
+    if isinstance(error, ArchiveLoadFailed) and "recompress" in str(error):
+        return (f"{path}: the whole file is one gzip stream, not one per record"
+                f" (`warcio recompress {path} NEW.warc.gz` rewrites it)")
     reason = next(text for kind, text in _WARCIO_ERRORS.items() if isinstance(error, kind)) or str(error)
     return f"{path}: record {number} (byte {offset}): {reason}"
 
 
 def check_warc(path: Path) -> None:
-    """Raise WarcError unless ``path`` starts with a WARC record (before anything is written)."""
+    """Raise WarcError unless ``path`` starts with a whole WARC record followed by another or the
+    end (checked before anything is written)."""
     with open(path, "rb") as stream:
         records = whole_records(stream, path)
-        next(records)
+        for _ in zip(range(2), records):
+            pass
         records.close()

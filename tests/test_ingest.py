@@ -2,6 +2,7 @@
 `import-warc` says what it stored, stops at a damaged record and writes nothing from a non-WARC."""
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import sqlite3
@@ -126,6 +127,26 @@ def test_import_warc_of_a_truncated_warc_imports_the_whole_records_then_fails(bu
     original = rows(built_archive, "SELECT url, headline, article_body FROM articles WHERE url IN (?, ?)",
                     *(r[1] for r in responses[:2]))
     assert rows(rebuilt, "SELECT url, headline, article_body FROM articles") == original
+
+
+def test_import_warc_of_a_corrupt_or_wrongly_gzipped_warc_says_so_in_one_line(built_archive, tmp_path):
+    warc = export_warc(built_archive, tmp_path / "a.warc.gz")
+    spans = record_spans(warc)
+    damaged_record = [s for s in spans if s[0] == "response"][2]
+    data = bytearray(warc.read_bytes())
+    for at in range(damaged_record[2] + 40, damaged_record[2] + 140):
+        data[at] ^= 0x55
+    corrupt = tmp_path / "corrupt.warc.gz"
+    corrupt.write_bytes(bytes(data))
+    result = newsarchive("import-warc", str(corrupt), db=tmp_path / "corrupt.db")
+    assert result.returncode == 1 and result.stdout.startswith("imported 2 captures")
+    assert error_line(result).startswith(f"Error: {corrupt}: record {spans.index(damaged_record) + 1} ")
+
+    one_stream = tmp_path / "one-stream.warc.gz"
+    one_stream.write_bytes(gzip.compress(gzip.decompress(warc.read_bytes())))
+    result = newsarchive("import-warc", str(one_stream), db=tmp_path / "one-stream.db")
+    assert result.returncode == 1 and "one gzip stream" in error_line(result)
+    assert not (tmp_path / "one-stream.db").exists()
 
 
 def test_import_warc_of_files_that_are_not_warcs_writes_nothing(tmp_path):
