@@ -20,7 +20,8 @@ def reextract(ctx: click.Context, site: str | None, since: str | None) -> None:
     """Re-extract archived articles from their stored captures (no network).
 
     The newest capture of each page is extracted again with the current code; what changed is
-    stored as in a crawl (old text kept in the version tables).
+    stored as in a crawl (old text kept in the version tables). A page the crawl would refuse (no
+    headline, no body) is listed and kept in `failures`, never stored as an article.
 
     Example: newsarchive --db mali.db reextract --site maliweb.net --since 2024-06-01
     """
