@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import resource
 import sqlite3
 import time
@@ -17,12 +16,12 @@ from . import db
 from .crawl import utc_now
 from .db import store
 from .pages.base import ExtractionError
+from .ingest import validation_problem
 from .items import Capture, FetchFailure
 from .offload import Extractor, WorkerDied, default_processes
 from .revisit import RevisitPolicy
 
 logger = logging.getLogger(__name__)
-ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
 class ArchiveHandle:
@@ -291,22 +290,6 @@ def truncation_note(item: Capture, reason: str) -> str:
     warnings = item.article.warnings if item.article is not None else []
     deep = [w for w in warnings if w.startswith("tags nested deeper")]
     return f"{reason} ({deep[0]})" if deep else reason
-
-
-def validation_problem(article) -> str | None:
-    """Why ``article`` cannot be archived, or None."""
-    if not article.headline:
-        return "no headline: not an article page"
-    if not article.article_body.strip():
-        return "empty article body: not an article page"
-    for name in ("date_published", "date_modified"):
-        value = getattr(article, name)
-        if value is not None and not ISO_UTC.match(value):
-            return f"{name} is not ISO 8601 UTC: {value!r}"
-    ids = {c.comment_id for c in article.comments}
-    orphans = [c.comment_id for c in article.comments
-               if c.parent_comment_id is not None and c.parent_comment_id not in ids]
-    return f"comments with unknown parents: {orphans[:5]}" if orphans else None
 
 
 class StoreArticlePipeline(_Stage):

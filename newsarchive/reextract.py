@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Callable
 
 from .db import queries, store
-from .extraction import ExtractionError, extract
+from .ingest import extract_and_ingest
 from .items import Capture, FetchedPage
 
 
@@ -28,6 +28,8 @@ class ReextractReport:
     comments_edited: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(article URL, reason) of captures that still do not extract."""
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """(article URL, reason) of pages that extract but are not articles (the crawl refuses them too)."""
 
 
 @lru_cache(maxsize=None)
@@ -118,16 +120,19 @@ def rebuild_capture(group: dict, captures: list[dict], at: str | None = None) ->
 def reextract(conn: sqlite3.Connection, site: str | None = None, since: str | None = None,
               progress: Callable[[int], None] | None = None,
               sites: dict[str, str] | None = None, replay: bool = False,
-              until: str | None = None, fetched_since: str | None = None) -> ReextractReport:
+              until: str | None = None, fetched_since: str | None = None,
+              crawls: dict[str, int] | None = None) -> ReextractReport:
     """Re-extract every article with captures (of ``site``, published in [``since``, ``until``),
     fetched since ``fetched_since``).
 
     ``sites`` gives the site key of article URLs the archive does not know yet (a WARC import);
-    ``replay`` stores every fetch the captures show, oldest first, instead of the latest only.
+    ``replay`` stores every fetch the captures show, oldest first, instead of the latest only;
+    ``crawls``: the ``crawls`` row, by spider, that a page refused is a failure of (none: no row).
     """
     report = ReextractReport()
     for group in selected_groups(conn, site, since, sites, until, fetched_since):
-        (replay_one if replay else reextract_one)(conn, group, report)
+        crawl_id = (crawls or {}).get(group["spider"])
+        (replay_one if replay else reextract_one)(conn, group, report, crawl_id)
         if progress:
             progress(1)
     store.merge_article_index(conn)  # one segment per article stored: merged, as a crawl does
@@ -146,36 +151,33 @@ def selected_groups(conn: sqlite3.Connection, site: str | None, since: str | Non
     return [g for g in groups if site is None or g["site"] == site]
 
 
-def reextract_one(conn: sqlite3.Connection, group: dict, report: ReextractReport) -> None:
-    """Extract one article from its latest captures and store it if it extracts."""
+def reextract_one(conn: sqlite3.Connection, group: dict, report: ReextractReport,
+                  crawl_id: int | None = None) -> None:
+    """Extract one article from its latest captures and store it if it extracts and validates."""
     report.articles += 1
     captures = latest_pages(queries.article_captures(conn, group["article_url"]))
-    _extract_and_store(conn, rebuild_capture(group, captures), report)
+    _extract_and_store(conn, rebuild_capture(group, captures), report, crawl_id)
 
 
-def replay_one(conn: sqlite3.Connection, group: dict, report: ReextractReport) -> None:
+def replay_one(conn: sqlite3.Connection, group: dict, report: ReextractReport,
+               crawl_id: int | None = None) -> None:
     """Extract and store the article at every fetch its captures show, oldest first, so the
     archive gets its history back (versions, edits, removals, first/last seen)."""
     report.articles += 1
+    failed, refused = len(report.failed), len(report.refused)
     for at, captures in fetch_passes(queries.article_captures(conn, group["article_url"])):
-        failures = len(report.failed)
-        _extract_and_store(conn, rebuild_capture(group, captures, at), report)
-        del report.failed[failures:-1]  # only the last pass's failure is reported
+        del report.failed[failed:], report.refused[refused:]  # only the last pass's are reported
+        _extract_and_store(conn, rebuild_capture(group, captures, at), report, crawl_id)
 
 
-def _extract_and_store(conn: sqlite3.Connection, capture: Capture, report: ReextractReport) -> None:
-    try:
-        article = extract(capture)
-    except ExtractionError as error:
-        report.failed.append((capture.url, str(error)))
-        return
-    except Exception as error:  # a bug or a pathological page must not stop the run
-        report.failed.append((capture.url, f"extraction error: {type(error).__name__}: {error}"[:300]))
-        return
+def _extract_and_store(conn: sqlite3.Connection, capture: Capture, report: ReextractReport,
+                       crawl_id: int | None = None) -> None:
     before = _snapshot(conn, capture.url)
-    result = store.store_article(conn, article, capture.pages[0].fetched_at, capture.capture_ids[0],
-                                 capture.spider)
-    _count(report, result, before, _snapshot(conn, capture.url))
+    ingested = extract_and_ingest(conn, capture, crawl_id)
+    if ingested.changes is None:
+        (report.refused if ingested.stage == "validate" else report.failed).append((capture.url, ingested.refused))
+        return
+    _count(report, ingested.changes, before, _snapshot(conn, capture.url))
 
 
 def _snapshot(conn: sqlite3.Connection, url: str) -> dict | None:
@@ -189,7 +191,7 @@ def _snapshot(conn: sqlite3.Connection, url: str) -> dict | None:
 
 def _count(report: ReextractReport, result: store.StoreResult, before: dict | None,
            after: dict | None) -> None:
-    report.comments_added += len(result.comments_added) if before else 0
+    report.comments_added += len(result.comments_added)
     report.comments_removed += len(result.comments_removed)
     report.comments_edited += len(result.comments_edited)
     if before is None:

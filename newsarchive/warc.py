@@ -4,22 +4,26 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 from urllib.parse import urlsplit
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.recordloader import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .db import queries, store
 from .export import ExportResult
+from .ingest import utc_now
 from .items import FetchedPage
 from .settings import DOWNLOAD_MAXSIZE
+from .warcfile import WarcError, whole_records
+
+if TYPE_CHECKING:
+    from .reextract import ReextractReport
 
 ARTICLE_URL = "X-Newsarchive-Article-URL"
 """WARC header naming the article a response belongs to (comment pages are regrouped by it)."""
@@ -35,8 +39,6 @@ ORIGINAL = "X-Archive-Orig-"
 RENAMED = ("content-length", "transfer-encoding", "content-encoding")
 MAX_RECORD_BYTES = DOWNLOAD_MAXSIZE
 """A response record whose payload is longer (once the WARC's gzip is undone) is skipped, as a crawl drops it."""
-MAX_HEADER_LINE = 64 * 1024
-"""A WARC or HTTP header line longer than this makes the WARC unreadable (warcio would hold it whole)."""
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +148,7 @@ def read_responses(path: Path) -> Iterator[tuple[FetchedPage, dict, int]]:
     """Each response record of a WARC as a FetchedPage, with its newsarchive WARC headers and
     how far into the file reading has got (bytes, for a progress bar)."""
     with open(path, "rb") as stream:
-        for record in _records(stream):
+        for record in whole_records(stream, path):
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             try:
@@ -155,24 +157,6 @@ def read_responses(path: Path) -> Iterator[tuple[FetchedPage, dict, int]]:
                 logger.warning("skipped WARC record %s: %s", record.rec_headers.get_header("WARC-Target-URI"), error)
                 continue
             yield page, _meta(record), stream.tell()
-
-
-def _records(stream) -> ArchiveIterator:
-    """warcio's record iterator, its header lines read at most MAX_HEADER_LINE bytes at a time.
-
-    Record payloads are read by ``_payload`` within MAX_RECORD_BYTES; warcio skips the rest of a
-    record a block at a time, so no record is ever held whole, however far its gzip inflates.
-    """
-    records = ArchiveIterator(stream)
-    readline = records.reader.readline
-
-    def bounded_readline(length: int | None = None) -> bytes:
-        line = readline(MAX_HEADER_LINE if length is None else min(length, MAX_HEADER_LINE))
-        if len(line) >= MAX_HEADER_LINE and not line.endswith(b"\n"):
-            raise ArchiveLoadFailed(f"a header line longer than {MAX_HEADER_LINE} bytes")
-        return line
-    records.reader.readline = bounded_readline
-    return records
 
 
 def _payload(record) -> bytes:
@@ -205,26 +189,57 @@ def _warc_date(value: str) -> str:
 
 
 def import_captures(conn: sqlite3.Connection, path: Path, progress: Callable[[int], None],
-                    sites: dict[str, str]) -> int:
-    """Store every response of the WARC as a capture (one ``crawls`` row per spider); returns
-    how many. Comment pages keep their article through the X-Newsarchive-Article-URL header;
-    ``sites`` is filled with each article URL's site key."""
-    crawls: dict[str, int] = {}
+                    sites: dict[str, str], crawls: dict[str, int]) -> tuple[int, str | None]:
+    """Store every whole response of the WARC as a capture (one ``crawls`` row per spider, kept in
+    ``crawls``); returns how many, and why reading stopped before the end of the file (or None).
+    Comment pages keep their article through the X-Newsarchive-Article-URL header; ``sites`` is
+    filled with each article URL's site key."""
     count = done = 0
-    for page, meta, position in read_responses(path):
-        article_url = meta[ARTICLE_URL] or page.url
-        if meta[SITE]:
-            sites[article_url] = meta[SITE]
-        spider = meta[SPIDER] or "warc"
-        if spider not in crawls:
-            crawls[spider] = store.start_crawl(conn, spider, {"import_warc": str(path)}, _now())
-        _store_response(conn, page, article_url, meta[LAST_FETCHED], crawls[spider])
+    damage = pending = None
+    try:
+        for response in _readable_responses(path):
+            # a response is stored once the file reads well past it: a record cut short, or longer
+            # than it says, is found only when reading goes on
+            if pending is not None:
+                _import_response(conn, path, *pending, sites, crawls)
+                count += 1
+            pending = response
+            progress(response[2] - done)
+            done = response[2]
+    except WarcError as error:
+        damage = str(error)
+        if error.finishing == "response":
+            pending = None
+    if pending is not None:
+        _import_response(conn, path, *pending, sites, crawls)
         count += 1
-        progress(position - done)
-        done = position
     for crawl_id in crawls.values():
-        store.finish_crawl(conn, crawl_id, _now(), "imported", {"newsarchive/pages_imported": count})
-    return count
+        store.finish_crawl(conn, crawl_id, utc_now(), "damaged WARC" if damage else "imported",
+                           {"newsarchive/pages_imported": count})
+    return count, damage
+
+
+def _import_response(conn: sqlite3.Connection, path: Path, page: FetchedPage, meta: dict, position: int,
+                     sites: dict[str, str], crawls: dict[str, int]) -> None:
+    article_url = meta[ARTICLE_URL] or page.url
+    if meta[SITE]:
+        sites[article_url] = meta[SITE]
+    spider = meta[SPIDER] or "warc"
+    if spider not in crawls:
+        crawls[spider] = store.start_crawl(conn, spider, {"import_warc": str(path)}, utc_now())
+    _store_response(conn, page, article_url, meta[LAST_FETCHED], crawls[spider])
+
+
+def _readable_responses(path: Path) -> Iterator[tuple[FetchedPage, dict, int]]:
+    """``read_responses``, a record whose fields do not parse (a date, a status) raised as WarcError."""
+    read = 0
+    try:
+        for response in read_responses(path):
+            yield response
+            read += 1
+    except (ValueError, TypeError) as error:
+        raise WarcError(f"{path}: response record {read + 1} of the file: a malformed field"
+                        f" ({str(error)[:100]})") from None
 
 
 def _store_response(conn: sqlite3.Connection, page: FetchedPage, article_url: str,
@@ -236,16 +251,25 @@ def _store_response(conn: sqlite3.Connection, page: FetchedPage, article_url: st
         store.store_capture(conn, page, article_url, crawl_id)
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+@dataclass
+class WarcImport:
+    """What ``import_warc`` stored and found."""
+
+    captures: int
+    """Responses stored as captures."""
+    report: ReextractReport
+    """The articles extracted from them (or refused), and their comments."""
+    damage: str | None = None
+    """Why reading stopped before the end of the file (one line), or None."""
 
 
-def import_warc(conn: sqlite3.Connection, path: Path, progress: Callable[[int], None]):
-    """Rebuild an archive from a WARC: store its captures, then extract every article at each
-    fetch they show, oldest first, with the crawl's own code (so its history comes back too).
-    Returns (captures stored, ReextractReport)."""
+def import_warc(conn: sqlite3.Connection, path: Path, progress: Callable[[int], None]) -> WarcImport:
+    """Rebuild an archive from a WARC: store its whole captures, then extract every article at each
+    fetch they show, oldest first, with the crawl's own code and validation (so its history comes
+    back too). A damaged file is imported up to the damage, which the result names."""
     from .reextract import reextract
 
     sites: dict[str, str] = {}
-    count = import_captures(conn, path, progress, sites)
-    return count, reextract(conn, sites=sites, replay=True)
+    crawls: dict[str, int] = {}
+    count, damage = import_captures(conn, path, progress, sites, crawls)
+    return WarcImport(count, reextract(conn, sites=sites, replay=True, crawls=crawls), damage)

@@ -22,7 +22,8 @@ def reextract(ctx: click.Context, site: str | None, since: str | None, until: st
     """Re-extract archived articles from their stored captures (no network).
 
     The newest capture of each page is extracted again with the current code; what changed is
-    stored as in a crawl (old text kept in the version tables).
+    stored as in a crawl (old text kept in the version tables). A page the crawl would refuse (no
+    headline, no body) is listed and kept in `failures`, never stored as an article.
 
     Example: newsarchive --db mali.db reextract --site maliweb.net --fetched-since 2024-06-01
     """
@@ -41,10 +42,12 @@ def reextract(ctx: click.Context, site: str | None, since: str | None, until: st
 
 
 def print_report(report: ReextractReport) -> None:
-    """Counts of a re-extraction, and why pages still fail."""
+    """Counts of a re-extraction, and why pages still fail or are refused."""
     click.echo(f"re-extracted {report.articles} articles: {report.changed} changed, {report.new} new,"
-               f" {report.unchanged} unchanged, {len(report.failed)} failed; comments"
-               f" {report.comments_added} added, {report.comments_removed} removed,"
-               f" {report.comments_edited} edited")
+               f" {report.unchanged} unchanged, {len(report.failed)} failed,"
+               f" {len(report.refused)} refused; comments {report.comments_added} added,"
+               f" {report.comments_removed} removed, {report.comments_edited} edited")
     for url, reason in report.failed[:20]:
         click.echo(f"  not extracted: {url}: {reason}")
+    for url, reason in report.refused[:20]:
+        click.echo(f"  not an article: {url}: {reason}")

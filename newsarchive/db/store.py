@@ -79,6 +79,14 @@ def _indexed_on_commit(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]
     conn.execute("COMMIT")
 
 
+@contextmanager
+def article_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One transaction for a capture and its article, whose new rows are full-text indexed on
+    commit (a savepoint inside an open batch)."""
+    with _indexed_on_commit(conn):
+        yield conn
+
+
 def begin_batch(conn: sqlite3.Connection) -> bool:
     """Open a transaction that several writes join (fewer commits, FTS indexed once); False if one is open."""
     if conn.in_transaction:

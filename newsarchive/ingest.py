@@ -1,0 +1,96 @@
+"""The one door into the archive for every source: an extracted article validated, then stored with its capture."""
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from dataclasses import dataclass
+
+from .db import store
+from .items import Article, Capture
+from .pages.base import ExtractionError
+from .revisit import DEFAULT_POLICY, RevisitPolicy
+
+ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+def validation_problem(article) -> str | None:
+    """Why ``article`` cannot be archived, or None."""
+    if not article.headline:
+        return "no headline: not an article page"
+    if not article.article_body.strip():
+        return "empty article body: not an article page"
+    for name in ("date_published", "date_modified"):
+        value = getattr(article, name)
+        if value is not None and not ISO_UTC.match(value):
+            return f"{name} is not ISO 8601 UTC: {value!r}"
+    ids = {c.comment_id for c in article.comments}
+    orphans = [c.comment_id for c in article.comments
+               if c.parent_comment_id is not None and c.parent_comment_id not in ids]
+    return f"comments with unknown parents: {orphans[:5]}" if orphans else None
+
+
+@dataclass
+class Ingested:
+    """What storing one capture did: its pages' ids, and the article's changes or why there is none."""
+
+    capture_ids: list[int]
+    changes: store.StoreResult | None = None
+    """What storing the article changed; None when no article was stored."""
+    refused: str | None = None
+    """Why no article was stored (also a row in ``failures``), or None."""
+    stage: str | None = None
+    """The ``failures`` stage of the refusal: ``extract`` or ``validate``."""
+
+
+def utc_now() -> str:
+    """The current time as the archive writes it (ISO 8601 UTC, seconds)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def ingest(conn: sqlite3.Connection, capture: Capture, article: Article, crawl_id: int | None = None,
+           policy: RevisitPolicy = DEFAULT_POLICY) -> Ingested:
+    """Store the capture's pages (unless ``capture.capture_ids`` says they are stored) and, if it
+    passes validation, its article with byline and thread, in one transaction. A refused article
+    is a ``validate`` failure (of ``crawl_id``); the pages are kept either way."""
+    with store.article_transaction(conn):
+        capture_ids = _stored_pages(conn, capture, crawl_id)
+        problem = validation_problem(article)
+        if problem:
+            return _refuse(conn, capture, capture_ids, "validate", problem, crawl_id)
+        changes = store.store_article(conn, article, capture.pages[0].fetched_at,
+                                      capture_ids[0] if capture_ids else None, capture.spider, policy)
+    return Ingested(capture_ids, changes)
+
+
+def ingest_unextracted(conn: sqlite3.Connection, capture: Capture, reason: str,
+                       crawl_id: int | None = None) -> Ingested:
+    """Keep the pages of a capture that did not extract, and why (an ``extract`` failure)."""
+    with store.article_transaction(conn):
+        return _refuse(conn, capture, _stored_pages(conn, capture, crawl_id), "extract", reason, crawl_id)
+
+
+def extract_and_ingest(conn: sqlite3.Connection, capture: Capture, crawl_id: int | None = None,
+                       policy: RevisitPolicy = DEFAULT_POLICY) -> Ingested:
+    """``extract()`` the capture here, then ``ingest`` it (or keep it as an ``extract`` failure)."""
+    from .extraction import extract  # the parsers load only where extraction runs
+
+    try:
+        article = extract(capture)
+    except ExtractionError as error:
+        return ingest_unextracted(conn, capture, str(error), crawl_id)
+    except Exception as error:  # a bug or a pathological page must not stop the run
+        return ingest_unextracted(conn, capture, f"extraction error: {type(error).__name__}: {error}"[:300],
+                                  crawl_id)
+    return ingest(conn, capture, article, crawl_id, policy)
+
+
+def _stored_pages(conn: sqlite3.Connection, capture: Capture, crawl_id: int | None) -> list[int]:
+    return capture.capture_ids or [store.store_capture(conn, page, capture.url, crawl_id) for page in capture.pages]
+
+
+def _refuse(conn: sqlite3.Connection, capture: Capture, capture_ids: list[int], stage: str, reason: str,
+            crawl_id: int | None) -> Ingested:
+    status = capture.pages[0].status if capture.pages else None
+    store.record_failure(conn, crawl_id, capture.url, stage, reason, utc_now(), status, capture.site)
+    return Ingested(capture_ids, refused=reason, stage=stage)
