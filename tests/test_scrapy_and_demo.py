@@ -35,5 +35,5 @@ def test_demo_archives_the_replica_and_shows_the_seed_article(tmp_path):
     assert "Cheick Moctar TRAORE" in out and "21 comments archived, of which 0 removed (page declares 21)" in out
     assert "HTTP 404" in out
     # and one article whose thread a Disqus embed loads, read from the replica's Disqus API
-    assert "8 comments archived (page declares None); disqus widget on the page" in out
+    assert "8 comments archived, of which 0 removed (page declares None); disqus widget on the page" in out
     assert "#7003 Awa Diarra" in out and "[deleted]" in out
