@@ -58,8 +58,8 @@ class GenericSpider(ArchiveSpider):
 
     def start_requests_list(self) -> list[scrapy.Request]:
         requests = [self.article_request(url) for url in self.article_urls]
-        requests += [scrapy.Request(url, callback=self.parse_feed, priority=5) for url in self.feed_urls]
-        requests += [scrapy.Request(url, callback=self.parse_sitemap) for url in self.sitemap_urls]
+        requests += [self.discovery_request(url, self.parse_feed, priority=5) for url in self.feed_urls]
+        requests += [self.discovery_request(url, self.parse_sitemap) for url in self.sitemap_urls]
         return requests
 
     # -- URLs ------------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ def site_stats(conn: sqlite3.Connection) -> list[dict]:
 def recent_crawls(conn: sqlite3.Connection, limit: int = 5) -> list[dict]:
     """The latest crawls, newest first."""
     return _dicts(conn.execute(
-        "SELECT id, spider, started_at, finished_at, finish_reason, stats FROM crawls"
+        "SELECT id, spider, started_at, finished_at, finish_reason, status, status_reason, stats FROM crawls"
         " ORDER BY id DESC LIMIT ?", (limit,)))
 
 
@@ -427,6 +427,29 @@ def due_article_urls(conn: sqlite3.Connection, site: str, now: str) -> list[str]
 def site_article_urls(conn: sqlite3.Connection, site: str) -> list[str]:
     """Every archived article of ``site``, oldest first."""
     return [r[0] for r in conn.execute("SELECT url FROM articles WHERE site = ? ORDER BY id", (site,))]
+
+
+def due_frontier(conn: sqlite3.Connection, url_prefix: str, now: str) -> list[dict]:
+    """Pending frontier rows under ``url_prefix`` whose next try has come (never tried first)."""
+    return _dicts(conn.execute(
+        "SELECT url, kind, article_url FROM frontier WHERE url >= ? AND url < ? AND state = 'pending'"
+        " AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY attempts, first_seen_at",
+        (url_prefix, url_prefix + "\uffff", now)))
+
+
+def crawl(conn: sqlite3.Connection, crawl_id: int) -> dict | None:
+    """One crawl's row."""
+    rows = _dicts(conn.execute("SELECT * FROM crawls WHERE id = ?", (crawl_id,)))
+    return rows[0] if rows else None
+
+
+def crawl_article_counts(conn: sqlite3.Connection, crawl_id: int) -> dict[str, int]:
+    """Articles the archive holds as seen since the crawl started, in its stats' names (what a crawl
+    stopped before it could count committed)."""
+    row = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE a.first_seen_at >= c.started_at) FROM articles a"
+        " JOIN crawls c ON c.id = ? WHERE a.last_seen_at >= c.started_at", (crawl_id,)).fetchone()
+    return {"newsarchive/articles_stored": row[0], "newsarchive/articles_new": row[1]}
 
 
 def last_finished_crawl(conn: sqlite3.Connection, spider: str, base_url: str) -> dict | None:
