@@ -108,8 +108,10 @@ class ArchiveHandle:
         return self._writer.submit(self._record_end, finished_at, reason, stats).result()
 
     def _record_end(self, finished_at: str, reason: str, stats: dict) -> str:
-        if self.write_error is not None and self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")  # what the failed batch held is pending in the frontier
+        if self.write_error is not None:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")  # what the failed batch held is pending in the frontier
+            stats.update(queries.crawl_article_counts(self.conn, self.crawl_id))  # what is committed
         else:
             store.commit_batch(self.conn)
         pending = store.pending_count(self.conn, self.crawl_id)
@@ -153,10 +155,14 @@ class WritesStopped(Exception):
     """A write not run because an earlier archive write failed."""
 
 
+SCRAPY_ENTRY_POINTS = (os.path.join("scrapy", "__main__.py"), os.path.join("scrapy", "cmdline.py"))
+"""How ``sys.argv[0]`` ends under ``python -m scrapy`` and ``python -m scrapy.cmdline``."""
+
+
 def _exit_with_status_under_scrapy(status: str) -> None:
     """Under ``scrapy crawl``, whose own exit code says nothing of the archive: exit with the
     crawl's status code (see newsarchive.outcome) once Scrapy is done."""
-    if os.path.basename(sys.argv[0]) != "scrapy" and not sys.argv[0].endswith(os.path.join("scrapy", "__main__.py")):
+    if os.path.basename(sys.argv[0]) != "scrapy" and not sys.argv[0].endswith(SCRAPY_ENTRY_POINTS):
         return
 
     def exit_now() -> None:
@@ -439,8 +445,15 @@ class StoreArticlePipeline(_Stage):
         if not isinstance(item, Capture):
             return item
         article = item.article
-        result = await self.handle.write(store_crawled_article_of, item, [page.request_url or page.url for page in item.pages],
-                                         self.policy, self.handle.crawl_id, self.handle.retry)
+        page_urls = [page.request_url or page.url for page in item.pages]
+        try:
+            result = await self.handle.write(store_crawled_article_of, item, page_urls, self.policy,
+                                             self.handle.crawl_id, self.handle.retry)
+        except Exception as error:
+            if self.handle.write_error is None:
+                raise
+            item.pages = []
+            raise DropItem(f"not archived: {item.url}: {error}") from None
         item.capture_ids = written_capture_ids(item.capture_write)
         self._count(result, len(article.comments))
         self.handle.article_written()

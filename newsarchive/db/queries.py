@@ -447,9 +447,11 @@ def crawl_article_counts(conn: sqlite3.Connection, crawl_id: int) -> dict[str, i
     """Articles the archive holds as seen since the crawl started, in its stats' names (what a crawl
     stopped before it could count committed)."""
     row = conn.execute(
-        "SELECT count(*), count(*) FILTER (WHERE a.first_seen_at >= c.started_at) FROM articles a"
+        "SELECT count(*), count(*) FILTER (WHERE a.first_seen_at >= c.started_at),"
+        " (SELECT count(*) FROM comments WHERE first_seen_at >= c.started_at) FROM articles a"
         " JOIN crawls c ON c.id = ? WHERE a.last_seen_at >= c.started_at", (crawl_id,)).fetchone()
-    return {"newsarchive/articles_stored": row[0], "newsarchive/articles_new": row[1]}
+    return {"newsarchive/articles_stored": row[0], "newsarchive/articles_new": row[1],
+            "newsarchive/comments_added": row[2]}
 
 
 def last_finished_crawl(conn: sqlite3.Connection, spider: str, base_url: str) -> dict | None:
