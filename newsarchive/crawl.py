@@ -172,8 +172,9 @@ class ArchiveSpider(scrapy.Spider):
         ``done_url``, the page that linked them, marked done)."""
         handle = getattr(getattr(self, "crawler", None), "_newsarchive_handle", None)
         if handle is not None:
-            handle.plan([(r.url, self.site_for(r.url), self.url_kind(r), r.meta.get("article_url") if
-                          r.callback == self.parse_comment_page else None) for r in requests], done_url)
+            rows = [(r.url, self.site_for(r.url), kind, r.meta["capture"].url if kind == "comment_page" else None)
+                    for r, kind in zip(requests, map(self.url_kind, requests))]
+            handle.plan(rows, done_url)
         return requests
 
     def url_kind(self, request: scrapy.Request) -> str:
@@ -209,12 +210,11 @@ class ArchiveSpider(scrapy.Spider):
         reason = fetch_failure_reason(failure, maxsize)
         yield self.failure(request.url, reason, permanent=is_refusal(reason))
 
-    def discovery_reached(self, response: Response) -> bool:
-        """True when a discovery page answered; else its failure is recorded (see ``reached``)."""
-        if self.reached(response):
-            return True
-        self.logger.warning("%s: HTTP %s", response.url, response.status)
-        return False
+    def discovery_failure(self, response: Response, what: str) -> FetchFailure:
+        """A feed, sitemap or listing the site answered with an error (or not with HTML)."""
+        if response.status >= 400:
+            return self.failure(response.url, f"{what}: HTTP {response.status}", response.status)
+        return self.failure(response.url, f"{what} is not HTML", response.status, permanent=True)
 
     def reached(self, response: Response) -> bool:
         """True (and counted) when the site answered ``response`` with a page, not an error."""
@@ -304,7 +304,7 @@ class ArchiveSpider(scrapy.Spider):
         seen.add(strip_url(queue[0]))
         yield from self.planned([scrapy.Request(
             queue[0], callback=self.parse_comment_page, errback=self.comment_page_failed, dont_filter=True,
-            priority=20, meta={"capture": capture, "seen": seen, "pending": queue[1:], "article_url": capture.url})])
+            priority=20, meta={"capture": capture, "seen": seen, "pending": queue[1:]})])
 
     def parse_comment_page(self, response: Response):
         meta = response.meta
@@ -350,9 +350,8 @@ class ArchiveSpider(scrapy.Spider):
     # -- discovery ----------------------------------------------------------------------------
     def parse_listing(self, response: Response):
         """A home, section or pagination page: articles and further listing pages."""
-        if not self.discovery_reached(response) or not self._is_html(response):
-            yield self.failure(response.url, f"listing: HTTP {response.status}" if response.status >= 400
-                               else "listing is not HTML", response.status, permanent=response.status < 400 or None)
+        if not self.reached(response) or not self._is_html(response):
+            yield self.discovery_failure(response, "listing")
             return
         articles, listings = self._listing_links(response)
         new = self.discover_articles([(url, None) for url in articles])
@@ -388,8 +387,8 @@ class ArchiveSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response):
         """An RSS or Atom feed: its item links are articles (``updated``/``pubDate`` as lastmod)."""
-        if not self.discovery_reached(response):
-            yield self.failure(response.url, f"feed: HTTP {response.status}", response.status)
+        if not self.reached(response):
+            yield self.discovery_failure(response, "feed")
             return
         response.selector.remove_namespaces()
         discovered = []
@@ -403,8 +402,8 @@ class ArchiveSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response):
         """A sitemap or sitemap index (WordPress core, Yoast, news sitemaps)."""
-        if not self.discovery_reached(response):
-            yield self.failure(response.url, f"sitemap: HTTP {response.status}", response.status)
+        if not self.reached(response):
+            yield self.discovery_failure(response, "sitemap")
             return
         try:
             sitemap = Sitemap(response.body)

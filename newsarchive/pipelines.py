@@ -293,7 +293,7 @@ class _Stage:
     def store_capture(self, item: Capture) -> None:
         """Queue the capture's raw responses for the writer (their bodies as the worker packed
         them, if it did). Not waited for: the article's write, queued after it on the same thread,
-        reads the capture ids from ``item.capture_write`` (see ``store_article_of``)."""
+        reads the capture ids from ``item.capture_write`` (see ``store_crawled_article_of``)."""
         self.handle.join_batch()
         item.capture_write = self.handle.write_later(store_pages, item.pages, item.url, self.handle.crawl_id,
                                                      item.packed_bodies)
@@ -311,13 +311,6 @@ def store_pages(conn, pages, article_url: str, crawl_id: int | None, packed=None
 def written_capture_ids(capture_write: Future | None) -> list[int]:
     """The ids of a capture's stored pages, once its queued write has run (its failure raised)."""
     return capture_write.result(timeout=0) if capture_write is not None else []
-
-
-def store_article_of(conn, capture_write: Future | None, article, fetched_at: str, spider: str, policy):
-    """``store.store_article`` linked to the capture's first page, whose write ran before on this
-    thread (its failure is this write's failure)."""
-    capture_ids = written_capture_ids(capture_write)
-    return store.store_article(conn, article, fetched_at, capture_ids[0] if capture_ids else None, spider, policy)
 
 
 def store_crawled_article_of(conn, item: Capture, page_urls: list[str], policy, crawl_id, retry):
@@ -445,7 +438,7 @@ class StoreArticlePipeline(_Stage):
         if not isinstance(item, Capture):
             return item
         article = item.article
-        page_urls = [page.request_url or page.url for page in item.pages]
+        page_urls = [item.url, *(page.request_url or page.url for page in item.pages[1:])]
         try:
             result = await self.handle.write(store_crawled_article_of, item, page_urls, self.policy,
                                              self.handle.crawl_id, self.handle.retry)

@@ -89,7 +89,7 @@ class GenericSpider(ArchiveSpider):
             try:
                 response = response.replace(body=gzip.decompress(response.body))
             except OSError as error:
-                self.logger.warning("sitemap %s: bad gzip (%s)", response.url, error)
+                yield self.failure(response.url, f"sitemap: bad gzip ({error})", permanent=True)
                 return
         yield from super().parse_sitemap(response)
 

@@ -318,10 +318,12 @@ VERSIONED_FIELDS = ("headline", "article_body")
 def store_crawled_article(conn: sqlite3.Connection, article: Article, seen_at: str, capture_id: int | None,
                           spider: str, policy: RevisitPolicy, crawl_id: int | None, page_urls: list[str],
                           retry: RetryPolicy) -> StoreResult:
-    """``store_article`` for a crawl: in the same transaction, the article's frontier rows are done
-    (or, its thread incomplete, pending until ``retry`` gives up, and then settled as it is)."""
+    """``store_article`` for a crawl: in the same transaction, the article's frontier rows (its
+    ``page_urls`` as requested, the first one its own) are done, or, its thread incomplete, pending
+    until ``retry`` gives up, and then settled as it is."""
     with _indexed_on_commit(conn):
-        gave_up = thread_fetched(conn, crawl_id, article.url, page_urls, article.comments_complete, seen_at, retry)
+        gave_up = thread_fetched(conn, crawl_id, page_urls[0], page_urls[1:], article.comments_complete, seen_at,
+                                 retry)
         return store_article(conn, article, seen_at, capture_id, spider, policy, settle_incomplete=gave_up)
 
 
