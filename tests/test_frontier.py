@@ -252,3 +252,45 @@ def test_discovery_failures_are_recorded_and_retried(tmp_path):
         assert again.returncode == 0, again.stdout + again.stderr[-3000:]
         assert archived(db, served.base_url) == truth(site, 30)
         assert pending(db) == []
+
+
+def test_backoff_retries_at_once_then_doubles_then_gives_up():
+    from datetime import datetime, timedelta, timezone
+
+    from newsarchive.revisit import RetryPolicy
+
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    policy = RetryPolicy(max_attempts=4, backoff=timedelta(minutes=10))
+    waits = [policy.next_try(attempts, now) for attempts in (1, 2, 3, 4)]
+    assert waits == [now, now + timedelta(minutes=10), now + timedelta(minutes=20), None]
+
+
+def test_a_thread_missing_comment_pages_stays_due_until_given_up(tmp_path):
+    """An old article (past the revisit horizon) whose comment pages do not all come is not settled:
+    it stays due and pending until NEWSARCHIVE_MAX_ATTEMPTS visits, then is given up with the reason."""
+    from datetime import timedelta
+
+    from newsarchive import db as archive
+    from newsarchive.db import store
+    from newsarchive.items import Article
+    from newsarchive.revisit import RetryPolicy
+
+    conn = archive.open_archive(tmp_path / "archive.db").conn
+    url, page = "https://example.org/old-post.html", "https://example.org/old-post.html/comment-page-1"
+    store.plan_urls(conn, [(url, "example.org", "article", None), (page, "example.org", "comment_page", url)],
+                    None, "2026-01-01T00:00:00Z")
+    retry = RetryPolicy(max_attempts=2, backoff=timedelta(minutes=10))
+    old = Article(url, site="example.org", headline="Old", article_body="Text.",
+                  date_published="2020-01-01T00:00:00Z", comments_complete=False)
+
+    def visit(at: str) -> tuple:
+        store.store_crawled_article(conn, old, at, None, "test", store.DEFAULT_POLICY, None, [url], retry)
+        return conn.execute("SELECT f.state, f.attempts, f.last_error, a.next_visit_at FROM frontier f"
+                            " JOIN articles a ON a.url = f.url WHERE f.url = ?", (url,)).fetchone()
+
+    state, attempts, error, next_visit = visit("2026-01-01T00:00:00Z")
+    assert (state, attempts, error) == ("pending", 1, "thread incomplete: 1 comment pages missing")
+    assert next_visit is not None  # past the horizon, but not settled
+    state, attempts, error, next_visit = visit("2026-01-02T00:00:00Z")
+    assert (state, attempts, next_visit) == ("failed", 2, None)
+    assert error == "gave up after 2 attempts: thread incomplete: 1 comment pages missing"
