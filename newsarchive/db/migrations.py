@@ -354,6 +354,7 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX frontier_article ON frontier(article_url) WHERE article_url IS NOT NULL",
         "CREATE INDEX frontier_crawl ON frontier(crawl_id, state)",
+        "CREATE INDEX frontier_pending ON frontier(url) WHERE state = 'pending'",
         "ALTER TABLE crawls ADD COLUMN status TEXT"
         " CHECK (status IN ('finished', 'incomplete', 'failed', 'interrupted'))",
         "ALTER TABLE crawls ADD COLUMN status_reason TEXT",
