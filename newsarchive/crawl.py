@@ -194,8 +194,8 @@ class ArchiveSpider(scrapy.Spider):
                     requests.append(self.article_request(url))
             elif row["url"] not in self._listings_asked:
                 self._listings_asked.add(row["url"])
-                callback = {"feed": self.parse_feed, "sitemap": self.parse_sitemap}.get(row["kind"], self.parse_listing)
-                requests.append(self.discovery_request(row["url"], callback))
+                callbacks = {"feed": self.parse_feed, "sitemap": self.parse_sitemap}
+                requests.append(self.discovery_request(row["url"], callbacks.get(row["kind"], self.parse_listing)))
         self.logger.info("retrying %d pages earlier crawls left pending", len(requests))
         self.crawler.stats.set_value("newsarchive/pending_retried", len(requests))
         return requests

@@ -8,7 +8,8 @@ INTERRUPTING_REASONS = ("shutdown",)
 """Scrapy's finish reasons for a crawl stopped by SIGINT/SIGTERM."""
 
 
-def crawl_status(finish_reason: str, write_error: str | None, pending: int, reached: int) -> tuple[str, str | None]:
+def crawl_status(finish_reason: str, write_error: str | None, pending: int,
+                 reached: int) -> tuple[str, str | None]:
     """A crawl's status and its reason, from Scrapy's finish reason, the archive write that failed
     (if any), how many URLs it leaves pending and how many pages of the site answered."""
     if write_error:
