@@ -294,3 +294,22 @@ def test_a_thread_missing_comment_pages_stays_due_until_given_up(tmp_path):
     state, attempts, error, next_visit = visit("2026-01-02T00:00:00Z")
     assert (state, attempts, next_visit) == ("failed", 2, None)
     assert error == "gave up after 2 attempts: thread incomplete: 1 comment pages missing"
+
+
+def test_two_crawls_on_one_archive_each_print_their_own_summary(tmp_path):
+    db = tmp_path / "archive.db"
+    with serve(synthetic_site(150, seed=8)) as big, serve(synthetic_site(5, seed=9)) as small:
+        first = start(db, big.base_url)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and first.poll() is None:
+            try:
+                if query(db, "SELECT count(*) FROM crawls")[0][0]:
+                    break
+            except sqlite3.OperationalError:
+                pass  # not created yet
+            time.sleep(0.05)
+        second = crawl(db, small.base_url)
+        out, err = first.communicate(timeout=300)
+    assert (first.returncode, second.returncode) == (0, 0), err[-2000:] + second.stderr[-2000:]
+    assert out.startswith("crawl 1 (maliweb): finished; 150 articles stored"), out
+    assert second.stdout.startswith("crawl 2 (maliweb): finished; 5 articles stored"), second.stdout
