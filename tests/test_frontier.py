@@ -294,6 +294,7 @@ def test_a_thread_missing_comment_pages_stays_due_until_given_up(tmp_path):
     state, attempts, error, next_visit = visit("2026-01-02T00:00:00Z")
     assert (state, attempts, next_visit) == ("failed", 2, None)
     assert error == "gave up after 2 attempts: thread incomplete: 1 comment pages missing"
+    assert conn.execute("SELECT state FROM frontier WHERE url = ?", (page,)).fetchone() == ("failed",)
 
 
 def test_two_crawls_on_one_archive_each_print_their_own_summary(tmp_path):

@@ -225,6 +225,9 @@ def url_failed(conn: sqlite3.Connection, crawl_id: int | None, url: str, reason:
     conn.execute("UPDATE frontier SET state = ?, attempts = ?, last_error = ?, last_status = ?,"
                  " next_try_at = ?, last_tried_at = ?, crawl_id = ? WHERE url = ?",
                  (state, attempts, note[:500], status, next_try and format_time(next_try), at, crawl_id, url))
+    if state == "failed":  # an article given up takes its missing comment pages with it
+        conn.execute("UPDATE frontier SET state = 'failed', last_error = ? WHERE article_url = ?"
+                     " AND state = 'pending'", (f"article failed: {note}"[:500], url))
     return state
 
 
