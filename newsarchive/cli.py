@@ -79,6 +79,7 @@ def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], setting
     Example: newsarchive crawl generic -a feed=https://www.example.org/feed/
     """
     from .commands import on_terminal
+    from .outcome import exit_code
     from .progress import terminal_settings
     from .runner import check_crawl, run_crawl
 
@@ -88,21 +89,23 @@ def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], setting
     except ValueError as error:
         raise ArgumentError(str(error)) from None
     overrides = {**terminal_settings(on_terminal()), **_key_values(settings, "-s")}
-    before = queries.recent_crawls(_archive(ctx), 1)
     try:
-        run_crawl(ctx.obj["db"], spider, arguments, overrides)
+        crawl_id = run_crawl(ctx.obj["db"], spider, arguments, overrides)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    conn = _archive(ctx)
-    last = queries.recent_crawls(conn, 1)
-    if not last or last == before:
+    if crawl_id is None:
         raise click.ClickException(f"spider {spider!r} did not start (see the log above)")
-    _print_crawl_summary(conn, last[0])
+    conn = _archive(ctx)
+    row = queries.crawl(conn, crawl_id)
+    _print_crawl_summary(conn, row)
+    ctx.exit(exit_code(row["status"]))
 
 
 def _print_crawl_summary(conn, crawl: dict) -> None:
     stats = json.loads(crawl["stats"] or "{}")
-    click.echo(f"crawl {crawl['id']} ({crawl['spider']}): {crawl['finish_reason']}; "
+    outcome = crawl["status"] or "did not record its end"
+    outcome += f" ({crawl['status_reason']})" if crawl["status_reason"] else ""
+    click.echo(f"crawl {crawl['id']} ({crawl['spider']}): {outcome}; "
                f"{stats.get('newsarchive/articles_stored', 0)} articles stored "
                f"({stats.get('newsarchive/articles_new', 0)} new), "
                f"{stats.get('newsarchive/comments_added', 0)} comments added, "
@@ -168,7 +171,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
                    f"{comment_counts(row['comments'], row['removed_comments'])}, last seen {row['last_seen']}")
     for crawl_row in queries.recent_crawls(conn, 3):
         click.echo(f"crawl {crawl_row['id']} {crawl_row['spider']}: started {crawl_row['started_at']},"
-                   f" finished {crawl_row['finished_at'] or '-'} ({crawl_row['finish_reason'] or 'running, or killed'})")
+                   f" finished {crawl_row['finished_at'] or '-'} ({crawl_row['status'] or 'running, or killed'})")
     failures = queries.failure_counts(conn)
     if failures:
         click.echo("failed pages:")

@@ -6,7 +6,6 @@ import html
 import re
 import time
 from functools import cached_property
-from typing import Iterator
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
@@ -30,6 +29,8 @@ PAGINATION_PATH = re.compile(r"/page/\d+/?$")
 NEEDS_PARSING = re.compile(r"[#\s]|\?$")
 NEVER_FOLLOW = re.compile(r"replytocom=|/wp-admin/|/wp-login\.php|wp-comments-post\.php|/feed/?$|#respond")
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+PERMANENT_STATUSES = (404, 410)
+"""HTTP answers that say a page is gone for good: recorded, never tried again by later crawls."""
 
 
 _formatted_now: list = [None, ""]  # utc_now's second and its text
@@ -209,12 +210,67 @@ class ArchiveSpider(scrapy.Spider):
     def is_listing_url(self, url: str) -> bool:
         return False
 
-    # -- what to fetch: discovery and revisits ------------------------------------------------
+    # -- what to fetch: discovery, what earlier crawls left pending, and revisits ------------------
     async def start(self):
-        for request in self.start_requests_list():  # discovery first: a few feed/listing pages
+        requests = [*self.start_requests_list(), *self.pending_requests(), *self.revisit_requests()]
+        for request in self.planned(requests):  # discovery first: a few feed/listing pages
             yield request
-        for request in self.revisit_requests():
-            yield request
+
+    def planned(self, requests: list[scrapy.Request], done_url: str | None = None) -> list[scrapy.Request]:
+        """``requests``, recorded in the archive's frontier before they are made (in one write, with
+        ``done_url``, the page that linked them, marked done)."""
+        handle = getattr(getattr(self, "crawler", None), "_newsarchive_handle", None)
+        if handle is not None:
+            rows = [(r.url, self.site_for(r.url), kind, r.meta["capture"].url if kind == "comment_page" else None)
+                    for r, kind in zip(requests, map(self.url_kind, requests))]
+            handle.plan(rows, done_url)
+        return requests
+
+    def url_kind(self, request: scrapy.Request) -> str:
+        """What a request fetches, as the frontier names it."""
+        callback = getattr(request.callback, "__func__", None)
+        return _KINDS.get(callback.__name__ if callback else "", "article")
+
+    def pending_requests(self) -> list[scrapy.Request]:
+        """What earlier crawls of this site left pending and is due again (a missing comment page:
+        its article, whose request follows every comment page)."""
+        requests = []
+        for row in self.crawl_plan.pending(self.base_url + "/"):
+            if row["kind"] in ("article", "comment_page"):
+                url = row["article_url"] or row["url"]
+                if url not in self._discovered:
+                    self._discovered.add(url)
+                    requests.append(self.article_request(url))
+            elif row["url"] not in self._listings_asked:
+                self._listings_asked.add(row["url"])
+                callbacks = {"feed": self.parse_feed, "sitemap": self.parse_sitemap}
+                requests.append(self.discovery_request(row["url"], callbacks.get(row["kind"], self.parse_listing)))
+        self.logger.info("retrying %d pages earlier crawls left pending", len(requests))
+        self.crawler.stats.set_value("newsarchive/pending_retried", len(requests))
+        return requests
+
+    def discovery_request(self, url: str, callback, **kwargs) -> scrapy.Request:
+        """A request for a feed, sitemap or listing page; a failure is recorded (and tried again)."""
+        return scrapy.Request(url, callback=callback, errback=self.discovery_failed, **kwargs)
+
+    def discovery_failed(self, failure):
+        request = failure.request
+        maxsize = self.settings.getint("DOWNLOAD_MAXSIZE") if self.settings else 0
+        reason = fetch_failure_reason(failure, maxsize)
+        yield self.failure(request.url, reason, permanent=is_refusal(reason))
+
+    def discovery_failure(self, response: Response, what: str) -> FetchFailure:
+        """A feed, sitemap or listing the site answered with an error (or not with HTML)."""
+        if response.status >= 400:
+            return self.failure(response.url, f"{what}: HTTP {response.status}", response.status)
+        return self.failure(response.url, f"{what} is not HTML", response.status, permanent=True)
+
+    def reached(self, response: Response) -> bool:
+        """True (and counted) when the site answered ``response`` with a page, not an error."""
+        if response.status >= 400:
+            return False
+        self.crawler.stats.inc_value("newsarchive/pages_reached")
+        return True
 
     def start_requests_list(self) -> list[scrapy.Request]:
         """Discovery requests (feeds, sitemaps, listings); each site lists its own."""
@@ -226,12 +282,14 @@ class ArchiveSpider(scrapy.Spider):
         conn = db.open_archive(self.settings.get("NEWSARCHIVE_DB")).conn
         return CrawlPlan(conn, self.site, self.name, self.base_url, self.revisit, self.discover)
 
-    def revisit_requests(self) -> Iterator[scrapy.Request]:
+    def revisit_requests(self) -> list[scrapy.Request]:
         """Archived articles of this site (at base_url) to fetch again, made as Scrapy asks."""
         urls = [u for u in self.crawl_plan.revisit_urls() if u.startswith(self.base_url + "/")]
+        urls = [url for url in urls if url not in self._discovered]
+        self._discovered.update(urls)
         self.logger.info("revisiting %d archived articles (revisit=%s)", len(urls), self.revisit)
         self.crawler.stats.set_value("newsarchive/revisits_planned", len(urls))
-        return (self.article_request(url, revisit=True) for url in urls)
+        return [self.article_request(url, revisit=True) for url in urls]
 
     def discover_articles(self, discovered: list[tuple[str, str | None]]) -> list[scrapy.Request]:
         """Requests for the discovered ``(url, lastmod)`` articles the archive lacks (see
@@ -254,7 +312,7 @@ class ArchiveSpider(scrapy.Spider):
 
     def parse_article(self, response: Response):
         article_url = response.meta["article_url"]
-        if response.status >= 400:
+        if not self.reached(response):
             attempts = response.meta.get("retry_times", 0) + 1
             tries = f" (after {attempts} attempts)" if attempts > 1 else ""
             yield self.failure(article_url, f"HTTP {response.status}{tries}", response.status)
@@ -297,9 +355,9 @@ class ArchiveSpider(scrapy.Spider):
             yield from self._next_widget_page(capture, first_widget_url(capture.pages[0].body, capture.url))
             return
         seen.add(strip_url(queue[0]))
-        yield scrapy.Request(queue[0], callback=self.parse_comment_page,
-                             errback=self.comment_page_failed, dont_filter=True, priority=20,
-                             meta={"capture": capture, "seen": seen, "pending": queue[1:]})
+        yield from self.planned([scrapy.Request(
+            queue[0], callback=self.parse_comment_page, errback=self.comment_page_failed, dont_filter=True,
+            priority=20, meta={"capture": capture, "seen": seen, "pending": queue[1:]})])
 
     def comments_capped(self, capture: Capture, stat: str, setting: str) -> FetchFailure:
         """The failure that records a thread cut short by a cap (the thread is kept, partial)."""
@@ -316,6 +374,9 @@ class ArchiveSpider(scrapy.Spider):
             self.logger.warning("comment page %s: HTTP %s; thread kept partial", response.url,
                                 response.status)
             capture.comment_pages_complete = False
+            what = f"HTTP {response.status}" if response.status >= 400 else "comment page is not HTML"
+            yield self.failure(response.request.url, f"{what}; thread kept partial", response.status,
+                               site=capture.site)
         else:
             capture.pages.append(fetched_page(response))
         yield from self._next_comment_page(capture, response, meta["seen"], meta["pending"])
@@ -367,6 +428,9 @@ class ArchiveSpider(scrapy.Spider):
         self.logger.warning("comment page %s failed (%s); thread kept partial", failure.request.url,
                             failure.getErrorMessage())
         capture.comment_pages_complete = False
+        maxsize = self.settings.getint("DOWNLOAD_MAXSIZE") if self.settings else 0
+        yield self.failure(failure.request.url, f"{fetch_failure_reason(failure, maxsize)}; thread kept partial",
+                           site=capture.site)
         yield from self._next_comment_page(capture, _EmptyResponse(failure.request.url),
                                            meta["seen"], meta["pending"])
 
@@ -375,25 +439,29 @@ class ArchiveSpider(scrapy.Spider):
             return  # recorded where it was refused
         request = failure.request
         maxsize = self.settings.getint("DOWNLOAD_MAXSIZE") if self.settings else 0
-        yield self.failure(request.meta.get("article_url", request.url),
-                           fetch_failure_reason(failure, maxsize))
+        reason = fetch_failure_reason(failure, maxsize)
+        yield self.failure(request.meta.get("article_url", request.url), reason, permanent=is_refusal(reason))
 
-    def failure(self, url: str, reason: str, status: int | None = None) -> FetchFailure:
+    def failure(self, url: str, reason: str, status: int | None = None, site: str | None = None,
+                permanent: bool | None = None) -> FetchFailure:
+        """A page not archived; ``permanent`` (by default: a 404 or 410) when the site refused it for good."""
         self.logger.warning("not archived: %s (%s)", url, reason)
-        return FetchFailure(url=url, reason=reason, spider=self.name, status=status, site=self.site_for(url))
+        if permanent is None:
+            permanent = status in PERMANENT_STATUSES
+        return FetchFailure(url=url, reason=reason, spider=self.name, status=status, permanent=permanent,
+                            site=self.site_for(url) if site is None else site)
 
     # -- discovery ----------------------------------------------------------------------------
     def parse_listing(self, response: Response):
         """A home, section or pagination page: articles and further listing pages."""
-        if response.status >= 400 or not self._is_html(response):
-            self.logger.warning("listing %s: HTTP %s", response.url, response.status)
+        if not self.reached(response) or not self._is_html(response):
+            yield self.discovery_failure(response, "listing")
             return
         articles, listings = self._listing_links(response)
         new = self.discover_articles([(url, None) for url in articles])
-        yield from new
         more_pages = bool(new) or self.crawl_plan.full_discovery  # incremental: stop paging
-        for url in self.new_listings(listings, more_pages):
-            yield scrapy.Request(url, callback=self.parse_listing)
+        yield from self.planned([*new, *(self.discovery_request(url, self.parse_listing)
+                                         for url in self.new_listings(listings, more_pages))], response.url)
 
     def new_listings(self, listings: list[str], more_pages: bool) -> list[str]:
         """The listing URLs not asked for yet (pagination only when ``more_pages``).
@@ -423,6 +491,9 @@ class ArchiveSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response):
         """An RSS or Atom feed: its item links are articles (``updated``/``pubDate`` as lastmod)."""
+        if not self.reached(response):
+            yield self.discovery_failure(response, "feed")
+            return
         response.selector.remove_namespaces()
         discovered = []
         for item in response.xpath("//item | //entry"):
@@ -431,26 +502,39 @@ class ArchiveSpider(scrapy.Spider):
                 url = self.rebase(link, response.url)
                 if url and self.is_article_url(url):
                     discovered.append((url, lastmod))
-        yield from self.discover_articles(discovered)
+        yield from self.planned(self.discover_articles(discovered), response.url)
 
     def parse_sitemap(self, response: Response):
         """A sitemap or sitemap index (WordPress core, Yoast, news sitemaps)."""
+        if not self.reached(response):
+            yield self.discovery_failure(response, "sitemap")
+            return
         try:
             sitemap = Sitemap(response.body)
         except Exception as error:  # malformed XML: report and go on
-            self.logger.warning("sitemap %s unreadable: %s", response.url, error)
+            yield self.failure(response.url, f"sitemap unreadable: {error}"[:500], permanent=True)
             return
         if sitemap.type == "sitemapindex":
             children = [(self.rebase(e.get("loc", ""), response.url), e.get("lastmod")) for e in sitemap]
-            for url in self.crawl_plan.sitemaps_to_read([c for c in children if c[0]]):
-                yield scrapy.Request(url, callback=self.parse_sitemap)
+            children = self.crawl_plan.sitemaps_to_read([c for c in children if c[0]])
+            yield from self.planned([self.discovery_request(url, self.parse_sitemap) for url in children],
+                                    response.url)
             return
         discovered = []
         for entry in sitemap:
             url = self.rebase(entry.get("loc", ""), response.url)
             if url and self.is_article_url(url):
                 discovered.append((url, entry.get("lastmod")))
-        yield from self.discover_articles(discovered)
+        yield from self.planned(self.discover_articles(discovered), response.url)
+
+
+_KINDS = {"parse_article": "article", "parse_comment_page": "comment_page", "parse_listing": "listing",
+          "parse_feed": "feed", "parse_sitemap": "sitemap"}
+
+
+def is_refusal(reason: str) -> bool:
+    """True when a failed download was refused by our own rules for the site (robots.txt)."""
+    return "robots.txt" in reason
 
 
 def fetch_failure_reason(failure, maxsize: int = 0) -> str:

@@ -79,6 +79,10 @@ class CrawlPlan:
             return queries.due_article_urls(self.conn, self.site, self.now)
         return []
 
+    def pending(self, url_prefix: str) -> list[dict]:
+        """What earlier crawls left pending under ``url_prefix`` and is due again (frontier rows)."""
+        return queries.due_frontier(self.conn, url_prefix, self.now)
+
     def wants(self, url: str, lastmod: str | None = None) -> bool:
         """Fetch a discovered article? Yes if new, or unsettled and changed since our last visit.
 

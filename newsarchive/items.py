@@ -140,3 +140,5 @@ class FetchFailure:
     spider: str = ""
     status: int | None = None
     site: str = ""
+    permanent: bool = False
+    """The site's answer for good (404, 410, robots.txt): not tried again by later crawls."""

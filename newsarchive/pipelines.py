@@ -2,24 +2,29 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
+import os
 import resource
 import sqlite3
+import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, IgnoreRequest
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from . import db
 from .crawl import utc_now
-from .db import store
+from .db import queries, store
 from .pages.base import ExtractionError
 from .ingest import validation_problem
 from .items import Capture, FetchFailure
 from .offload import Extractor, WorkerDied, default_processes
-from .revisit import RevisitPolicy
+from .outcome import EXIT_CODES, crawl_status
+from .revisit import RetryPolicy, RevisitPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -28,16 +33,22 @@ class ArchiveHandle:
     """The crawl's open archive and its ``crawls`` row, shared by the pipelines.
 
     Every write runs on one writer thread, in the order it was asked for: SQLite, hashing and
-    compression release the GIL, so the crawl fetches and parses while the archive writes.
+    compression release the GIL, so the crawl fetches and parses while the archive writes. Once a
+    write fails, no later one runs (``write_error``) and ``on_write_failed`` is called.
     """
 
-    def __init__(self, path: str, batch_articles: int = 0, batch_seconds: float = 1.0):
+    def __init__(self, path: str, batch_articles: int = 0, batch_seconds: float = 1.0,
+                 retry: RetryPolicy = RetryPolicy()):
         self.path = path
         self.conn = db.open_archive(path).conn
         self.crawl_id: int | None = None
+        self.retry = retry
         self.batch_articles, self.batch_seconds = batch_articles, batch_seconds
         self._batch_open, self._batch_opened, self._batch_count = False, 0.0, 0
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
+        self.write_error: BaseException | None = None
+        self.on_write_failed = None
+        self.closed = False
 
     @classmethod
     def for_crawler(cls, crawler) -> "ArchiveHandle":
@@ -46,29 +57,68 @@ class ArchiveHandle:
         if handle is None:
             settings = crawler.settings
             handle = cls(settings.get("NEWSARCHIVE_DB"), settings.getint("NEWSARCHIVE_BATCH_ARTICLES", 0),
-                         settings.getfloat("NEWSARCHIVE_BATCH_SECONDS", 1.0))
+                         settings.getfloat("NEWSARCHIVE_BATCH_SECONDS", 1.0), RetryPolicy.from_settings(settings))
             crawler._newsarchive_handle = handle
         return handle
 
     # -- the writer thread ---------------------------------------------------------------------
     async def write(self, write, *args):
         """``write(conn, *args)`` on the writer thread; its result once done."""
-        return await asyncio.wrap_future(self._writer.submit(write, self.conn, *args))
+        return await asyncio.wrap_future(self._writer.submit(self._guarded, write, *args))
 
     def write_now(self, write, *args):
         """``write(conn, *args)`` on the writer thread, waited for (the crawl's start and end)."""
-        return self._writer.submit(write, self.conn, *args).result()
+        return self._writer.submit(self._guarded, write, *args).result()
 
     def write_later(self, write, *args) -> Future:
         """``write(conn, *args)`` queued on the writer thread; a failure is logged."""
-        future = self._writer.submit(write, self.conn, *args)
+        future = self._writer.submit(self._guarded, write, *args)
         future.add_done_callback(_log_write_error)
         return future
 
-    def fail(self, stats, url: str, stage: str, reason: str, status=None, site: str = "") -> None:
-        """Keep a failure in the archive and count it in the crawl's stats."""
-        self.write_later(store.record_failure, self.crawl_id, url, stage, reason, utc_now(), status, site)
+    def _guarded(self, write, *args):
+        """On the writer thread: ``write``, unless an earlier write failed; the first failure is kept."""
+        if self.write_error is not None:
+            raise WritesStopped(f"not written: an earlier archive write failed ({self.write_error})")
+        try:
+            return write(self.conn, *args)
+        except Exception as error:
+            self.write_error = error
+            if self.on_write_failed is not None:
+                self.on_write_failed(error)
+            raise
+
+    def fail(self, stats, url: str, stage: str, reason: str, status=None, site: str = "",
+             permanent: bool = False) -> None:
+        """Keep a failure in the archive (its frontier row pending for a later try unless
+        ``permanent``) and count it in the crawl's stats."""
+        self.write_later(store.page_failed, self.crawl_id, url, stage, reason, utc_now(), status, site,
+                         permanent, self.retry)
         stats.inc_value(f"newsarchive/failures/{stage}")
+
+    def plan(self, rows: list[tuple], done_url: str | None = None) -> None:
+        """Record ``(url, site, kind, article_url)`` rows as pending before they are requested, and
+        ``done_url`` (the discovery page that linked them) as done, in one write."""
+        self.write_later(store.plan_urls, rows, self.crawl_id, utc_now(), done_url)
+
+    def record_end(self, finished_at: str, reason: str, stats: dict) -> str:
+        """Write how the crawl ended (after an open batch, or undoing it when a write failed);
+        returns its status. Runs even after a failed write, and once only."""
+        return self._writer.submit(self._record_end, finished_at, reason, stats).result()
+
+    def _record_end(self, finished_at: str, reason: str, stats: dict) -> str:
+        if self.write_error is not None:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")  # what the failed batch held is pending in the frontier
+            stats.update(queries.crawl_article_counts(self.conn, self.crawl_id))  # what is committed
+        else:
+            store.commit_batch(self.conn)
+        pending = store.pending_count(self.conn, self.crawl_id)
+        error = self.write_error and f"{type(self.write_error).__name__}: {self.write_error}"
+        status, why = crawl_status(reason, error, pending, stats.get("newsarchive/pages_reached", 0))
+        stats["newsarchive/pages_pending"] = pending
+        store.finish_crawl(self.conn, self.crawl_id, finished_at, reason, stats, status, why)
+        return status
 
     # -- batched writes: several articles per transaction (fewer commits, one FTS flush) ---------
     def join_batch(self) -> None:
@@ -97,21 +147,49 @@ class ArchiveHandle:
         """Commit what is open and stop the writer thread once every write is done."""
         self.commit()
         self._writer.shutdown(wait=True)
+        self.closed = True
+
+
+class WritesStopped(Exception):
+    """A write not run because an earlier archive write failed."""
+
+
+SCRAPY_ENTRY_POINTS = (os.path.join("scrapy", "__main__.py"), os.path.join("scrapy", "cmdline.py"))
+"""How ``sys.argv[0]`` ends under ``python -m scrapy`` and ``python -m scrapy.cmdline``."""
+
+
+def _exit_with_status_under_scrapy(status: str) -> None:
+    """Under ``scrapy crawl``, whose own exit code says nothing of the archive: exit with the
+    crawl's status code (see newsarchive.outcome) once Scrapy is done."""
+    if os.path.basename(sys.argv[0]) != "scrapy" and not sys.argv[0].endswith(SCRAPY_ENTRY_POINTS):
+        return
+
+    def exit_now() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_CODES[status])
+
+    if EXIT_CODES[status]:
+        atexit.register(exit_now)
 
 
 def _log_write_error(future) -> None:
     error = future.exception()
-    if error is not None:
+    if error is not None and not isinstance(error, WritesStopped):
         logger.error("archive write failed: %s: %s", type(error).__name__, error, exc_info=error)
 
 
 class CrawlRecorder:
-    """Writes the ``crawls`` row: spider and arguments at start, finish reason and stats at the end."""
+    """Writes the ``crawls`` row: spider and arguments at start, finish reason, status and stats at
+    the end; stops the crawl at once when an archive write fails."""
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.handle = ArchiveHandle.for_crawler(crawler)
+        self.handle.on_write_failed = self._write_failed
         self.committer: LoopingCall | None = None
+        self.status: str | None = None
+        crawler._newsarchive_recorder = self
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.request_dropped, signal=signals.request_dropped)
@@ -137,10 +215,42 @@ class CrawlRecorder:
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         self.crawler.stats.set_value("newsarchive/peak_rss_mb", round(peak_kb / 1024, 1))
         self.handle.commit()
-        self._merge_article_index()
-        stats = self.crawler.stats.get_stats()
-        self.handle.write_now(store.finish_crawl, self.handle.crawl_id, utc_now(), reason, stats)
-        self.handle.close()
+        if self.handle.write_error is None:
+            self._merge_article_index()
+        self.finish(reason, self.crawler.stats.get_stats())
+
+    def finish(self, reason: str, stats: dict) -> str | None:
+        """Record how the crawl ended (once) and stop the writer; the crawl's status."""
+        if self.status is None and self.handle.crawl_id is not None and not self.handle.closed:
+            try:
+                self.status = self.handle.record_end(utc_now(), reason, stats)
+            finally:
+                self.handle.close()
+            logger.log(logging.INFO if self.status == "finished" else logging.WARNING,
+                       "crawl %s %s", self.handle.crawl_id, self.status)
+            _exit_with_status_under_scrapy(self.status)
+        return self.status
+
+    def finish_stopped(self) -> str | None:
+        """After a forced stop (the reactor stopped before the spider closed): the crawl is
+        interrupted, its article counts read from what the archive committed."""
+        if self.status is not None or self.handle.crawl_id is None or self.handle.closed:
+            return self.status
+        self.handle.commit()
+        counts = self.handle.write_now(queries.crawl_article_counts, self.handle.crawl_id)
+        return self.finish("shutdown", {**self.crawler.stats.get_stats(), **counts})
+
+    def _write_failed(self, error: BaseException) -> None:
+        """On the writer thread, at the first failed write: stop fetching into a void."""
+        from twisted.internet import reactor
+
+        logger.error("archive write failed, stopping the crawl: %s: %s", type(error).__name__, error)
+        reactor.callFromThread(self._close_spider, "archive_write_failed")
+
+    def _close_spider(self, reason: str) -> None:
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def _merge_article_index(self) -> None:
         """Merge the article index the crawl's commits split (see store.merge_article_index); a
@@ -167,7 +277,7 @@ class CrawlRecorder:
 
     def _redirect_failed(self, article_url: str, reason: str) -> None:
         self.handle.fail(self.crawler.stats, article_url, "fetch", reason[:500],
-                         site=getattr(self.crawler.spider, "site", ""))
+                         site=getattr(self.crawler.spider, "site", ""), permanent=True)
 
 
 class _Stage:
@@ -182,7 +292,7 @@ class _Stage:
     def store_capture(self, item: Capture) -> None:
         """Queue the capture's raw responses for the writer (their bodies as the worker packed
         them, if it did). Not waited for: the article's write, queued after it on the same thread,
-        reads the capture ids from ``item.capture_write`` (see ``store_article_of``)."""
+        reads the capture ids from ``item.capture_write`` (see ``store_crawled_article_of``)."""
         self.handle.join_batch()
         item.capture_write = self.handle.write_later(store_pages, item.pages, item.url, self.handle.crawl_id,
                                                      item.packed_bodies)
@@ -202,11 +312,13 @@ def written_capture_ids(capture_write: Future | None) -> list[int]:
     return capture_write.result(timeout=0) if capture_write is not None else []
 
 
-def store_article_of(conn, capture_write: Future | None, article, fetched_at: str, spider: str, policy):
-    """``store.store_article`` linked to the capture's first page, whose write ran before on this
-    thread (its failure is this write's failure)."""
-    capture_ids = written_capture_ids(capture_write)
-    return store.store_article(conn, article, fetched_at, capture_ids[0] if capture_ids else None, spider, policy)
+def store_crawled_article_of(conn, item: Capture, page_urls: list[str], policy, crawl_id, retry):
+    """``store.store_crawled_article`` for a capture whose pages' write ran before on this thread
+    (its failure is this write's failure): the article and its frontier rows in one transaction."""
+    capture_ids = written_capture_ids(item.capture_write)
+    return store.store_crawled_article(conn, item.article, item.pages[0].fetched_at,
+                                       capture_ids[0] if capture_ids else None, item.spider, policy,
+                                       crawl_id, page_urls, retry)
 
 
 class ExtractPipeline(_Stage):
@@ -230,7 +342,7 @@ class ExtractPipeline(_Stage):
             self._drop(item, str(error))
         except WorkerDied as error:
             logger.error("extraction process died on %s", item.url)
-            self._drop(item, str(error))
+            self._drop(item, str(error), permanent=False)
         except Exception as error:  # a bug or a pathological page must not stop the crawl
             logger.exception("extraction crashed on %s", item.url)
             self._drop(item, f"extraction error: {type(error).__name__}: {error}"[:500])
@@ -246,10 +358,11 @@ class ExtractPipeline(_Stage):
             self.stats.set_value("newsarchive/extract_workers", self.extractor.processes)
             self.stats.set_value("newsarchive/extract_workers_peak_rss_mb", round(self.extractor.peak_rss_mb, 1))
 
-    def _drop(self, item: Capture, reason: str):
+    def _drop(self, item: Capture, reason: str, permanent: bool = True):
         self.store_capture(item)  # the raw responses are kept for a later reextract
         status = item.pages[0].status if item.pages else None
-        self.handle.fail(self.stats, item.url, "extract", truncation_note(item, reason), status, item.site)
+        self.handle.fail(self.stats, item.url, "extract", truncation_note(item, reason), status, item.site,
+                         permanent=permanent and not was_truncated(item))
         item.pages = []
         raise DropItem(f"not extracted: {item.url}: {reason}")
 
@@ -260,7 +373,7 @@ class StoreCapturePipeline(_Stage):
 
     async def process_item(self, item, spider=None):
         if isinstance(item, FetchFailure):
-            self.handle.fail(self.stats, item.url, "fetch", item.reason, item.status, item.site)
+            self.handle.fail(self.stats, item.url, "fetch", item.reason, item.status, item.site, item.permanent)
             raise DropItem(f"not archived: {item.url}: {item.reason}")
         if isinstance(item, Capture):
             self.store_capture(item)
@@ -276,17 +389,22 @@ class ValidatePipeline(_Stage):
         problem = validation_problem(item.article)
         if problem:
             self.handle.fail(self.stats, item.url, "validate", truncation_note(item, problem),
-                             item.pages[0].status, item.site)
+                             item.pages[0].status, item.site, permanent=not was_truncated(item))
             item.pages = []
             raise DropItem(f"not an article: {item.url}: {problem}")
         return item
 
 
+def was_truncated(item: Capture) -> bool:
+    """True when the article page was cut short (the connection lost): worth another try."""
+    page = item.pages[0] if item.pages else None
+    return page is not None and not item.comment_pages_complete and b"</html" not in page.body[-4096:].lower()
+
+
 def truncation_note(item: Capture, reason: str) -> str:
     """``reason``, saying so when the page was cut short (connection lost) or too deep to parse."""
-    page = item.pages[0] if item.pages else None
-    if page is not None and not item.comment_pages_complete and b"</html" not in page.body[-4096:].lower():
-        return f"{reason} (response truncated: {len(page.body)} bytes received)"
+    if was_truncated(item):
+        return f"{reason} (response truncated: {len(item.pages[0].body)} bytes received)"
     warnings = item.article.warnings if item.article is not None else []
     deep = [w for w in warnings if w.startswith("tags nested deeper")]
     return f"{reason} ({deep[0]})" if deep else reason
@@ -303,8 +421,15 @@ class StoreArticlePipeline(_Stage):
         if not isinstance(item, Capture):
             return item
         article = item.article
-        result = await self.handle.write(store_article_of, item.capture_write, article, item.pages[0].fetched_at,
-                                         item.spider, self.policy)
+        page_urls = [item.url, *(page.request_url or page.url for page in item.pages[1:])]
+        try:
+            result = await self.handle.write(store_crawled_article_of, item, page_urls, self.policy,
+                                             self.handle.crawl_id, self.handle.retry)
+        except Exception as error:
+            if self.handle.write_error is None:
+                raise
+            item.pages = []
+            raise DropItem(f"not archived: {item.url}: {error}") from None
         item.capture_ids = written_capture_ids(item.capture_write)
         self._count(result, len(article.comments))
         self.handle.article_written()

@@ -101,14 +101,17 @@ def next_visit(published_at: datetime, visited_at: datetime, comments_growth: in
     """When to fetch an article again after a visit; None once it is settled.
 
     ``published_at`` is its publication time (else when first seen), ``comments_growth`` how many
-    comments that visit added, ``complete`` False when a comment page failed (retry sooner). The
-    last visit lands exactly on the horizon, so the archive keeps the thread as it settled.
+    comments that visit added, ``complete`` False when a comment page failed (retry sooner, even
+    past the horizon). The last visit lands exactly on the horizon, so the archive keeps the thread
+    as it settled.
     """
     settles_at = published_at + policy.horizon
+    interval = interval_for(max(visited_at - published_at, timedelta(0)), policy)
+    if not complete:  # a thread with comment pages missing is never settled (the store bounds its tries)
+        return visited_at + interval * policy.growing_factor
     if visited_at >= settles_at:
         return None
-    interval = interval_for(max(visited_at - published_at, timedelta(0)), policy)
-    if comments_growth > 0 or not complete:
+    if comments_growth > 0:
         interval = interval * policy.growing_factor
     return min(visited_at + interval, settles_at)
 
@@ -124,3 +127,25 @@ def next_visit_at(published: str | None, first_seen: str, visited: str, comments
 def is_due(next_visit_text: str | None, now: datetime) -> bool:
     """True when an article's stored next visit has come (never for a settled one)."""
     return next_visit_text is not None and parse_time(next_visit_text) <= now
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a page the site failed is tried again by later crawls (see the ``frontier`` table)."""
+
+    max_attempts: int = 5
+    """Tries of one URL (or of one thread's missing comment pages) before it is given up."""
+    backoff: timedelta = timedelta(minutes=10)
+    """The wait after the second failure, doubled after each later one (the first: the next crawl)."""
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> "RetryPolicy":
+        """The policy in settings ``NEWSARCHIVE_MAX_ATTEMPTS`` and ``NEWSARCHIVE_RETRY_BACKOFF``."""
+        attempts = settings.get("NEWSARCHIVE_MAX_ATTEMPTS") or cls.max_attempts
+        return cls(max(1, int(attempts)), parse_duration(settings.get("NEWSARCHIVE_RETRY_BACKOFF") or cls.backoff))
+
+    def next_try(self, attempts: int, now: datetime) -> datetime | None:
+        """When to try again after ``attempts`` failed tries; None once given up."""
+        if attempts >= self.max_attempts:
+            return None
+        return now + (self.backoff * 2 ** (attempts - 2) if attempts > 1 else timedelta(0))

@@ -50,10 +50,18 @@ def check_crawl(spider: str, spider_args: dict, settings: Settings | None = None
 
 
 def run_crawl(db_path: str, spider: str, spider_args: dict | None = None,
-              overrides: dict | None = None) -> None:
-    """Run ``spider`` to completion, writing into the archive at ``db_path`` (blocks)."""
+              overrides: dict | None = None) -> int | None:
+    """Run ``spider`` to completion, writing into the archive at ``db_path`` (blocks); the id of its
+    ``crawls`` row (None if it never started). A crawl stopped by force (a second Ctrl-C) is
+    recorded as interrupted here."""
     settings = project_settings(db_path, overrides)
     check_crawl(spider, spider_args or {}, settings)
     process = CrawlerProcess(settings)
-    process.crawl(spider, **(spider_args or {}))
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler, **(spider_args or {}))
     process.start()
+    recorder = getattr(crawler, "_newsarchive_recorder", None)
+    if recorder is None or recorder.handle.crawl_id is None:
+        return None
+    recorder.finish_stopped()
+    return recorder.handle.crawl_id

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator
 
 from .db import queries, store
+from .outcome import EXIT_CODES, FAILED, FINISHED, INCOMPLETE, INTERRUPTED, status_of_exit
 from .revisit import format_time, parse_time
 
 EXIT_LOCKED = 75
@@ -122,7 +123,7 @@ class Scheduler:
         self.stopping = False
         self.child: subprocess.Popen | None = None
         self.child_signalled = False
-        self.failures = 0
+        self.outcomes: list[str] = []
 
     def install_signal_handlers(self) -> None:
         """SIGTERM and SIGINT stop the loop; a running crawl gets one SIGTERM (Scrapy's clean stop)."""
@@ -169,10 +170,11 @@ class Scheduler:
             self._stop_child()
         code = self.child.wait()
         self.child = None
-        status = "ok" if code == 0 else f"exit {code}"
+        outcome = status_of_exit(code)
+        status = "ok" if code == 0 else f"{outcome} (exit {code})"
         status += " (stopped)" if self.stopping else ""
         store.schedule_finished(self.conn, schedule["id"], _now_text(), status)
-        self.failures += code != 0
+        self.outcomes.append(INTERRUPTED if self.stopping else outcome)
         self.echo(f"schedule {schedule['id']}: {status} after {int((_now() - started).total_seconds())}s")
         return code
 
@@ -192,8 +194,9 @@ class Scheduler:
 def run_schedules(db_path: str, conn: sqlite3.Connection, once: bool, echo: Echo) -> int:
     """``schedule run``: under the archive's lock, run due crawls (once, or until stopped).
 
-    Returns the exit status: 0 if every crawl succeeded, 1 if one failed, EXIT_LOCKED if another
-    scheduler holds the lock.
+    Returns the exit status: a crawl's (see newsarchive.outcome) for the worst outcome among them
+    (130 if one was stopped, then 1 if one failed, 3 if one left pages pending, 0 if all finished), or
+    EXIT_LOCKED if another scheduler holds the lock.
     """
     try:
         with archive_lock(db_path) as fd:
@@ -205,7 +208,16 @@ def run_schedules(db_path: str, conn: sqlite3.Connection, once: bool, echo: Echo
             else:
                 echo(f"scheduler running on {db_path} (pid {os.getpid()}); SIGTERM or Ctrl-C stops it")
                 scheduler.run_forever()
-            return 1 if scheduler.failures else 0
+            return worst_exit_code(scheduler.outcomes)
     except LockHeld as held:
         echo(str(held))
         return EXIT_LOCKED
+
+
+def worst_exit_code(outcomes: list[str]) -> int:
+    """The exit code of a scheduler run whose crawls ended with ``outcomes`` (a crawl stopped by
+    the scheduler's own stop: interrupted)."""
+    for status in (INTERRUPTED, FAILED, INCOMPLETE):
+        if status in outcomes:
+            return EXIT_CODES[status]
+    return EXIT_CODES[FINISHED]

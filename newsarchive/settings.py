@@ -120,6 +120,12 @@ NEWSARCHIVE_REVISIT_STEPS = [("6h", "1h"), ("2d", "4h"), ("7d", "1d"), ("30d", "
 NEWSARCHIVE_REVISIT_HORIZON = "30d"
 NEWSARCHIVE_REVISIT_GROWING_FACTOR = 0.5
 
+# What a crawl leaves pending (a 5xx, a timeout, a truncated page, a thread with comment pages
+# missing) is tried again by later crawls: the next one at once, then after NEWSARCHIVE_RETRY_BACKOFF,
+# doubled at each failure, until NEWSARCHIVE_MAX_ATTEMPTS tries; then it is given up (frontier: failed).
+NEWSARCHIVE_MAX_ATTEMPTS = 5
+NEWSARCHIVE_RETRY_BACKOFF = "10m"
+
 # Dropped pages are logged with their reason only.
 LOG_FORMATTER = "newsarchive.logformat.ReasonLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"

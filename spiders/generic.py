@@ -72,8 +72,8 @@ class GenericSpider(ArchiveSpider):
 
     def start_requests_list(self) -> list[scrapy.Request]:
         requests = [self.article_request(url) for url in self.article_urls]
-        requests += [scrapy.Request(url, callback=self.parse_feed, priority=5) for url in self.feed_urls]
-        requests += [scrapy.Request(url, callback=self.parse_sitemap) for url in self.sitemap_urls]
+        requests += [self.discovery_request(url, self.parse_feed, priority=5) for url in self.feed_urls]
+        requests += [self.discovery_request(url, self.parse_sitemap) for url in self.sitemap_urls]
         return requests
 
     # -- URLs ------------------------------------------------------------------------------------
@@ -103,10 +103,10 @@ class GenericSpider(ArchiveSpider):
             try:
                 body = gunzip_capped(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
             except TooLarge as error:
-                yield self.failure(response.url, f"sitemap too large {error} (DOWNLOAD_MAXSIZE)")
+                yield self.failure(response.url, f"sitemap too large {error} (DOWNLOAD_MAXSIZE)", permanent=True)
                 return
             except (OSError, zlib.error, EOFError) as error:
-                self.logger.warning("sitemap %s: bad gzip (%s)", response.url, error)
+                yield self.failure(response.url, f"sitemap: bad gzip ({error})", permanent=True)
                 return
             response = response.replace(body=body)
         yield from super().parse_sitemap(response)

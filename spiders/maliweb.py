@@ -22,9 +22,9 @@ class MaliwebSpider(ArchiveSpider):
 
     def start_requests_list(self) -> list[scrapy.Request]:
         base = self.base_url
-        return [scrapy.Request(f"{base}/feed/", callback=self.parse_feed, priority=5),
-                scrapy.Request(f"{base}/wp-sitemap.xml", callback=self.parse_sitemap),
-                scrapy.Request(f"{base}/", callback=self.parse_listing)]
+        return [self.discovery_request(f"{base}/feed/", self.parse_feed, priority=5),
+                self.discovery_request(f"{base}/wp-sitemap.xml", self.parse_sitemap),
+                self.discovery_request(f"{base}/", self.parse_listing)]
 
     def is_article_url(self, url: str) -> bool:
         return bool(ARTICLE_PATH.match(COMMENT_PAGE_SUFFIX.sub("", url_path(url))))

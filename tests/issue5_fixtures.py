@@ -173,9 +173,10 @@ def crawl_replica(path: Path) -> Path:
     with serve(maliweb_site("day1")) as served:
         for day, extra in (("day1", []), ("day2", ["-a", "revisit=all"])):
             served.site = maliweb_site(day)
-            ok(newsarchive("crawl", "maliweb", "-a", "base_url=" + served.base_url, *extra,
-                           "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", db=path,
-                           timeout=600))
+            crawled = newsarchive("crawl", "maliweb", "-a", "base_url=" + served.base_url, *extra,
+                                  "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", db=path, timeout=600)
+            # exit 3: incomplete, the replica's 500 page and truncated thread are left for a later run
+            assert crawled.returncode == 3, f"exit {crawled.returncode}\n{crawled.stdout}\n{crawled.stderr}"
     return path
 
 

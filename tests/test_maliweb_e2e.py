@@ -18,9 +18,9 @@ def crawled(tmp_path_factory):
     """The replica crawled twice into one archive; the counts after each run."""
     db = tmp_path_factory.mktemp("e2e") / "archive.db"
     with serve(maliweb_site("day1")) as served:
-        first = run_cli("crawl", "maliweb", "-a", f"base_url={served.base_url}", *FAST_CRAWL, db=db)
+        first = run_cli("crawl", "maliweb", "-a", f"base_url={served.base_url}", *FAST_CRAWL, db=db, check=False)
         counts_first = _counts(db)
-        second = run_cli("crawl", "maliweb", "-a", f"base_url={served.base_url}", *FAST_CRAWL, db=db)
+        second = run_cli("crawl", "maliweb", "-a", f"base_url={served.base_url}", *FAST_CRAWL, db=db, check=False)
         yield {"db": db, "base": served.base_url, "requests": list(served.requests),
                "truth": truth("day1", served.base_url), "counts": (counts_first, _counts(db)),
                "outputs": (first, second)}
@@ -87,6 +87,19 @@ def test_never_fetches_reply_admin_or_live_links(crawled):
     assert not [p for p in paths if "replytocom" in p or "/wp-admin/" in p or "wp-login" in p]
     urls = [row[0] for row in _query(crawled["db"], "SELECT url FROM captures")]
     assert all(url.startswith(crawled["base"]) for url in urls)
+
+
+def test_the_replica_s_server_error_and_cut_page_leave_the_crawl_incomplete(crawled):
+    """The replica's 500 page and its truncated thread may succeed later: both runs exit 3
+    (incomplete) and leave exactly those two pending; its 404 and PDF are refused for good."""
+    assert [output.returncode for output in crawled["outputs"]] == [3, 3]
+    edges = {edge["kind"]: edge["url"] for edge in crawled["truth"]["edge_cases"]}
+    truncated = [a["url"] for a in crawled["truth"]["articles"] if a["truncated"]]
+    pending = {url for url, in _query(crawled["db"], "SELECT url FROM frontier WHERE state = 'pending'")}
+    assert pending == {edges["error"], *truncated}
+    failed = {url for url, in _query(crawled["db"], "SELECT url FROM frontier WHERE state = 'failed'")}
+    assert {edges["gone"], edges["pdf"]} <= failed
+    assert [status for status, in _query(crawled["db"], "SELECT status FROM crawls ORDER BY id")] == ["incomplete"] * 2
 
 
 def test_bad_pages_are_reported_and_the_crawl_goes_on(crawled):

@@ -165,11 +165,12 @@ def test_sigterm_lets_the_current_crawl_finish_cleanly(tmp_path, slow_site):
     scheduler = _scheduler(archive)
     _wait_for(lambda: len(slow_site.requests) > 0)
     scheduler.send_signal(signal.SIGTERM)
-    assert scheduler.wait(timeout=120) == 0
+    assert scheduler.wait(timeout=120) == 130  # its crawl was interrupted
     assert "SIGTERM: finishing the current crawl, then stopping" in scheduler.stderr.read()
     assert _crawls(archive) == [("maliweb", "shutdown")]  # Scrapy's clean stop, row completed
     with sqlite3.connect(archive) as conn:
-        assert conn.execute("SELECT last_status FROM schedules").fetchone()[0] == "ok (stopped)"
+        assert conn.execute("SELECT last_status FROM schedules").fetchone()[0] == "interrupted (exit 130) (stopped)"
+        assert conn.execute("SELECT status FROM crawls").fetchone()[0] == "interrupted"
 
 
 def test_an_idle_foreground_scheduler_stops_at_once_on_sigterm(tmp_path):

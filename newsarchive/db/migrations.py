@@ -330,9 +330,38 @@ MIGRATIONS: list[list[str]] = [
         *_word_triggers(),
         "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
     ],
-    # 9. Pseudonymised exports: the archive's own secret key for the keyed hash (HMAC-SHA256) that
-    #    gives commenters stable pseudonyms. Made once, when the archive is written, so reading it
-    #    never writes; it never leaves the archive, so an export alone cannot be reversed.
+    # 9. A durable frontier and truthful outcomes: every URL a crawl means to fetch is a
+    #    ``frontier`` row before it is requested; it leaves ``pending`` when its article is
+    #    committed (``done``) or the site refused it for good (``failed``, also once a retried
+    #    page gives up). ``article_url`` names a comment page's article. ``crawls.status`` is
+    #    finished, incomplete, failed or interrupted (NULL: running, or killed), with its reason.
+    [
+        """CREATE TABLE frontier (
+            url TEXT PRIMARY KEY,
+            site TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('article', 'comment_page', 'listing', 'feed', 'sitemap')),
+            article_url TEXT,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            last_status INTEGER,
+            next_try_at TEXT,
+            first_seen_at TEXT NOT NULL,
+            last_tried_at TEXT,
+            crawl_id INTEGER REFERENCES crawls(id)
+        )""",
+        "CREATE INDEX frontier_article ON frontier(article_url) WHERE article_url IS NOT NULL",
+        "CREATE INDEX frontier_crawl ON frontier(crawl_id, state)",
+        "CREATE INDEX frontier_pending ON frontier(url) WHERE state = 'pending'",
+        "ALTER TABLE crawls ADD COLUMN status TEXT"
+        " CHECK (status IN ('finished', 'incomplete', 'failed', 'interrupted'))",
+        "ALTER TABLE crawls ADD COLUMN status_reason TEXT",
+        # Crawls that ended before this migration: those that ran to their end finished.
+        "UPDATE crawls SET status = 'finished' WHERE finish_reason = 'finished'",
+    ],
+    # 10. Pseudonymised exports: the archive's own secret key for the keyed hash (HMAC-SHA256) that
+    #     gives commenters stable pseudonyms. Made once, when the archive is written, so reading it
+    #     never writes; it never leaves the archive, so an export alone cannot be reversed.
     [
         """CREATE TABLE archive_secrets (
             name TEXT PRIMARY KEY,

@@ -79,7 +79,7 @@ def site_stats(conn: sqlite3.Connection) -> list[dict]:
 def recent_crawls(conn: sqlite3.Connection, limit: int = 5) -> list[dict]:
     """The latest crawls, newest first."""
     return _dicts(conn.execute(
-        "SELECT id, spider, started_at, finished_at, finish_reason, stats FROM crawls"
+        "SELECT id, spider, started_at, finished_at, finish_reason, status, status_reason, stats FROM crawls"
         " ORDER BY id DESC LIMIT ?", (limit,)))
 
 
@@ -434,6 +434,31 @@ def site_article_urls(conn: sqlite3.Connection, site: str) -> list[str]:
     return [r[0] for r in conn.execute("SELECT url FROM articles WHERE site = ? ORDER BY id", (site,))]
 
 
+def due_frontier(conn: sqlite3.Connection, url_prefix: str, now: str) -> list[dict]:
+    """Pending frontier rows under ``url_prefix`` whose next try has come (never tried first)."""
+    return _dicts(conn.execute(
+        "SELECT url, kind, article_url FROM frontier WHERE url >= ? AND url < ? AND state = 'pending'"
+        " AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY attempts, first_seen_at",
+        (url_prefix, url_prefix + "\uffff", now)))
+
+
+def crawl(conn: sqlite3.Connection, crawl_id: int) -> dict | None:
+    """One crawl's row."""
+    rows = _dicts(conn.execute("SELECT * FROM crawls WHERE id = ?", (crawl_id,)))
+    return rows[0] if rows else None
+
+
+def crawl_article_counts(conn: sqlite3.Connection, crawl_id: int) -> dict[str, int]:
+    """Articles the archive holds as seen since the crawl started, in its stats' names (what a crawl
+    stopped before it could count committed)."""
+    row = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE a.first_seen_at >= c.started_at),"
+        " (SELECT count(*) FROM comments WHERE first_seen_at >= c.started_at) FROM articles a"
+        " JOIN crawls c ON c.id = ? WHERE a.last_seen_at >= c.started_at", (crawl_id,)).fetchone()
+    return {"newsarchive/articles_stored": row[0], "newsarchive/articles_new": row[1],
+            "newsarchive/comments_added": row[2]}
+
+
 def last_finished_crawl(conn: sqlite3.Connection, spider: str, base_url: str) -> dict | None:
     """The latest crawl of ``spider`` at ``base_url`` that ran to its end (``finished``)."""
     rows = _dicts(conn.execute(
@@ -482,7 +507,7 @@ def comment_versions(conn: sqlite3.Connection, article_id: int) -> list[dict]:
 
 
 def pseudonym_key(conn: sqlite3.Connection) -> bytes | None:
-    """The archive's secret key for commenter pseudonyms (migration 9); None if it has none yet."""
+    """The archive's secret key for commenter pseudonyms (migration 10); None if it has none yet."""
     try:
         row = conn.execute("SELECT value FROM archive_secrets WHERE name = 'pseudonym_key'").fetchone()
     except sqlite3.OperationalError:  # an archive not yet migrated, opened read-only

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..items import Article, Comment, FetchedPage
-from ..revisit import DEFAULT_POLICY, RevisitPolicy, next_visit_at
+from ..revisit import DEFAULT_POLICY, RetryPolicy, RevisitPolicy, format_time, next_visit_at, parse_time
 from . import bodies
 
 
@@ -180,11 +180,13 @@ def start_crawl(conn: sqlite3.Connection, spider: str, args: dict, started_at: s
 
 
 def finish_crawl(conn: sqlite3.Connection, crawl_id: int, finished_at: str, reason: str,
-                 stats: dict) -> None:
-    """Record how a crawl ended, with its Scrapy stats."""
+                 stats: dict, status: str | None = None, status_reason: str | None = None) -> None:
+    """Record how a crawl ended: Scrapy's reason, its stats, and its outcome (``status``)."""
     with transaction(conn):
-        conn.execute("UPDATE crawls SET finished_at = ?, finish_reason = ?, stats = ? WHERE id = ?",
-                     (finished_at, reason, json.dumps(stats, sort_keys=True, default=str), crawl_id))
+        conn.execute("UPDATE crawls SET finished_at = ?, finish_reason = ?, stats = ?, status = ?,"
+                     " status_reason = ? WHERE id = ?",
+                     (finished_at, reason, json.dumps(stats, sort_keys=True, default=str), status,
+                      status_reason, crawl_id))
 
 
 def record_failure(conn: sqlite3.Connection, crawl_id: int | None, url: str, stage: str,
@@ -195,6 +197,77 @@ def record_failure(conn: sqlite3.Connection, crawl_id: int | None, url: str, sta
             "INSERT INTO failures (crawl_id, url, site, stage, status, reason, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (crawl_id, url, site, stage, status, reason, at))
+
+
+# -- the frontier: what crawls mean to fetch, until it is archived or refused for good ---------
+
+_PLAN_URL = ("INSERT INTO frontier (url, site, kind, article_url, first_seen_at, crawl_id)"
+             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET crawl_id = excluded.crawl_id,"
+             " state = CASE state WHEN 'done' THEN 'pending' ELSE state END")
+_URL_DONE = ("UPDATE frontier SET state = 'done', attempts = 0, last_error = NULL, last_status = NULL,"
+             " next_try_at = NULL, last_tried_at = ?, crawl_id = ? WHERE url = ?")
+
+
+def plan_urls(conn: sqlite3.Connection, rows: list[tuple], crawl_id: int | None, at: str,
+              done_url: str | None = None) -> None:
+    """Record ``(url, site, kind, article_url)`` rows a crawl is about to request as pending (a
+    ``done`` URL is pending again; a ``failed`` one stays failed until it succeeds), and mark
+    ``done_url`` (the page that linked them) done, in one transaction."""
+    with transaction(conn):
+        conn.executemany(_PLAN_URL, [(*row, at, crawl_id) for row in rows])
+        if done_url is not None:
+            conn.execute(_URL_DONE, (at, crawl_id, done_url))
+
+
+def url_failed(conn: sqlite3.Connection, crawl_id: int | None, url: str, reason: str, at: str,
+               status: int | None, permanent: bool, retry: RetryPolicy) -> str:
+    """A try of ``url`` failed: for good (``permanent``: the site's answer), or to be tried again
+    after a backoff, until ``retry.max_attempts``; returns its new state."""
+    row = conn.execute("SELECT attempts FROM frontier WHERE url = ?", (url,)).fetchone()
+    attempts = (row[0] if row else 0) + 1
+    next_try = None if permanent else retry.next_try(attempts, parse_time(at))
+    state, note = "pending", reason
+    if next_try is None:
+        state = "failed"
+        note = reason if permanent else f"gave up after {attempts} attempts: {reason}"
+    conn.execute("UPDATE frontier SET state = ?, attempts = ?, last_error = ?, last_status = ?,"
+                 " next_try_at = ?, last_tried_at = ?, crawl_id = ? WHERE url = ?",
+                 (state, attempts, note[:500], status, next_try and format_time(next_try), at, crawl_id, url))
+    if state == "failed":  # an article given up takes its missing comment pages with it
+        conn.execute("UPDATE frontier SET state = 'failed', last_error = ? WHERE article_url = ?"
+                     " AND state = 'pending'", (f"article failed: {note}"[:500], url))
+    return state
+
+
+def page_failed(conn: sqlite3.Connection, crawl_id: int | None, url: str, stage: str, reason: str,
+                at: str, status: int | None, site: str, permanent: bool, retry: RetryPolicy) -> str:
+    """``record_failure`` and ``url_failed`` in one transaction; the URL's new frontier state."""
+    with transaction(conn):
+        record_failure(conn, crawl_id, url, stage, reason, at, status, site)
+        return url_failed(conn, crawl_id, url, reason, at, status, permanent, retry)
+
+
+def thread_fetched(conn: sqlite3.Connection, crawl_id: int | None, article_url: str,
+                   page_urls: list[str], complete: bool, at: str, retry: RetryPolicy) -> bool:
+    """An article's capture is being committed: its fetched pages are done; so is the article once
+    its thread is complete, else it stays pending (a bounded number of tries). True once given up."""
+    conn.executemany(_URL_DONE, [(at, crawl_id, url) for url in dict.fromkeys([*page_urls, article_url])
+                                 if complete or url != article_url])
+    if complete:
+        conn.execute("UPDATE frontier SET state = 'done', last_tried_at = ? WHERE article_url = ?"
+                     " AND kind = 'comment_page' AND state != 'done'", (at, article_url))
+        return False
+    missing = conn.execute("SELECT count(*) FROM frontier WHERE article_url = ? AND kind = 'comment_page'"
+                           " AND state != 'done'", (article_url,)).fetchone()[0]
+    reason = (f"thread incomplete: {missing} comment pages missing" if missing
+              else "thread incomplete: a page was cut short")
+    return url_failed(conn, crawl_id, article_url, reason, at, None, False, retry) == "failed"
+
+
+def pending_count(conn: sqlite3.Connection, crawl_id: int) -> int:
+    """How many URLs the crawl planned or tried are still pending."""
+    return conn.execute("SELECT count(*) FROM frontier WHERE crawl_id = ? AND state = 'pending'",
+                        (crawl_id,)).fetchone()[0]
 
 
 # -- captures ----------------------------------------------------------------------------------
@@ -253,14 +326,27 @@ ARTICLE_FIELDS = ("site", "post_id", "headline", "description", "article_body", 
 VERSIONED_FIELDS = ("headline", "article_body")
 
 
+def store_crawled_article(conn: sqlite3.Connection, article: Article, seen_at: str, capture_id: int | None,
+                          spider: str, policy: RevisitPolicy, crawl_id: int | None, page_urls: list[str],
+                          retry: RetryPolicy) -> StoreResult:
+    """``store_article`` for a crawl: in the same transaction, the article's frontier rows (its
+    ``page_urls`` as requested, the first one its own) are done, or, its thread incomplete, pending
+    until ``retry`` gives up, and then settled as it is."""
+    with _indexed_on_commit(conn):
+        gave_up = thread_fetched(conn, crawl_id, page_urls[0], page_urls[1:], article.comments_complete, seen_at,
+                                 retry)
+        return store_article(conn, article, seen_at, capture_id, spider, policy, settle_incomplete=gave_up)
+
+
 def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
                   capture_id: int | None = None, spider: str = "",
-                  policy: RevisitPolicy = DEFAULT_POLICY) -> StoreResult:
+                  policy: RevisitPolicy = DEFAULT_POLICY, settle_incomplete: bool = False) -> StoreResult:
     """Store an article, its byline and its thread in one transaction, keeping history.
 
     The same transaction records when the revisit ``policy`` wants the article fetched again
     (only for a new visit: re-extracting a stored capture, seen no later than the last visit,
-    leaves the revisit plan alone).
+    leaves the revisit plan alone). A thread with comment pages missing stays due, unless
+    ``settle_incomplete`` (its tries were given up).
     """
     with _indexed_on_commit(conn):
         old = _article_row(conn, article.url)
@@ -274,15 +360,15 @@ def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
         _store_comments(conn, result, article, seen_at)
         if old is None or seen_at > old["last_seen_at"]:
             first_seen = seen_at if old is None else old["first_seen_at"]
-            _plan_revisit(conn, result, article, first_seen, seen_at, policy)
+            _plan_revisit(conn, result, article, first_seen, seen_at, policy, settle_incomplete)
     return result
 
 
 def _plan_revisit(conn, result: StoreResult, article: Article, first_seen: str, seen_at: str,
-                  policy: RevisitPolicy) -> None:
+                  policy: RevisitPolicy, settle_incomplete: bool = False) -> None:
     growth = 0 if result.new_article else len(result.comments_added)
     due = next_visit_at(article.date_published, first_seen, seen_at, growth, policy,
-                        article.comments_complete)
+                        article.comments_complete or settle_incomplete)
     conn.execute("UPDATE articles SET next_visit_at = ?, comments_growth = ? WHERE id = ?",
                  (due, growth, result.article_id))
 

@@ -50,7 +50,7 @@ def hostile_crawl(tmp_path_factory):
         corpus = cases(offsite)
         server.routes.update(routes(server, offsite, corpus))
         result = run_cli("crawl", "maliweb", "-a", f"base_url={server.base_url}", *CRAWL_SETTINGS,
-                         db=db, timeout=600)
+                         db=db, timeout=600, check=False)
         conn = sqlite3.connect(db)
         conn.row_factory = sqlite3.Row
         yield conn, server, offsite, corpus, result
@@ -66,8 +66,11 @@ def test_crawl_finished_and_recorded(hostile_crawl):
     conn, _, _, corpus, result = hostile_crawl
     crawl = conn.execute("SELECT * FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
     assert crawl["finish_reason"] == "finished", crawl["finish_reason"]
+    # incomplete: the corpus's 5xx, 429, timeouts and cut pages may succeed later, so they are pending
+    assert (result.returncode, crawl["status"]) == (3, "incomplete"), result.stderr[-3000:]
     stats = json.loads(crawl["stats"])
-    expected_failures = sum(1 for c in corpus if c.expect.stage)
+    comment_page_failures = 1  # page-de-commentaires-en-erreur's comment page (its article is archived)
+    expected_failures = sum(1 for c in corpus if c.expect.stage) + comment_page_failures
     recorded = sum(v for k, v in stats.items() if k.startswith("newsarchive/failures/"))
     assert recorded == expected_failures, (recorded, expected_failures)
     assert stats["newsarchive/articles_new"] == sum(1 for c in corpus if c.expect.archived)
