@@ -7,13 +7,20 @@ from .cards import CardThread
 from .drupal import DrupalThread
 from .microdata import MicrodataThread
 from .prescan import Hits, attribute_hits
+from .registry import FAMILIES, register, unregister
 from .spip import SpipThread
 from .wordpress import WordPressThread
 from .wpdiscuz import WpDiscuzThread
 
-# Tried in order, most specific first; the first whose ``matches`` is true parses the page.
-PARSERS: list = [WpDiscuzThread(), DrupalThread(), WordPressThread(), SpipThread(),
-                 MicrodataThread(), CardThread()]
+# The families, one line each, tried in this order (most specific first): the first that finds
+# items on a page parses it.
+register(WpDiscuzThread())
+register(DrupalThread())
+register(WordPressThread())
+register(SpipThread())
+register(MicrodataThread())
+register(CardThread())
+PARSERS = FAMILIES
 
 
 def choose_parser(tree) -> ThreadParser | None:
@@ -43,5 +50,6 @@ def comment_page_links(tree, ctx: ThreadContext) -> list[str]:
     return parser.pagination_links(tree, ctx) if parser is not None else []
 
 
-__all__ = ["PARSERS", "ThreadContext", "ThreadParser", "assign_positions", "choose_parser",
-           "comment_page_links", "content_id", "parse_thread", "resolve_thread"]
+__all__ = ["FAMILIES", "PARSERS", "ThreadContext", "ThreadParser", "assign_positions", "choose_parser",
+           "comment_page_links", "content_id", "parse_thread", "register", "resolve_thread",
+           "unregister"]
