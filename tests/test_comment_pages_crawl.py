@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import json
+import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -109,6 +110,9 @@ def test_a_crawl_archives_every_comment_page(tmp_path, family):
     ids = [comment["comment_id"] for comment in document["comments"]]
     assert ids == [str(n) for page in range(PAGES) for n in _numbers(page)]
     assert document["comments_archived"] == PAGES * PER_PAGE
+    with sqlite3.connect(db) as conn:  # the crawl records which page object read each capture
+        assert conn.execute("SELECT COUNT(*), MIN(page_type), MAX(page_type) FROM captures").fetchone() == (
+            PAGES, "generic", "generic")
 
 
 def _pages() -> list[tuple[str, bytes]]:

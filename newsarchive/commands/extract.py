@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 
 from ..items import Article, Capture, FetchedPage
-from ..pages import PAGE_TYPE_NAMES
 from ..pages.base import ExtractionError
 
 ARTICLE_KEYS = ("url", "headline", "description", "authors", "date_published", "date_published_raw",
@@ -89,13 +88,23 @@ def render_text(document: dict, width: int = 100) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _registered_page_type(ctx, param, value: str) -> str:
+    """``value`` when a page object is registered under that name (``pages.registry``)."""
+    from ..pages.registry import load_pages  # the parsers load only when a command extracts
+
+    names = sorted(load_pages())
+    if value not in names:
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(map(repr, names))}.")
+    return value
+
+
 @click.command("extract")
 @click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option("--url", "urls", multiple=True, metavar="ORIGINAL_URL",
               help="The page's original URL (once per input, in order; once for a single input).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
-@click.option("--page-type", type=click.Choice(sorted(PAGE_TYPE_NAMES)), default="generic", show_default=True,
-              help="Which page object extracts the inputs.")
+@click.option("--page-type", default="generic", show_default=True, callback=_registered_page_type,
+              help="Which page object extracts the inputs (generic, or a site's own: maliweb…).")
 @click.option("--captured-at", metavar="ISO", help="Capture time for relative dates (default: file time or now).")
 def extract_command(sources: tuple[str, ...], urls: tuple[str, ...], as_json: bool, page_type: str,
                     captured_at: str | None) -> None:

@@ -480,11 +480,12 @@ def comment_versions(conn: sqlite3.Connection, article_id: int) -> list[dict]:
 
 CAPTURE_COLUMNS = ("id", "url", "request_url", "article_url", "status", "headers", "fetched_at",
                    "last_fetched_at", "fetch_count", "compression", "data", "dictionary_id", "site",
-                   "spider")
+                   "spider", "page_type")
 _CAPTURE_SELECT = (
     "SELECT c.id, c.url, c.request_url, c.article_url, c.status, c.headers, c.fetched_at,"
     " c.last_fetched_at, c.fetch_count, b.compression, b.data, b.dictionary_id, a.site,"
-    " COALESCE(a.spider, (SELECT cr.spider FROM crawls cr WHERE cr.id = c.crawl_id)) AS spider"
+    " COALESCE(a.spider, (SELECT cr.spider FROM crawls cr WHERE cr.id = c.crawl_id)) AS spider,"
+    " c.page_type"
     " FROM captures c JOIN capture_bodies b ON b.hash = c.body_hash"
     " LEFT JOIN articles a ON a.url = c.article_url")
 _CAPTURE_SELECTED = ("((:site IS NULL AND :since IS NULL) OR (a.id IS NOT NULL"
@@ -518,9 +519,11 @@ def _capture(conn: sqlite3.Connection, row: tuple) -> dict:
 def capture_groups(conn: sqlite3.Connection, since: str | None = None) -> list[dict]:
     """Each article URL with captures (fetched since ``since``): its site and spider if known."""
     return _dicts(conn.execute(
-        "SELECT g.article_url, g.last_fetched_at, a.site, COALESCE(a.spider, cr.spider) AS spider"
+        "SELECT g.article_url, g.last_fetched_at, a.site, COALESCE(a.spider, cr.spider) AS spider,"
+        " g.page_type"
         " FROM (SELECT article_url, MAX(last_fetched_at) AS last_fetched_at,"
-        "       MAX(crawl_id) AS crawl_id FROM captures WHERE article_url IS NOT NULL"
+        "       MAX(crawl_id) AS crawl_id, MAX(page_type) AS page_type"
+        "       FROM captures WHERE article_url IS NOT NULL"
         "       GROUP BY article_url) g"
         " LEFT JOIN articles a ON a.url = g.article_url LEFT JOIN crawls cr ON cr.id = g.crawl_id"
         " WHERE :since IS NULL OR g.last_fetched_at >= :since ORDER BY g.article_url",

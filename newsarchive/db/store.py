@@ -197,11 +197,13 @@ def body_hash(body: bytes) -> str:
 
 
 def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str | None,
-                  crawl_id: int | None, packed: bodies.PackedBody | None = None) -> int:
+                  crawl_id: int | None, packed: bodies.PackedBody | None = None,
+                  page_type: str | None = None) -> int:
     """Keep one raw response (body compressed, deduplicated by hash); returns its capture id.
 
     Fetching the same bytes again from the same URL only bumps ``last_fetched_at``. ``packed``:
-    the body already hashed and compressed (``pack_pages``).
+    the body already hashed and compressed (``pack_pages``); ``page_type``: the page object that
+    reads it (``pages.registry``).
     """
     digest = packed.digest if packed is not None else body_hash(page.body)
     headers = json.dumps(page.headers)
@@ -210,14 +212,15 @@ def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str 
         row = conn.execute("SELECT id FROM captures WHERE url = ? AND status = ? AND body_hash = ?",
                            (page.url, page.status, digest)).fetchone()
         if row:
-            conn.execute("UPDATE captures SET last_fetched_at = ?, fetch_count = fetch_count + 1"
-                         " WHERE id = ?", (page.fetched_at, row[0]))
+            conn.execute("UPDATE captures SET last_fetched_at = ?, fetch_count = fetch_count + 1,"
+                         " page_type = COALESCE(?, page_type) WHERE id = ?",
+                         (page.fetched_at, page_type, row[0]))
             return row[0]
         cur = conn.execute(
             "INSERT INTO captures (url, request_url, article_url, status, headers, body_hash,"
-            " fetched_at, last_fetched_at, crawl_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " fetched_at, last_fetched_at, crawl_id, page_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (page.url, page.request_url or page.url, article_url, page.status, headers, digest,
-             page.fetched_at, page.fetched_at, crawl_id))
+             page.fetched_at, page.fetched_at, crawl_id, page_type))
         return cur.lastrowid
 
 

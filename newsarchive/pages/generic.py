@@ -19,6 +19,7 @@ from ..parsing.language import detect_language, normalize_language
 from ..parsing.text import normalize_space, sanitize_html
 from ..threads.registry import derived
 from .base import Page
+from .registry import handles
 
 # What page furniture looks like, as class/id tokens matched in one pass over the tree (rules as data).
 # Comment sections besides the registered families' own (``section_ids``, ``section_classes``,
@@ -101,6 +102,7 @@ def _comment_sections(families: list) -> tuple[frozenset, frozenset, Callable]:
     return ids, classes, re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)").match
 
 
+@handles("generic")
 class GenericPage(Page):
     """Fields from structured data where the page has it, from the DOM where it does not."""
 
