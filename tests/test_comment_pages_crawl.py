@@ -37,8 +37,8 @@ def spip_page(page: int) -> str:
         f' rel="nofollow">Répondre à ce message</a></div></div></li>'
         for n in _numbers(page))
     links = " | ".join(f"<strong class='on'>{p + 1}</strong>" if p == page else
-                       f'<a href="spip.php?article7&amp;debut_forums={p * 20}#forum" class="lien_pagination">{p + 1}</a>'
-                       for p in range(PAGES))
+                       f'<a href="spip.php?article7{f"&amp;debut_forums={p * 20}" if p else ""}#forum"'
+                       f' class="lien_pagination">{p + 1}</a>' for p in range(PAGES))
     return (HEAD.format(title="Les routes du pays") + '<div class="forum-section"><h2>Vos réactions</h2>'
             f'<ul class="forum" id="navforum">{messages}</ul><p class="pagination">{links}</p></div></body></html>')
 
