@@ -7,6 +7,7 @@ import re
 import sqlite3
 from typing import Iterator
 
+from ..items import Article, document_keys
 from ..parsing.text import fold as fold_text
 from .bodies import reading_dictionary
 
@@ -359,11 +360,21 @@ def most_discussed_article(conn: sqlite3.Connection) -> dict | None:
 
 # -- exports: streamed reads (cursors, never whole tables in memory) -------------------------
 
-ARTICLE_EXPORT_COLUMNS = (
-    "id", "url", "site", "post_id", "headline", "description", "authors", "posted_by",
-    "date_published", "date_published_raw", "date_modified", "in_language", "section", "tags",
-    "main_image_url", "comment_count_declared", "comments_widget", "first_seen_at", "last_seen_at",
-    "article_body", "article_body_html")
+# What the archive adds to an article's document (``render``) and its export row.
+ARTICLE_SEEN_KEYS = ("first_seen_at", "last_seen_at")
+
+
+def article_keys() -> tuple[str, ...]:
+    """An archived article's document keys: the item's, the archive's before the body."""
+    keys = document_keys(Article)
+    body = keys.index("article_body")
+    return (*keys[:body], *ARTICLE_SEEN_KEYS, *keys[body:])
+
+
+ARTICLE_EXPORT_COLUMNS = ("id", *article_keys(), "article_body_html")
+_AUTHORS_ARRAY = (
+    "(SELECT json_group_array(name) FROM (SELECT au.name FROM article_authors aa"
+    "  JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id ORDER BY aa.position))")
 COMMENT_EXPORT_COLUMNS = (
     "id", "article_id", "article_url", "comment_id", "parent_comment_id", "parent_id", "depth", "position",
     "type", "author_name", "author_url", "date_published", "date_published_raw", "title", "text",
@@ -382,14 +393,9 @@ def count_selected(conn: sqlite3.Connection, site: str | None = None,
 def iter_articles(conn: sqlite3.Connection, site: str | None = None,
                   since: str | None = None) -> tuple[tuple[str, ...], sqlite3.Cursor]:
     """Column names and a cursor over the selected articles (``authors`` as a JSON array), by id."""
-    cursor = conn.execute(
-        "SELECT a.id, a.url, a.site, a.post_id, a.headline, a.description,"
-        " (SELECT json_group_array(name) FROM (SELECT au.name FROM article_authors aa"
-        "  JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id ORDER BY aa.position))"
-        " AS authors, a.posted_by, a.date_published, a.date_published_raw, a.date_modified,"
-        " a.in_language, a.section, a.tags, a.main_image_url, a.comment_count_declared,"
-        " a.comments_widget, a.first_seen_at, a.last_seen_at, a.article_body, a.article_body_html"
-        f" FROM articles a WHERE {_SELECTED} ORDER BY a.id", {"site": site, "since": since})
+    selected = ", ".join(_AUTHORS_ARRAY if name == "authors" else f"a.{name}" for name in ARTICLE_EXPORT_COLUMNS)
+    cursor = conn.execute(f"SELECT {selected} FROM articles a WHERE {_SELECTED} ORDER BY a.id",
+                          {"site": site, "since": since})
     return ARTICLE_EXPORT_COLUMNS, cursor
 
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..items import Article, Comment, FetchedPage
+from ..items import Article, Comment, FetchedPage, column_names
 from ..revisit import DEFAULT_POLICY, RevisitPolicy, next_visit_at
 from . import bodies
 
@@ -242,9 +242,7 @@ def decompress_body(compression: str, data: bytes, dictionary=None) -> bytes:
 
 # -- articles ----------------------------------------------------------------------------------
 
-ARTICLE_FIELDS = ("site", "post_id", "headline", "description", "article_body", "article_body_html",
-                  "date_published", "date_published_raw", "date_modified", "in_language", "section",
-                  "tags", "main_image_url", "comment_count_declared", "comments_widget", "posted_by")
+ARTICLE_FIELDS = column_names(Article)
 VERSIONED_FIELDS = ("headline", "article_body")
 
 
@@ -292,7 +290,6 @@ def _article_row(conn: sqlite3.Connection, url: str) -> dict | None:
 def _article_values(article: Article) -> dict:
     values = {name: getattr(article, name) for name in ARTICLE_FIELDS}
     values["tags"] = json.dumps(article.tags, ensure_ascii=False)
-    values["url"] = article.url
     return values
 
 
@@ -347,8 +344,7 @@ def _store_authors(conn, article_id: int, names: list[str]) -> None:
 # one back again is "restored"; an edited text keeps the earlier one in comment_versions ("edited").
 # Each change is also a row in comment_events, so `newsarchive history` can replay the thread.
 
-_COMMENT_COLUMNS = ("comment_id", "depth", "position", "type", "author_name", "author_url",
-                    "date_published", "date_published_raw", "title", "text", "text_html")
+_COMMENT_COLUMNS = column_names(Comment)
 
 
 def _store_comments(conn, result: StoreResult, article: Article, seen_at: str) -> None:
