@@ -195,7 +195,8 @@ def store_pages(conn, pages, article_url: str, crawl_id: int | None, packed=None
     """Store each fetched page of a capture (``packed``: their bodies hashed and compressed; ``page_type``:
     the page object that reads them); their ``captures`` ids."""
     packed = packed or [None] * len(pages)
-    return [store.store_capture(conn, page, article_url, crawl_id, body, page_type) for page, body in zip(pages, packed)]
+    return [store.store_capture(conn, page, article_url, crawl_id, body, page_type)
+            for page, body in zip(pages, packed)]
 
 
 def written_capture_ids(capture_write: Future | None) -> list[int]:

@@ -76,8 +76,8 @@ WORD = re.compile(r"\w+")
 _ENDING = "(?:s|n|en|e|es|i|o)?"
 _RECENT_UNITS = "|".join(sorted((stem for stem, seconds in UNITS.items() if len(stem) >= 3 and 60 <= seconds <= 86400),
                                 key=len, reverse=True))
-RELATIVE_WORDS = "|".join([*(re.escape(word) for word in AGO_BEFORE + AGO_AFTER + sorted(DAY_WORDS, key=len, reverse=True)),
-                           f"(?:{_RECENT_UNITS}){_ENDING}"])
+_SAID_AGO = [*AGO_BEFORE, *AGO_AFTER, *sorted(DAY_WORDS, key=len, reverse=True)]
+RELATIVE_WORDS = "|".join([*(re.escape(word) for word in _SAID_AGO), f"(?:{_RECENT_UNITS}){_ENDING}"])
 DATE_LIKE = re.compile(rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))}|{RELATIVE_WORDS})\b"
                        r"|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 _UNIT = "(?:" + "|".join(sorted((stem for stem in UNITS if len(stem) >= 2), key=len, reverse=True)) + f"){_ENDING}"
