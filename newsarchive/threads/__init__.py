@@ -20,7 +20,6 @@ register(WordPressThread())
 register(SpipThread())
 register(MicrodataThread())
 register(CardThread())
-PARSERS = FAMILIES
 
 
 def choose_parser(tree) -> ThreadParser | None:
@@ -30,7 +29,7 @@ def choose_parser(tree) -> ThreadParser | None:
 
 def _choose(tree, hits: Hits | None = None) -> tuple[ThreadParser | None, list]:
     hits = hits if hits is not None else attribute_hits(tree)  # one scan serves every family
-    for parser in PARSERS:
+    for parser in FAMILIES:
         items = parser.items_from(hits)
         if items:
             return parser, items
@@ -50,6 +49,6 @@ def comment_page_links(tree, ctx: ThreadContext) -> list[str]:
     return parser.pagination_links(tree, ctx) if parser is not None else []
 
 
-__all__ = ["FAMILIES", "PARSERS", "ThreadContext", "ThreadParser", "assign_positions", "choose_parser",
+__all__ = ["FAMILIES", "ThreadContext", "ThreadParser", "assign_positions", "choose_parser",
            "comment_page_links", "content_id", "parse_thread", "register", "resolve_thread",
            "unregister"]
