@@ -137,6 +137,11 @@ class Article:
     """Problems met while extracting (logged, and kept in the crawl's stats)."""
 
 
+def fields_of(item_class: type) -> tuple[str, ...]:
+    """Every field of ``item_class``, in order."""
+    return tuple(f.name for f in fields(item_class))
+
+
 def document_keys(item_class: type) -> tuple[str, ...]:
     """The fields a JSON document of ``item_class`` shows, in order (``extract --json``, ``show
     --json``, exports; an article's comments are nested by the document's maker)."""

@@ -7,7 +7,7 @@ import re
 import sqlite3
 from typing import Iterator
 
-from ..items import Article, document_keys
+from ..items import Article, Comment, document_keys, fields_of
 from ..parsing.text import fold as fold_text
 from .bodies import reading_dictionary
 
@@ -375,10 +375,24 @@ ARTICLE_EXPORT_COLUMNS = ("id", *article_keys(), "article_body_html")
 _AUTHORS_ARRAY = (
     "(SELECT json_group_array(name) FROM (SELECT au.name FROM article_authors aa"
     "  JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id ORDER BY aa.position))")
-COMMENT_EXPORT_COLUMNS = (
-    "id", "article_id", "article_url", "comment_id", "parent_comment_id", "parent_id", "depth", "position",
-    "type", "author_name", "author_url", "date_published", "date_published_raw", "title", "text",
-    "text_html", "first_seen_at", "last_seen_at", "removed_at", "edits")
+
+
+def _comment_export_sql() -> dict[str, str]:
+    """A comment's export row, column -> SQL: its row ids and article, the item's fields (the
+    parent's row id after its comment id), and what the archive adds."""
+    row = {"id": "c.id", "article_id": "c.article_id", "article_url": "a.url"}
+    for name in fields_of(Comment):
+        if name == "parent_comment_id":
+            row.update(parent_comment_id="p.comment_id", parent_id="c.parent_id")
+        else:
+            row[name] = f"c.{name}"
+    return {**row, "first_seen_at": "c.first_seen_at", "last_seen_at": "c.last_seen_at",
+            "removed_at": "c.removed_at",
+            "edits": "(SELECT COUNT(*) FROM comment_versions v WHERE v.comment_id = c.id)"}
+
+
+_COMMENT_EXPORT_SQL = _comment_export_sql()
+COMMENT_EXPORT_COLUMNS = tuple(_COMMENT_EXPORT_SQL)
 _SELECTED = "(:site IS NULL OR a.site = :site) AND (:since IS NULL OR a.date_published >= :since)"
 
 
@@ -403,10 +417,7 @@ def iter_comments(conn: sqlite3.Connection, site: str | None = None,
                   since: str | None = None) -> tuple[tuple[str, ...], sqlite3.Cursor]:
     """Column names and a cursor over the selected articles' comments, in thread order."""
     cursor = conn.execute(
-        "SELECT c.id, c.article_id, a.url, c.comment_id, p.comment_id, c.parent_id, c.depth, c.position, c.type,"
-        " c.author_name, c.author_url, c.date_published, c.date_published_raw, c.title, c.text,"
-        " c.text_html, c.first_seen_at, c.last_seen_at, c.removed_at,"
-        " (SELECT COUNT(*) FROM comment_versions v WHERE v.comment_id = c.id)"
+        f"SELECT {', '.join(_COMMENT_EXPORT_SQL.values())}"
         " FROM articles a JOIN comments c ON c.article_id = a.id"
         " LEFT JOIN comments p ON p.id = c.parent_id"
         f" WHERE {_SELECTED} ORDER BY c.article_id, c.position, c.id", {"site": site, "since": since})
