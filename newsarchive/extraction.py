@@ -5,12 +5,11 @@ import gc
 from contextlib import contextmanager
 
 from .items import Article, Capture
-from .pages.base import ExtractionError, Page, looks_truncated
-from .pages.generic import GenericPage
-from .pages.maliweb import MaliwebPage
+from .pages.base import ExtractionError, looks_truncated
+from .pages.registry import load_pages, page_class as registered_page
 from .widgets import adapter_of
 
-PAGE_TYPES: dict[str, type[Page]] = {"maliweb": MaliwebPage, "generic": GenericPage}
+PAGE_TYPES = load_pages()  # every page object by name (``pages.registry``)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -43,7 +42,7 @@ def _extract(capture: Capture) -> Article:
         raise ExtractionError(f"non-HTML response: {content_type}")
     if main.status >= 400:
         raise ExtractionError(f"HTTP {main.status}")
-    page_class = PAGE_TYPES.get(capture.page_type, GenericPage)
+    page_class = registered_page(capture.page_type)
     article = page_class(capture.url, capture.pages, capture.site).article()
     truncated = any(looks_truncated(page.body) for page in capture.pages if adapter_of(page.url) is None)
     article.comments_complete = capture.comment_pages_complete and not truncated

@@ -86,7 +86,8 @@ def extract_and_ingest(conn: sqlite3.Connection, capture: Capture, crawl_id: int
 
 
 def _stored_pages(conn: sqlite3.Connection, capture: Capture, crawl_id: int | None) -> list[int]:
-    return capture.capture_ids or [store.store_capture(conn, page, capture.url, crawl_id) for page in capture.pages]
+    return capture.capture_ids or [store.store_capture(conn, page, capture.url, crawl_id, page_type=capture.page_type)
+                                  for page in capture.pages]
 
 
 def _refuse(conn: sqlite3.Connection, capture: Capture, capture_ids: list[int], stage: str, reason: str,

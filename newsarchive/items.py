@@ -1,7 +1,7 @@
 """The data that flows through a crawl: fetched pages, captures, articles, comments, failures."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -61,14 +61,21 @@ class Capture:
     """The extraction result, once the extract pipeline has run."""
 
 
+# Field metadata, read by ``document_keys`` and ``column_names``: ``document=False``, not shown
+# in an item's JSON document; ``column=False``, not a column of the item's own table.
+NOT_SHOWN = {"document": False}
+NOT_A_COLUMN = {"column": False}
+EXTRACTION_ONLY = {"document": False, "column": False}
+
+
 @dataclass
 class Comment:
     """One reader comment (or ping) of an article's thread."""
 
     comment_id: str
     """The site's own id, as text; a stable content hash where the markup has none."""
-    parent_comment_id: str | None = None
-    """The ``comment_id`` it replies to; None at top level."""
+    parent_comment_id: str | None = field(default=None, metadata=NOT_A_COLUMN)
+    """The ``comment_id`` it replies to; None at top level (stored as the parent's row id)."""
     depth: int = 1
     """1 for a top-level comment, 2 for a reply, …"""
     position: int = 0
@@ -83,27 +90,29 @@ class Comment:
     """ISO 8601 UTC."""
     date_published_raw: str | None = None
     """The time as the page shows it."""
-    text: str = ""
-    """Plain text: paragraphs separated by a blank line, line breaks kept."""
-    text_html: str = ""
-    """Sanitised HTML of the comment body."""
     title: str | None = None
     """A title the commenter gave (some systems have them), kept out of ``text``."""
+    text: str = ""
+    """Plain text: paragraphs separated by a blank line, line breaks kept."""
+    text_html: str = field(default="", metadata=NOT_SHOWN)
+    """Sanitised HTML of the comment body."""
 
 
 @dataclass
 class Article:
-    """An extracted article with its whole comment thread."""
+    """An extracted article with its whole comment thread (fields in the order documents show them)."""
 
     url: str
     """The canonical permalink."""
     site: str = ""
+    post_id: str | None = None
+    """The CMS's own id of the article, when known."""
     headline: str | None = None
     description: str | None = None
-    article_body: str = ""
-    """Plain text, paragraphs separated by a blank line."""
-    article_body_html: str = ""
-    """Sanitised HTML (no script, style or ads)."""
+    authors: list[str] = field(default_factory=list, metadata=NOT_A_COLUMN)
+    """The byline, in order (stored in ``article_authors``)."""
+    posted_by: str | None = None
+    """The CMS account that published it."""
     date_published: str | None = None
     """ISO 8601 UTC."""
     date_published_raw: str | None = None
@@ -112,22 +121,36 @@ class Article:
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     main_image_url: str | None = None
-    authors: list[str] = field(default_factory=list)
-    """The byline, in order."""
-    posted_by: str | None = None
-    """The CMS account that published it."""
     comment_count_declared: int | None = None
     """The number of comments the page states."""
     comments_widget: str | None = None
     """``facebook``, ``disqus``, … when a JS-only comment widget is present."""
-    comments: list[Comment] = field(default_factory=list)
-    """The thread in page order."""
-    post_id: str | None = None
-    """The CMS's own id of the article, when known."""
-    comments_complete: bool = True
+    article_body: str = ""
+    """Plain text, paragraphs separated by a blank line."""
+    article_body_html: str = field(default="", metadata=NOT_SHOWN)
+    """Sanitised HTML (no script, style or ads)."""
+    comments: list[Comment] = field(default_factory=list, metadata=EXTRACTION_ONLY)
+    """The thread in page order (a document nests it; stored in ``comments``)."""
+    comments_complete: bool = field(default=True, metadata=EXTRACTION_ONLY)
     """True when every comment page was fetched, so a missing comment was really removed."""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list, metadata=EXTRACTION_ONLY)
     """Problems met while extracting (logged, and kept in the crawl's stats)."""
+
+
+def fields_of(item_class: type) -> tuple[str, ...]:
+    """Every field of ``item_class``, in order."""
+    return tuple(f.name for f in fields(item_class))
+
+
+def document_keys(item_class: type) -> tuple[str, ...]:
+    """The fields a JSON document of ``item_class`` shows, in order (``extract --json``, ``show
+    --json``, exports; an article's comments are nested by the document's maker)."""
+    return tuple(f.name for f in fields(item_class) if f.metadata.get("document", True))
+
+
+def column_names(item_class: type) -> tuple[str, ...]:
+    """The fields stored as columns of ``item_class``'s own table, in order."""
+    return tuple(f.name for f in fields(item_class) if f.metadata.get("column", True))
 
 
 @dataclass

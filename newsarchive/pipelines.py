@@ -295,16 +295,17 @@ class _Stage:
         reads the capture ids from ``item.capture_write`` (see ``store_crawled_article_of``)."""
         self.handle.join_batch()
         item.capture_write = self.handle.write_later(store_pages, item.pages, item.url, self.handle.crawl_id,
-                                                     item.packed_bodies)
+                                                     item.packed_bodies, item.page_type)
         item.packed_bodies = None
         self.stats.inc_value("newsarchive/pages_captured", len(item.pages))
 
 
-def store_pages(conn, pages, article_url: str, crawl_id: int | None, packed=None) -> list[int]:
-    """Store each fetched page of a capture (``packed``: their bodies hashed and compressed); their
-    ``captures`` ids."""
+def store_pages(conn, pages, article_url: str, crawl_id: int | None, packed=None, page_type=None) -> list[int]:
+    """Store each fetched page of a capture (``packed``: their bodies hashed and compressed; ``page_type``:
+    the page object that reads them); their ``captures`` ids."""
     packed = packed or [None] * len(pages)
-    return [store.store_capture(conn, page, article_url, crawl_id, body) for page, body in zip(pages, packed)]
+    return [store.store_capture(conn, page, article_url, crawl_id, body, page_type)
+            for page, body in zip(pages, packed)]
 
 
 def written_capture_ids(capture_write: Future | None) -> list[int]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable
 
 from .db import queries, store
 from .ingest import extract_and_ingest
 from .items import Capture, FetchedPage
+from .pages.registry import SITES, load_pages, page_type_for
 
 
 @dataclass
@@ -32,18 +32,11 @@ class ReextractReport:
     """(article URL, reason) of pages that extract but are not articles (the crawl refuses them too)."""
 
 
-@lru_cache(maxsize=None)
-def spider_profile(spider: str | None) -> tuple[str, str]:
-    """The site key and page type of a spider of this project; ("", "generic") if unknown."""
-    from scrapy.spiderloader import SpiderLoader
-
-    from .runner import project_settings
-
-    try:
-        spider_class = SpiderLoader.from_settings(project_settings(":memory:")).load(spider or "")
-    except KeyError:
-        return "", "generic"
-    return spider_class.site, spider_class.page_type
+def page_profile(page_type: str | None, url: str) -> tuple[str, str]:
+    """The site key and page type of a capture: the page object it was read with (else the one
+    registered for its URL), and the site that page object reads ("" when any)."""
+    name = page_type if page_type in load_pages() else page_type_for(url)
+    return SITES.get(name, ""), name
 
 
 def _article_pages(captures: list[dict]) -> list[dict]:
@@ -106,7 +99,7 @@ def _comment_pages(captures: list[dict], main: dict, at: str, until: str) -> lis
 
 def rebuild_capture(group: dict, captures: list[dict], at: str | None = None) -> Capture:
     """The Capture the spider would have yielded, from stored rows (fetched ``at``, or last)."""
-    site, page_type = spider_profile(group["spider"])
+    site, page_type = page_profile(captures[0].get("page_type"), group["article_url"])
     pages = [FetchedPage(url=c["url"], status=c["status"],
                          headers=[tuple(h) for h in json.loads(c["headers"])],
                          body=store.capture_body(c),
@@ -147,7 +140,7 @@ def selected_groups(conn: sqlite3.Connection, site: str | None, since: str | Non
     groups = queries.capture_groups(conn, fetched_since, since, until)
     for group in groups:
         group["site"] = (group["site"] or (sites or {}).get(group["article_url"])
-                         or spider_profile(group["spider"])[0])
+                         or page_profile(group.get("page_type"), group["article_url"])[0])
     return [g for g in groups if site is None or g["site"] == site]
 
 

@@ -3,15 +3,11 @@ from __future__ import annotations
 
 import textwrap
 
-from .db.queries import comment_tree
+from .db.queries import article_keys, comment_tree
+from .items import Comment, document_keys
 
-ARTICLE_KEYS = ("url", "site", "post_id", "headline", "description", "authors", "posted_by",
-                "date_published", "date_published_raw", "date_modified", "in_language", "section",
-                "tags", "main_image_url", "comment_count_declared", "comments_widget",
-                "first_seen_at", "last_seen_at", "article_body")
-COMMENT_KEYS = ("comment_id", "parent_comment_id", "depth", "position", "type", "author_name",
-                "author_url", "date_published", "date_published_raw", "text", "first_seen_at",
-                "last_seen_at", "removed_at")
+ARTICLE_KEYS = article_keys()
+COMMENT_KEYS = (*document_keys(Comment), "first_seen_at", "last_seen_at", "removed_at")
 
 
 def article_document(article: dict, comments: list[dict]) -> dict:
@@ -38,7 +34,8 @@ def comment_counts(archived: int, removed: int) -> str:
 
 
 def render_article(document: dict, width: int = 100) -> str:
-    """The article and its indented comment tree as plain text."""
+    """The article and its indented comment tree as plain text: an archived article's document
+    (``article_document``), or an extracted one (``newsarchive extract``: a flat thread)."""
     lines = [document["headline"] or "(no headline)", document["url"],
              f"by {', '.join(document['authors']) or '?'}"
              f" (posted by {document['posted_by'] or '?'}) — {document['date_published'] or '?'}"
@@ -46,14 +43,21 @@ def render_article(document: dict, width: int = 100) -> str:
              ""]
     for paragraph in (document["article_body"] or "").split("\n\n"):
         lines += [textwrap.fill(paragraph, width), ""]
-    removed = document.get("comments_removed", 0)
-    lines += [comment_counts(document["comments_archived"] + removed, removed)
-              + f" (page declares {document['comment_count_declared']})"
-              + (f"; {document['comments_widget']} widget on the page" if document["comments_widget"] else ""),
-              ""]
+    lines += [_thread_line(document), ""]
     for comment in document["comments"]:
         _render_comment(comment, lines, width)
     return "\n".join(lines)
+
+
+def _thread_line(document: dict) -> str:
+    """"21 comments archived, of which 2 removed (page declares 21); facebook widget on the page"."""
+    archived, removed = document.get("comments_archived"), document.get("comments_removed", 0)
+    line = (comment_counts(archived + removed, removed) if archived is not None
+            else f"{len(document['comments'])} comments")
+    line += f" (page declares {document['comment_count_declared']})"
+    if document["comments_widget"]:
+        line += f"; {document['comments_widget']} widget on the page"
+    return line
 
 
 def _render_comment(comment: dict, lines: list[str], width: int) -> None:
@@ -65,7 +69,7 @@ def _render_comment(comment: dict, lines: list[str], width: int) -> None:
         lines.append(textwrap.fill(paragraph, width, initial_indent=indent + "  ",
                                    subsequent_indent=indent + "  ") if paragraph else "")
     lines.append("")
-    for reply in comment["replies"]:
+    for reply in comment.get("replies", ()):  # an extracted thread is flat: depth says the nesting
         _render_comment(reply, lines, width)
 
 

@@ -29,6 +29,7 @@ ARTICLE_URL = "X-Newsarchive-Article-URL"
 """WARC header naming the article a response belongs to (comment pages are regrouped by it)."""
 SPIDER = "X-Newsarchive-Spider"
 SITE = "X-Newsarchive-Site"
+PAGE_TYPE = "X-Newsarchive-Page-Type"
 LAST_FETCHED = "X-Newsarchive-Last-Fetched-At"
 REQUEST_URL = "X-Newsarchive-Request-URL"
 ADDED = "X-Newsarchive-Added-Headers"
@@ -87,7 +88,7 @@ def _response_record(writer: WARCWriter, capture: dict):
                             protocol="HTTP/1.1")
     warc_headers = {"WARC-Date": capture["fetched_at"], LAST_FETCHED: capture["last_fetched_at"]}
     for name, key in ((ARTICLE_URL, "article_url"), (SPIDER, "spider"), (SITE, "site"),
-                      (REQUEST_URL, "request_url")):
+                      (REQUEST_URL, "request_url"), (PAGE_TYPE, "page_type")):
         if capture[key]:
             warc_headers[name] = capture[key]
     if added:
@@ -169,7 +170,7 @@ def _payload(record) -> bytes:
 
 def _meta(record) -> dict:
     return {name: record.rec_headers.get_header(name)
-            for name in (ARTICLE_URL, SPIDER, SITE, LAST_FETCHED, REQUEST_URL)}
+            for name in (ARTICLE_URL, SPIDER, SITE, LAST_FETCHED, REQUEST_URL, PAGE_TYPE)}
 
 
 def _fetched_page(record) -> FetchedPage:
@@ -227,7 +228,7 @@ def _import_response(conn: sqlite3.Connection, path: Path, page: FetchedPage, me
     spider = meta[SPIDER] or "warc"
     if spider not in crawls:
         crawls[spider] = store.start_crawl(conn, spider, {"import_warc": str(path)}, utc_now())
-    _store_response(conn, page, article_url, meta[LAST_FETCHED], crawls[spider])
+    _store_response(conn, page, article_url, meta[LAST_FETCHED], crawls[spider], meta[PAGE_TYPE])
 
 
 def _readable_responses(path: Path) -> Iterator[tuple[FetchedPage, dict, int]]:
@@ -243,12 +244,12 @@ def _readable_responses(path: Path) -> Iterator[tuple[FetchedPage, dict, int]]:
 
 
 def _store_response(conn: sqlite3.Connection, page: FetchedPage, article_url: str,
-                    last_fetched_at: str | None, crawl_id: int) -> None:
+                    last_fetched_at: str | None, crawl_id: int, page_type: str | None = None) -> None:
     """One capture, its last fetch time restored (a second fetch of the same bytes)."""
-    store.store_capture(conn, page, article_url, crawl_id)
+    store.store_capture(conn, page, article_url, crawl_id, page_type=page_type)
     if last_fetched_at and last_fetched_at != page.fetched_at:
         page.fetched_at = last_fetched_at
-        store.store_capture(conn, page, article_url, crawl_id)
+        store.store_capture(conn, page, article_url, crawl_id, page_type=page_type)
 
 
 @dataclass

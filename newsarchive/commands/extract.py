@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-import textwrap
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone
@@ -11,15 +10,11 @@ from pathlib import Path
 
 import click
 
-from ..items import Article, Capture, FetchedPage
-from ..pages import PAGE_TYPE_NAMES
+from ..items import Article, Capture, Comment, FetchedPage, document_keys
 from ..pages.base import ExtractionError
 
-ARTICLE_KEYS = ("url", "headline", "description", "authors", "date_published", "date_published_raw",
-                "date_modified", "in_language", "section", "tags", "main_image_url", "comment_count_declared",
-                "comments_widget", "article_body")
-COMMENT_KEYS = ("comment_id", "parent_comment_id", "depth", "position", "type", "author_name", "author_url",
-                "date_published", "date_published_raw", "title", "text")
+ARTICLE_KEYS = document_keys(Article)
+COMMENT_KEYS = document_keys(Comment)
 FETCH_TIMEOUT = 60
 
 
@@ -72,21 +67,14 @@ def article_json(article: Article) -> dict:
     return document
 
 
-def render_text(document: dict, width: int = 100) -> str:
-    """An extracted article and its indented thread, for a terminal."""
-    lines = [document["headline"] or "(no headline)", document["url"],
-             f"by {', '.join(document['authors']) or '?'} — published {document['date_published'] or '?'}"
-             f" — modified {document['date_modified'] or '-'} — language {document['in_language'] or '?'}", ""]
-    lines += [textwrap.fill(p, width) for p in (document["article_body"] or "").split("\n\n")]
-    widget = f"; {document['comments_widget']} widget" if document["comments_widget"] else ""
-    lines += ["", f"{len(document['comments'])} comments (page declares {document['comment_count_declared']}){widget}"]
-    for comment in document["comments"]:
-        indent = "    " * (comment["depth"] - 1)
-        lines.append(f"{indent}#{comment['comment_id']} {comment['author_name'] or '?'}"
-                     f" — {comment['date_published'] or comment['date_published_raw'] or '?'}")
-        lines += [textwrap.fill(p, width, initial_indent=indent + "  ", subsequent_indent=indent + "  ")
-                  for p in (comment["text"] or "").split("\n") if p.strip()]
-    return "\n".join(lines) + "\n"
+def _registered_page_type(ctx, param, value: str) -> str:
+    """``value`` when a page object is registered under that name (``pages.registry``)."""
+    from ..pages.registry import load_pages  # the parsers load only when a command extracts
+
+    names = sorted(load_pages())
+    if value not in names:
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(map(repr, names))}.")
+    return value
 
 
 @click.command("extract")
@@ -94,8 +82,8 @@ def render_text(document: dict, width: int = 100) -> str:
 @click.option("--url", "urls", multiple=True, metavar="ORIGINAL_URL",
               help="The page's original URL (once per input, in order; once for a single input).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
-@click.option("--page-type", type=click.Choice(sorted(PAGE_TYPE_NAMES)), default="generic", show_default=True,
-              help="Which page object extracts the inputs.")
+@click.option("--page-type", default="generic", show_default=True, callback=_registered_page_type,
+              help="Which page object extracts the inputs (generic, or a site's own: maliweb…).")
 @click.option("--captured-at", metavar="ISO", help="Capture time for relative dates (default: file time or now).")
 def extract_command(sources: tuple[str, ...], urls: tuple[str, ...], as_json: bool, page_type: str,
                     captured_at: str | None) -> None:
@@ -105,6 +93,8 @@ def extract_command(sources: tuple[str, ...], urls: tuple[str, ...], as_json: bo
 
     Example: newsarchive extract saved.html --url https://example.org/a --json
     """
+    from ..render import render_article
+
     if urls and len(urls) != len(sources):
         raise click.UsageError(f"--url given {len(urls)} times for {len(sources)} inputs")
     failed = 0
@@ -117,6 +107,6 @@ def extract_command(sources: tuple[str, ...], urls: tuple[str, ...], as_json: bo
             document = {"url": urls[index] if urls else source, "error": str(error)}
             if not as_json:
                 continue
-        click.echo(json.dumps(document, ensure_ascii=False) if as_json else render_text(document))
+        click.echo(json.dumps(document, ensure_ascii=False) if as_json else render_article(document))
     if failed:
         sys.exit(1)

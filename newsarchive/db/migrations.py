@@ -369,6 +369,13 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "INSERT INTO archive_secrets (name, value) VALUES ('pseudonym_key', randomblob(32))",
     ],
+    # 11. The page object a capture was read with (``pages.registry``), so a re-extraction needs no
+    #     spider; the maliweb spider's captures from before it were read with the maliweb page.
+    [
+        "ALTER TABLE captures ADD COLUMN page_type TEXT",
+        "UPDATE captures SET page_type = 'maliweb'"
+        " WHERE crawl_id IN (SELECT id FROM crawls WHERE spider = 'maliweb')",
+    ],
 ]
 
 

@@ -7,6 +7,7 @@ import re
 import sqlite3
 from typing import Iterator
 
+from ..items import Article, Comment, document_keys, fields_of
 from ..parsing.text import fold as fold_text
 from .bodies import reading_dictionary
 
@@ -362,15 +363,39 @@ def most_discussed_article(conn: sqlite3.Connection) -> dict | None:
 
 # -- exports: streamed reads (cursors, never whole tables in memory) -------------------------
 
-ARTICLE_EXPORT_COLUMNS = (
-    "id", "url", "site", "post_id", "headline", "description", "authors", "posted_by",
-    "date_published", "date_published_raw", "date_modified", "in_language", "section", "tags",
-    "main_image_url", "comment_count_declared", "comments_widget", "first_seen_at", "last_seen_at",
-    "article_body", "article_body_html")
-COMMENT_EXPORT_COLUMNS = (
-    "id", "article_id", "article_url", "comment_id", "parent_comment_id", "parent_id", "depth", "position",
-    "type", "author_name", "author_url", "date_published", "date_published_raw", "title", "text",
-    "text_html", "first_seen_at", "last_seen_at", "removed_at", "edits")
+# What the archive adds to an article's document (``render``) and its export row.
+ARTICLE_SEEN_KEYS = ("first_seen_at", "last_seen_at")
+
+
+def article_keys() -> tuple[str, ...]:
+    """An archived article's document keys: the item's, the archive's before the body."""
+    keys = document_keys(Article)
+    body = keys.index("article_body")
+    return (*keys[:body], *ARTICLE_SEEN_KEYS, *keys[body:])
+
+
+ARTICLE_EXPORT_COLUMNS = ("id", *article_keys(), "article_body_html")
+_AUTHORS_ARRAY = (
+    "(SELECT json_group_array(name) FROM (SELECT au.name FROM article_authors aa"
+    "  JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id ORDER BY aa.position))")
+
+
+def _comment_export_sql() -> dict[str, str]:
+    """A comment's export row, column -> SQL: its row ids and article, the item's fields (the
+    parent's row id after its comment id), and what the archive adds."""
+    row = {"id": "c.id", "article_id": "c.article_id", "article_url": "a.url"}
+    for name in fields_of(Comment):
+        if name == "parent_comment_id":
+            row.update(parent_comment_id="p.comment_id", parent_id="c.parent_id")
+        else:
+            row[name] = f"c.{name}"
+    return {**row, "first_seen_at": "c.first_seen_at", "last_seen_at": "c.last_seen_at",
+            "removed_at": "c.removed_at",
+            "edits": "(SELECT COUNT(*) FROM comment_versions v WHERE v.comment_id = c.id)"}
+
+
+_COMMENT_EXPORT_SQL = _comment_export_sql()
+COMMENT_EXPORT_COLUMNS = tuple(_COMMENT_EXPORT_SQL)
 _SELECTED = ("(:site IS NULL OR a.site = :site) AND (:since IS NULL OR a.date_published >= :since)"
              " AND (:until IS NULL OR a.date_published < :until)")
 
@@ -386,14 +411,9 @@ def count_selected(conn: sqlite3.Connection, site: str | None = None,
 def iter_articles(conn: sqlite3.Connection, site: str | None = None, since: str | None = None,
                   until: str | None = None) -> tuple[tuple[str, ...], sqlite3.Cursor]:
     """Column names and a cursor over the selected articles (``authors`` as a JSON array), by id."""
-    cursor = conn.execute(
-        "SELECT a.id, a.url, a.site, a.post_id, a.headline, a.description,"
-        " (SELECT json_group_array(name) FROM (SELECT au.name FROM article_authors aa"
-        "  JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id ORDER BY aa.position))"
-        " AS authors, a.posted_by, a.date_published, a.date_published_raw, a.date_modified,"
-        " a.in_language, a.section, a.tags, a.main_image_url, a.comment_count_declared,"
-        " a.comments_widget, a.first_seen_at, a.last_seen_at, a.article_body, a.article_body_html"
-        f" FROM articles a WHERE {_SELECTED} ORDER BY a.id", {"site": site, "since": since, "until": until})
+    selected = ", ".join(_AUTHORS_ARRAY if name == "authors" else f"a.{name}" for name in ARTICLE_EXPORT_COLUMNS)
+    cursor = conn.execute(f"SELECT {selected} FROM articles a WHERE {_SELECTED} ORDER BY a.id",
+                          {"site": site, "since": since, "until": until})
     return ARTICLE_EXPORT_COLUMNS, cursor
 
 
@@ -401,10 +421,7 @@ def iter_comments(conn: sqlite3.Connection, site: str | None = None, since: str 
                   until: str | None = None) -> tuple[tuple[str, ...], sqlite3.Cursor]:
     """Column names and a cursor over the selected articles' comments, in thread order."""
     cursor = conn.execute(
-        "SELECT c.id, c.article_id, a.url, c.comment_id, p.comment_id, c.parent_id, c.depth, c.position, c.type,"
-        " c.author_name, c.author_url, c.date_published, c.date_published_raw, c.title, c.text,"
-        " c.text_html, c.first_seen_at, c.last_seen_at, c.removed_at,"
-        " (SELECT COUNT(*) FROM comment_versions v WHERE v.comment_id = c.id)"
+        f"SELECT {', '.join(_COMMENT_EXPORT_SQL.values())}"
         " FROM articles a JOIN comments c ON c.article_id = a.id"
         " LEFT JOIN comments p ON p.id = c.parent_id"
         f" WHERE {_SELECTED} ORDER BY c.article_id, c.position, c.id",
@@ -519,11 +536,12 @@ def pseudonym_key(conn: sqlite3.Connection) -> bytes | None:
 
 CAPTURE_COLUMNS = ("id", "url", "request_url", "article_url", "status", "headers", "fetched_at",
                    "last_fetched_at", "fetch_count", "compression", "data", "dictionary_id", "site",
-                   "spider")
+                   "spider", "page_type")
 _CAPTURE_SELECT = (
     "SELECT c.id, c.url, c.request_url, c.article_url, c.status, c.headers, c.fetched_at,"
     " c.last_fetched_at, c.fetch_count, b.compression, b.data, b.dictionary_id, a.site,"
-    " COALESCE(a.spider, (SELECT cr.spider FROM crawls cr WHERE cr.id = c.crawl_id)) AS spider"
+    " COALESCE(a.spider, (SELECT cr.spider FROM crawls cr WHERE cr.id = c.crawl_id)) AS spider,"
+    " c.page_type"
     " FROM captures c JOIN capture_bodies b ON b.hash = c.body_hash"
     " LEFT JOIN articles a ON a.url = c.article_url")
 _CAPTURE_SELECTED = ("((:site IS NULL AND :since IS NULL AND :until IS NULL) OR (a.id IS NOT NULL"
@@ -561,9 +579,11 @@ def capture_groups(conn: sqlite3.Connection, fetched_since: str | None = None, s
     """Each article URL with captures (fetched since ``fetched_since``; of an article published in
     [``since``, ``until``) when given): its site and spider if known."""
     return _dicts(conn.execute(
-        "SELECT g.article_url, g.last_fetched_at, a.site, COALESCE(a.spider, cr.spider) AS spider"
+        "SELECT g.article_url, g.last_fetched_at, a.site, COALESCE(a.spider, cr.spider) AS spider,"
+        " g.page_type"
         " FROM (SELECT article_url, MAX(last_fetched_at) AS last_fetched_at,"
-        "       MAX(crawl_id) AS crawl_id FROM captures WHERE article_url IS NOT NULL"
+        "       MAX(crawl_id) AS crawl_id, MAX(page_type) AS page_type"
+        "       FROM captures WHERE article_url IS NOT NULL"
         "       GROUP BY article_url) g"
         " LEFT JOIN articles a ON a.url = g.article_url LEFT JOIN crawls cr ON cr.id = g.crawl_id"
         " WHERE (:fetched_since IS NULL OR g.last_fetched_at >= :fetched_since)"

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..items import Article, Comment, FetchedPage
+from ..items import Article, Comment, FetchedPage, column_names
 from ..revisit import DEFAULT_POLICY, RetryPolicy, RevisitPolicy, format_time, next_visit_at, parse_time
 from . import bodies
 
@@ -278,11 +278,13 @@ def body_hash(body: bytes) -> str:
 
 
 def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str | None,
-                  crawl_id: int | None, packed: bodies.PackedBody | None = None) -> int:
+                  crawl_id: int | None, packed: bodies.PackedBody | None = None,
+                  page_type: str | None = None) -> int:
     """Keep one raw response (body compressed, deduplicated by hash); returns its capture id.
 
     Fetching the same bytes again from the same URL only bumps ``last_fetched_at``. ``packed``:
-    the body already hashed and compressed (``pack_pages``).
+    the body already hashed and compressed (``pack_pages``); ``page_type``: the page object that
+    reads it (``pages.registry``).
     """
     digest = packed.digest if packed is not None else body_hash(page.body)
     headers = json.dumps(page.headers)
@@ -291,14 +293,15 @@ def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str 
         row = conn.execute("SELECT id FROM captures WHERE url = ? AND status = ? AND body_hash = ?",
                            (page.url, page.status, digest)).fetchone()
         if row:
-            conn.execute("UPDATE captures SET last_fetched_at = ?, fetch_count = fetch_count + 1"
-                         " WHERE id = ?", (page.fetched_at, row[0]))
+            conn.execute("UPDATE captures SET last_fetched_at = ?, fetch_count = fetch_count + 1,"
+                         " page_type = COALESCE(?, page_type) WHERE id = ?",
+                         (page.fetched_at, page_type, row[0]))
             return row[0]
         cur = conn.execute(
             "INSERT INTO captures (url, request_url, article_url, status, headers, body_hash,"
-            " fetched_at, last_fetched_at, crawl_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " fetched_at, last_fetched_at, crawl_id, page_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (page.url, page.request_url or page.url, article_url, page.status, headers, digest,
-             page.fetched_at, page.fetched_at, crawl_id))
+             page.fetched_at, page.fetched_at, crawl_id, page_type))
         return cur.lastrowid
 
 
@@ -320,9 +323,7 @@ def decompress_body(compression: str, data: bytes, dictionary=None) -> bytes:
 
 # -- articles ----------------------------------------------------------------------------------
 
-ARTICLE_FIELDS = ("site", "post_id", "headline", "description", "article_body", "article_body_html",
-                  "date_published", "date_published_raw", "date_modified", "in_language", "section",
-                  "tags", "main_image_url", "comment_count_declared", "comments_widget", "posted_by")
+ARTICLE_FIELDS = column_names(Article)
 VERSIONED_FIELDS = ("headline", "article_body")
 
 
@@ -383,7 +384,6 @@ def _article_row(conn: sqlite3.Connection, url: str) -> dict | None:
 def _article_values(article: Article) -> dict:
     values = {name: getattr(article, name) for name in ARTICLE_FIELDS}
     values["tags"] = json.dumps(article.tags, ensure_ascii=False)
-    values["url"] = article.url
     return values
 
 
@@ -438,8 +438,7 @@ def _store_authors(conn, article_id: int, names: list[str]) -> None:
 # one back again is "restored"; an edited text keeps the earlier one in comment_versions ("edited").
 # Each change is also a row in comment_events, so `newsarchive history` can replay the thread.
 
-_COMMENT_COLUMNS = ("comment_id", "depth", "position", "type", "author_name", "author_url",
-                    "date_published", "date_published_raw", "title", "text", "text_html")
+_COMMENT_COLUMNS = column_names(Comment)
 
 
 def _store_comments(conn, result: StoreResult, article: Article, seen_at: str) -> None:

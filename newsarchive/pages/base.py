@@ -17,6 +17,7 @@ from ..threads import ThreadContext, assign_positions, parse_thread, resolve_thr
 from ..threads.base import strip_fragment
 from ..threads.prescan import Hits, attribute_hits
 from ..widgets import adapter_of, widget_comments
+from ..threads.registry import FAMILIES
 from .widgets import TAG_NAMES as WIDGET_TAGS, detect_widget
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -27,7 +28,6 @@ XML_DECLARATION_BYTES = re.compile(rb"^\s*<\?xml[^>]*\?>", re.I)
 # The body's first character past ASCII spaces is "<": no BOM, nothing the str patterns read as
 # space but the bytes ones do not (\x1c-\x1f, NBSP…), and not an empty page.
 STARTS_WITH_MARKUP = re.compile(rb"[ \t\n\r\f\v]*<")
-COMMENT_PAGE_NUMBER = re.compile(r"comment-page-(\d+)|[?&]cpage=(\d+)")
 # huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: beyond 256 it silently drops
 # the rest of the page (a few hundred unclosed <div>s, a deep reply chain). collect_ids=False:
 # libxml2 would hash every id attribute for XPath's id(), which nothing here uses (a sixth of the
@@ -328,10 +328,11 @@ def drop_cut_comment(comments: list[Comment], body: bytes, warnings: list[str]) 
 
 
 def _comment_page_number(url: str) -> int | None:
-    match = COMMENT_PAGE_NUMBER.search(strip_fragment(url))
-    if not match:
-        return None
-    return int(match.group(1) or match.group(2))
+    """The place in the thread of a comment page, read by the first registered family that
+    numbers it (1: the article's own page)."""
+    url = strip_fragment(url)
+    return next((number for number in (family.page_number(url) for family in FAMILIES)
+                 if number is not None), None)
 
 
 def _flatten(data, nodes: list[dict]) -> None:

@@ -5,6 +5,7 @@ import re
 from copy import deepcopy
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
+from typing import Callable
 
 from lxml import etree
 from trafilatura.core import bare_extraction
@@ -13,18 +14,19 @@ from trafilatura.xml import xmltotxt
 from ..items import Article, Comment, FetchedPage
 from ..parsing.bylines import clean_byline, fold_name, is_credit, signature_byline
 from ..parsing.counts import declared_count
-from ..parsing.dates import MONTHS, fold, iso_utc, parse_date, parse_iso
+from ..parsing.dates import AGO_AFTER, AGO_BEFORE, DAY_WORDS, MONTHS, UNITS, fold, iso_utc, parse_date, parse_iso
 from ..parsing.language import detect_language, normalize_language
 from ..parsing.text import normalize_space, sanitize_html
+from ..threads.registry import derived
 from .base import Page
+from .registry import handles
 
 # What page furniture looks like, as class/id tokens matched in one pass over the tree (rules as data).
-COMMENT_IDS = {"comments", "respond", "disqus_thread", "commentaires", "kommentare", "wpdiscuz", "wc-comment-header",
-               "comment-section", "reactions", "forum", "comentarios", "comentários"}
-COMMENT_CLASSES = {"comments-area", "comment-list", "commentlist", "comment-respond", "wpd-thread-list",
-                   "epoch-wrapper", "forum", "comment-wrapper", "td-comments-title-wrap", "comments", "wpdiscuz",
-                   "comment-form", "comments-section", "article-comments"}
-COMMENT_ITEM_ID = re.compile(r"^(?:li-)?comment-\d+$")
+# Comment sections besides the registered families' own (``section_ids``, ``section_classes``,
+# ``item_id_pattern``): generic names and the JS widgets' containers.
+COMMENT_IDS = {"comments", "disqus_thread", "commentaires", "kommentare", "comment-section", "reactions",
+               "comentarios", "comentários"}
+COMMENT_CLASSES = {"epoch-wrapper", "comments", "comments-section", "article-comments"}
 # Class words (class attributes split on spaces, "-" and "_") that mark a lede, a byline or a date.
 # Ledes: the French chapô and the tagDiv subtitle open the article; an English dek or standfirst does not
 # (AEB's gold never includes one: adding them cost 0.006 F1 there).
@@ -69,14 +71,18 @@ HTML_TAGS = {"p": "p", "head": "h2", "list": "ul", "item": "li", "quote": "block
              "table": "table", "row": "tr", "cell": "td", "code": "code", "del": "del", "ref": "a",
              "graphic": "img", "hi": "em"}
 WORD = re.compile(r"\w+")
-RELATIVE_WORDS = (r"il y a|ago|vor|hace|ha|há|hier|avant-hier|yesterday|gestern|ayer|ontem|aujourd'hui|today|heute"
-                  r"|hoy|hoje|heures?|hours?|minutes?|stunden?|horas?|jours?|days?|tagen?|dias?")
+# Relative dates, from ``parsing.dates.RELATIVE_WORDS``: a page says how long ago in minutes, hours
+# or days ("il y a 2 heures", "3 days ago", "hier"); the phrase is read in any unit.
+_ENDING = "(?:s|n|en|e|es|i|o)?"
+_RECENT_UNITS = "|".join(sorted((stem for stem, seconds in UNITS.items() if len(stem) >= 3 and 60 <= seconds <= 86400),
+                                key=len, reverse=True))
+_SAID_AGO = [*AGO_BEFORE, *AGO_AFTER, *sorted(DAY_WORDS, key=len, reverse=True)]
+RELATIVE_WORDS = "|".join([*(re.escape(word) for word in _SAID_AGO), f"(?:{_RECENT_UNITS}){_ENDING}"])
 DATE_LIKE = re.compile(rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))}|{RELATIVE_WORDS})\b"
                        r"|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
-_UNIT = (r"(?:secondes?|seconds?|sekunden?|segundos?|minutes?|mins?|minuten?|minutos?|heures?|hours?|stunden?|horas?"
-         r"|jours?|days?|tagen?|dias?|semaines?|weeks?|wochen?|semanas?|mois|months?|monaten?|meses)")
-RELATIVE_PHRASE = re.compile(rf"(?:il y a|vor|hace|ha)\s+(?:\d+|une?|einer?|an?)\s+{_UNIT}"
-                             rf"|(?:\d+|an?)\s+{_UNIT}\s+ago")
+_UNIT = "(?:" + "|".join(sorted((stem for stem in UNITS if len(stem) >= 2), key=len, reverse=True)) + f"){_ENDING}"
+RELATIVE_PHRASE = re.compile(rf"(?:{'|'.join(AGO_BEFORE)})\s+(?:\d+|une?|einer?|an?)\s+{_UNIT}\b"
+                             rf"|(?:\d+|an?)\s+{_UNIT}\s+(?:{'|'.join(AGO_AFTER)})")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 PERSON_TYPES = {"Person"}
 AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl",
@@ -87,6 +93,20 @@ BYLINE_PREFIX = re.compile(r"^\s*(?:par|by|von|por|de)\s+\S", re.I)
 BYLINE_LABEL = re.compile(r"^(?:auteurs?|authors?|autor(?:en|es)?|autora|par|by|von|por|written by|écrit par)$", re.I)
 
 
+def comment_sections() -> tuple[frozenset, frozenset, Callable]:
+    """The ids and class names of a comment section, and a test of a comment item's id: the
+    generic ones and every registered comment family's."""
+    return derived("generic comment sections", _comment_sections)
+
+
+def _comment_sections(families: list) -> tuple[frozenset, frozenset, Callable]:
+    ids = frozenset(COMMENT_IDS).union(*(family.section_ids for family in families))
+    classes = frozenset(COMMENT_CLASSES).union(*(family.section_classes for family in families))
+    patterns = [family.item_id_pattern.pattern for family in families if family.item_id_pattern]
+    return ids, classes, re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)").match
+
+
+@handles("generic")
 class GenericPage(Page):
     """Fields from structured data where the page has it, from the DOM where it does not."""
 
@@ -115,11 +135,12 @@ class GenericPage(Page):
     def marked(self) -> dict[str, list]:
         """Comment sections, lede, byline and date candidates (by id, class, itemprop, rel): one pass."""
         found: dict[str, list] = {"comments": [], "lede": [], "byline": [], "date": [], "dated": []}
+        ids, section_classes, item_id = comment_sections()
         for element in self.tree.xpath("//*[@id or @class or @itemprop or @rel] | //time"):
             ident, classes, itemprop = element.get("id") or "", element.get("class") or "", element.get("itemprop")
             if element.tag == "time" or itemprop in ("datePublished", "dateModified"):
                 found["dated"].append(element)
-            if ident in COMMENT_IDS or COMMENT_ITEM_ID.match(ident) or COMMENT_CLASSES.intersection(classes.split()):
+            if ident in ids or item_id(ident) or not section_classes.isdisjoint(classes.split()):
                 found["comments"].append(element)
             elif itemprop == "author" or element.get("rel") == "author":
                 found["byline"].append(element)

@@ -12,6 +12,7 @@ from ..parsing.bylines import clean_byline, signature_byline
 from ..parsing.dates import parse_date, parse_iso
 from ..parsing.text import element_text, inner_html, normalize_space, sanitize_html, text_of
 from .base import Page
+from .registry import handles
 
 POST_ID_URL = re.compile(r"-(\d+)\.html")
 COUNT = re.compile(r"(\d[\d\s.,]*)")
@@ -31,6 +32,7 @@ CLASSES_BELOW = etree.XPath(".//*/@class")
 STRONG_LEDE = etree.XPath("./p[1][strong and normalize-space(.) = normalize-space(strong)]")
 
 
+@handles("maliweb", site="maliweb.net", urls=(r"^https?://(?:www\.)?maliweb\.net/",))
 class MaliwebPage(Page):
     """A maliweb article: fields from the tagDiv markup, byline from the press signature."""
 

@@ -163,25 +163,57 @@ def _parse_relative(text: str, tz: str, languages: tuple[str, ...],
     return iso_utc(found) if found else None
 
 
-_UNITS = {"seconde": 1, "second": 1, "sekunde": 1, "segundo": 1, "secondo": 1, "sec": 1,
-          "minute": 60, "min": 60, "minuto": 60, "heure": 3600, "hour": 3600, "stunde": 3600,
-          "hora": 3600, "ora": 3600, "uur": 3600, "jour": 86400, "day": 86400, "tag": 86400,
-          "dia": 86400, "giorn": 86400, "dag": 86400, "semaine": 604800, "week": 604800,
-          "woche": 604800, "semana": 604800, "settiman": 604800, "mois": 2592000,
-          "month": 2592000, "monat": 2592000, "mes": 2592000, "maand": 2592000,
-          "annee": 31536000, "an": 31536000, "year": 31536000, "jahr": 31536000,
-          "ano": 31536000, "anno": 31536000, "jaar": 31536000, "h": 3600, "j": 86400}
+# Relative dates, one entry per language (folded: no accents, lower case): the words saying "ago"
+# before the count and after it, the day words and their offset, and the units' stems ("heure"
+# reads "heures") in seconds. Every reader of relative dates derives its patterns from this table.
+RELATIVE_WORDS = {
+    "fr": {"before": ("il y a",), "after": (), "days": {"avant-hier": -2, "hier": -1, "aujourd'hui": 0,
+                                                         "aujourd’hui": 0},
+           "units": {"seconde": 1, "minute": 60, "heure": 3600, "jour": 86400, "semaine": 604800,
+                     "mois": 2592000, "annee": 31536000, "an": 31536000}},
+    "en": {"before": (), "after": ("ago",), "days": {"yesterday": -1, "today": 0},
+           "units": {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "day": 86400,
+                     "week": 604800, "month": 2592000, "year": 31536000}},
+    "de": {"before": ("vor",), "after": ("zuruck",), "days": {"gestern": -1, "heute": 0},
+           "units": {"sekunde": 1, "minute": 60, "stunde": 3600, "tag": 86400, "woche": 604800,
+                     "monat": 2592000, "jahr": 31536000}},
+    "es": {"before": ("hace",), "after": (), "days": {"ayer": -1, "hoy": 0},
+           "units": {"segundo": 1, "minuto": 60, "hora": 3600, "dia": 86400, "semana": 604800,
+                     "mes": 2592000, "ano": 31536000}},
+    "pt": {"before": ("ha", "haa"), "after": ("atras",), "days": {"ontem": -1, "hoje": 0},
+           "units": {"segundo": 1, "minuto": 60, "hora": 3600, "dia": 86400, "semana": 604800,
+                     "mes": 2592000, "ano": 31536000}},
+    "it": {"before": ("fa",), "after": ("fa",), "days": {"ieri": -1, "oggi": 0},
+           "units": {"secondo": 1, "minuto": 60, "ora": 3600, "giorn": 86400, "settiman": 604800,
+                     "mes": 2592000, "anno": 31536000}},
+    "nl": {"before": (), "after": ("geleden",), "days": {"gisteren": -1, "vandaag": 0},
+           "units": {"uur": 3600, "dag": 86400, "week": 604800, "maand": 2592000, "jaar": 31536000}},
+}
+UNIT_ABBREVIATIONS = {"h": 3600, "j": 86400}  # "il y a 2 h", "il y a 3 j": tried last
+
+
+def _words(kind: str) -> list[str]:
+    """Every language's words of one kind, once each, longest first."""
+    found = dict.fromkeys(word for language in RELATIVE_WORDS.values() for word in language[kind])
+    return sorted(found, key=len, reverse=True)
+
+
+AGO_BEFORE, AGO_AFTER = _words("before"), _words("after")
+DAY_WORDS = {word: offset for language in RELATIVE_WORDS.values() for word, offset in language["days"].items()}
+# Longest stems first: "minute" is read before "min", "jahr" before the abbreviation "j".
+UNITS = {**{stem: seconds for language in RELATIVE_WORDS.values() for stem, seconds in language["units"].items()},
+         **UNIT_ABBREVIATIONS}
+_UNITS = dict(sorted(UNITS.items(), key=lambda pair: len(pair[0]), reverse=True))
 _RELATIVE = re.compile(
-    r"(?:il y a|vor|hace|ha|haa|fa)?\s*(\d+|une?|an?|einer?|einem|one|uno|una|um|uma|een)\s+"
-    r"([a-z]+?)(?:s|n|en|e|es|i|o)?\s*(?:ago|zuruck|atras|fa|geleden)?")
+    rf"(?:{'|'.join(AGO_BEFORE)})?\s*(\d+|une?|an?|einer?|einem|one|uno|una|um|uma|een)\s+"
+    rf"([a-z]+?)(?:s|n|en|e|es|i|o)?\s*(?:{'|'.join(AGO_AFTER)})?")
 _WORD_NUMBERS = {"un": 1, "une": 1, "a": 1, "an": 1, "ein": 1, "einer": 1, "eine": 1, "einem": 1,
                  "one": 1, "uno": 1, "una": 1, "um": 1, "uma": 1, "een": 1}
-_DAY_WORDS = {"yesterday": -1, "hier": -1, "gestern": -1, "ayer": -1, "ontem": -1, "ieri": -1,
-              "gisteren": -1, "today": 0, "aujourd'hui": 0, "aujourd’hui": 0, "heute": 0,
-              "hoy": 0, "hoje": 0, "oggi": 0, "vandaag": 0}
-_DAY_WORD = re.compile(r"^(" + "|".join(re.escape(w) for w in _DAY_WORDS) + r")\b"
+_DAY_WORDS = DAY_WORDS
+_DAY_WORD = re.compile(r"^(" + "|".join(re.escape(w) for w in sorted(DAY_WORDS, key=len, reverse=True)) + r")\b"
                        r"(?:\D{0,12}?(\d{1,2})\s*(?:h|:|uhr)\s*(\d{2})?\s*(am|pm)?)?")
-_RELATIVE_HINT = re.compile(r"\d|ago|il y a|vor |hace|yesterday|hier|gestern|ayer|ontem|ieri")
+_RELATIVE_HINT = re.compile(r"\d|\b(?:" + "|".join(re.escape(w) for w in AGO_BEFORE + AGO_AFTER + list(DAY_WORDS))
+                            + r")\b")
 
 
 def _quick_relative(text: str, base: datetime) -> str | None:

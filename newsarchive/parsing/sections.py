@@ -3,23 +3,23 @@ from __future__ import annotations
 
 import re
 
+from ..threads.registry import derived, merged_marks
+
 # The comment section's container: WordPress core and most themes (tagDiv's included) open it with
 # ``id="comments"``, and it holds the comment list.
 SECTION_ID = b'id="comments"'
-# Markup of a comment item (every id- or microdata-based family of ``threads``): a page with one
-# before the section is parsed whole. Each mark is a word and what may precede it: attribute values
-# starting "comment-", "li-comment-" or "div-comment-" (WordPress and Drupal ids, Drupal anchors'
-# names), "wpd-comm-" or "wc-comm-" (wpDiscuz), "forum" (SPIP), and schema.org's Comment type; one
-# scan for each word, then a look at the few bytes before each hit.
-ITEM_MARKS = {b"comment-": (b'="', b"='", b'"li-', b"'li-", b'"div-', b"'div-"),
-              b"-comm-": (b"wpd", b"wc"), b"forum": (b'="', b"='"),
-              b"org/Comment": (b"schema.",), b"org/comment": (b"schema.",)}
 # What the HTML tokenizer reads as one opaque run until its end: comments, doctype-like and
 # processing-instruction runs (to ">"), and the raw-text and RCDATA elements (to their end tag).
 OPAQUE_START = re.compile(
     rb"<(?:(!--)|([!?])|(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)"
     rb"(?=[\s/>]))", re.I)
 _END_TAGS: dict[bytes, re.Pattern] = {}
+
+
+def item_marks() -> dict[bytes, tuple[bytes, ...]]:
+    """Markup of a comment item in raw bytes, over every registered family: word -> the bytes that
+    may precede it (a page with one before the section is parsed whole)."""
+    return derived("item marks", lambda families: merged_marks(families, "item_marks"))
 
 
 def comment_section_start(body: bytes) -> int | None:
@@ -40,8 +40,8 @@ def comment_section_start(body: bytes) -> int | None:
 
 
 def _item_above(body: bytes, end: int) -> bool:
-    """True when some comment item's markup may come before ``end`` (see ITEM_MARKS)."""
-    for word, openings in ITEM_MARKS.items():
+    """True when some comment item's markup may come before ``end`` (see ``item_marks``)."""
+    for word, openings in item_marks().items():
         found = body.find(word, 0, end)
         while found >= 0:
             if body[max(found - 8, 0):found].endswith(openings):

@@ -7,13 +7,19 @@ from .cards import CardThread
 from .drupal import DrupalThread
 from .microdata import MicrodataThread
 from .prescan import Hits, attribute_hits
+from .registry import FAMILIES, register, unregister
 from .spip import SpipThread
 from .wordpress import WordPressThread
 from .wpdiscuz import WpDiscuzThread
 
-# Tried in order, most specific first; the first whose ``matches`` is true parses the page.
-PARSERS: list = [WpDiscuzThread(), DrupalThread(), WordPressThread(), SpipThread(),
-                 MicrodataThread(), CardThread()]
+# The families, one line each, tried in this order (most specific first): the first that finds
+# items on a page parses it.
+register(WpDiscuzThread())
+register(DrupalThread())
+register(WordPressThread())
+register(SpipThread())
+register(MicrodataThread())
+register(CardThread())
 
 
 def choose_parser(tree) -> ThreadParser | None:
@@ -23,7 +29,7 @@ def choose_parser(tree) -> ThreadParser | None:
 
 def _choose(tree, hits: Hits | None = None) -> tuple[ThreadParser | None, list]:
     hits = hits if hits is not None else attribute_hits(tree)  # one scan serves every family
-    for parser in PARSERS:
+    for parser in FAMILIES:
         items = parser.items_from(hits)
         if items:
             return parser, items
@@ -43,5 +49,6 @@ def comment_page_links(tree, ctx: ThreadContext) -> list[str]:
     return parser.pagination_links(tree, ctx) if parser is not None else []
 
 
-__all__ = ["PARSERS", "ThreadContext", "ThreadParser", "assign_positions", "choose_parser",
-           "comment_page_links", "content_id", "parse_thread", "resolve_thread"]
+__all__ = ["FAMILIES", "ThreadContext", "ThreadParser", "assign_positions", "choose_parser",
+           "comment_page_links", "content_id", "parse_thread", "register", "resolve_thread",
+           "unregister"]

@@ -32,7 +32,8 @@ class ThreadContext:
 
 
 class ThreadParser(Protocol):
-    """A parser for one family of comment markup."""
+    """A parser for one family of comment markup (``items.ItemThread`` also declares what the
+    registry's readers look for: prescan marks, byte marks, section names, comment-page marks)."""
 
     name: str
 
@@ -50,6 +51,9 @@ class ThreadParser(Protocol):
 
     def pagination_links(self, tree, ctx: ThreadContext) -> list[str]:
         """The thread's other comment pages linked from this page."""
+
+    def page_number(self, url: str) -> int | None:
+        """The place of a comment page of this family in the thread (1: the article's own page)."""
 
 
 def content_id(author: str | None, date: str | None, text: str) -> str:

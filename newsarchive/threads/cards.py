@@ -38,6 +38,7 @@ class CardThread(ItemThread):
     """Elements whose class names a comment and which hold a comment-text element of their own."""
 
     name = "cards"
+    prescan = {"class": ("omm", "eaction")}
     content_rules = [("xpath", path) for path in CARD_CONTENT] + CONTENT_RULES
 
     def items_from(self, hits) -> list:

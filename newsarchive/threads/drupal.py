@@ -47,6 +47,14 @@ class DrupalThread(ItemThread):
     """Each comment follows its anchor; a reply list is the ``div.indented`` after its parent."""
 
     name = "drupal"
+    prescan = {"id": ("omm",), "name": ("omm",)}
+    item_marks = {b"comment-": (b'="', b"='")}
+    item_id_pattern = ANCHOR_ID
+    section_classes = frozenset({"comment-wrapper"})
+    page_query_marks = (b"page=",)
+    page_href = rb"[?&](?:amp;)?page=\d+"
+    page_number_pattern = re.compile(r"[?&]page=(\d+)")
+    first_page_number = 0  # the pager counts from 0, the node itself
 
     def items_from(self, hits) -> list:
         found: dict = {}

@@ -1,6 +1,8 @@
 """The shape every item-based family shares: find comment elements, read each one's fields."""
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from ..items import Comment
@@ -60,6 +62,28 @@ class ItemThread:
     content_rules: list = CONTENT_RULES
     date_rules: list = DATE_RULES
 
+    # -- the family's markup as the registry's readers see it (see docs/comment-families.md) --
+    prescan: dict[str, tuple[str, ...]] = {}
+    """Attribute name -> substrings: a value holding one may mark an item (``prescan``'s filter)."""
+    item_marks: dict[bytes, tuple[bytes, ...]] = {}
+    """Word -> the bytes that may precede it: an item's markup in raw bytes (``parsing.sections``)."""
+    item_id_pattern: re.Pattern | None = None
+    """The id attribute of an item (the generic page keeps such elements out of the body)."""
+    section_ids: frozenset = frozenset()
+    """Ids of the element holding the thread (the generic page keeps it out of the body)."""
+    section_classes: frozenset = frozenset()
+    """Class names of the element holding the thread (likewise)."""
+    page_marks: tuple[bytes, ...] = ()
+    """Fixed bytes the path of a link to another comment page holds (the crawl's scan finds them)."""
+    page_query_marks: tuple[bytes, ...] = ()
+    """Fixed bytes the query string of such a link holds (a family whose pages are ``?name=N``)."""
+    page_href: bytes = b""
+    """A regex (bytes) for the part of such a link's href naming the comment page."""
+    page_number_pattern: re.Pattern | None = None
+    """A comment-page URL's number (group 1), as ``page_number`` reads it."""
+    first_page_number = 1
+    """The number ``page_number_pattern`` gives the article's own comment page."""
+
     def items(self, tree) -> list:
         """The thread's comment elements in page order."""
         return self.items_from(attribute_hits(tree))
@@ -94,7 +118,14 @@ class ItemThread:
         return bool(self.items(tree))
 
     def pagination_links(self, tree, ctx: ThreadContext) -> list[str]:
+        """The thread's other comment pages linked from this page (on the tree)."""
         return []
+
+    def page_number(self, url: str) -> int | None:
+        """The place of a comment page of this family in the thread (1: the article's own page),
+        or None when ``url`` is not one."""
+        match = self.page_number_pattern.search(url) if self.page_number_pattern else None
+        return int(match.group(1)) + 1 - self.first_page_number if match else None
 
     def parse(self, tree, ctx: ThreadContext, items: list | None = None) -> list[Comment]:
         """The comments of ``items`` (found here when not given), sidebars left out."""

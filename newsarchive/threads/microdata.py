@@ -23,6 +23,8 @@ class MicrodataThread(ItemThread):
     """Nested ``Comment`` items; the parent is the enclosing item."""
 
     name = "microdata"
+    prescan = {"itemtype": ("omment",)}
+    item_marks = {b"org/Comment": (b"schema.",), b"org/comment": (b"schema.",)}
     author_rules = AUTHOR
     content_rules = CONTENT
 

@@ -5,38 +5,60 @@ from functools import cached_property
 
 from lxml import etree
 
-# Comment ids (comment-N, li-comment-N, wpd-comm-N_P, div-comment-N), SPIP anchors (forumN) and
-# schema.org Comment item types, in one scan of three attribute names.
-MARKED = etree.XPath(
-    "//@id[contains(., 'omm') or starts-with(., 'forum')]"
-    " | //@name[contains(., 'omm') or starts-with(., 'forum')]"
-    " | //@itemtype[contains(., 'omment')]")
-# Class names ("comment", "commentaire", "réaction"): only the last-resort card family needs them.
-CLASSES = etree.XPath("//@class[contains(., 'omm') or contains(., 'eaction')]")
+from .registry import derived, merged_marks
 
-# The same hits, cheaper: libxml2 evaluates contains() slowly on every attribute, so the attributes'
-# values are fetched (each knows its element) and the MARKED tests run in Python, one attribute
-# name at a time as the families ask (a WordPress thread is found before any family asks for
-# ``itemtype``); OpenWeb's ``data-spotim-module`` is for the widget detection (``pages.widgets``).
-# Only links' names are asked for (Drupal and SPIP anchors), and ``//a/@name`` walks at half the
-# cost of ``//@name``.
+# The scans are of attribute values (each knows its element), filtered in Python by the
+# substrings the registered families declare (``prescan``): libxml2 evaluates contains() slowly on
+# every attribute. One attribute name is scanned at a time, as the families ask (a WordPress thread
+# is found before any family asks for ``itemtype``); OpenWeb's ``data-spotim-module`` is for the
+# widget detection (``pages.widgets``). Only links' names are asked for (Drupal and SPIP anchors),
+# and ``//a/@name`` walks at half the cost of ``//@name``.
 SCANNED = ("id", "name", "itemtype", "data-spotim-module")
 ATTRIBUTE_VALUES = {name: etree.XPath("//a/@name" if name == "name" else f"//@{name}") for name in SCANNED}
 CLASS_VALUES = etree.XPath("//@class")
 PLAIN_CLASSES = etree.XPath("//*/@class", smart_strings=False)
 
 
+def family_marks() -> dict[str, tuple[str, ...]]:
+    """Attribute name -> the substrings any registered family looks for in its values."""
+    return derived("prescan", lambda families: merged_marks(families, "prescan"))
+
+
+def _filter(marks: tuple[str, ...]):
+    """A list filter keeping the values holding one of ``marks`` (tested inline for one or two
+    marks: a call per value costs more than the test)."""
+    if len(marks) == 1:
+        first, = marks
+        return lambda values: [value for value in values if first in value]
+    if len(marks) == 2:
+        first, second = marks
+        return lambda values: [value for value in values if first in value or second in value]
+    return lambda values: [value for value in values if any(mark in value for mark in marks)]
+
+
+def _filters() -> dict:
+    return derived("prescan filters", lambda families: {
+        name: _filter(marks) for name, marks in family_marks().items()})
+
+
 def _marked(name: str, values: list) -> list:
-    """The values passing MARKED's test of attribute ``name`` (tested inline: a call per value
-    cost more than the test)."""
-    if name == "itemtype":
-        return [value for value in values if "omment" in value]
-    return [value for value in values if "omm" in value or value.startswith("forum")]
+    """The values of attribute ``name`` some family may read as an item."""
+    keep = _filters().get(name)
+    return keep(values) if keep is not None else []
 
 
 def _classed(values) -> list:
-    """The class values passing CLASSES's test."""
-    return [value for value in values if "omm" in value or "eaction" in value]
+    """The class values some family may read as an item."""
+    return _marked("class", values)
+
+
+def _marked_xpath() -> etree.XPath:
+    """Every marked value of the families' attributes but ``class``, page order, in one scan."""
+    def build(families):
+        tests = [f"//@{name}[" + " or ".join(f"contains(., '{mark}')" for mark in marks) + "]"
+                 for name, marks in family_marks().items() if name != "class"]
+        return etree.XPath(" | ".join(tests))
+    return derived("prescan xpath", build)
 
 
 class Hits:
@@ -49,10 +71,13 @@ class Hits:
         self._values: dict[str, list] = {}
 
     def attribute(self, name: str) -> list:
-        """Every value of one of the ``SCANNED`` attributes (``name``: on links), page order."""
+        """Every value of attribute ``name`` (``name`` itself: on links), page order."""
         found = self._values.get(name)
         if found is None:
-            found = self._values[name] = ATTRIBUTE_VALUES[name](self.tree)
+            scan = ATTRIBUTE_VALUES.get(name)
+            if scan is None:  # an attribute a registered family added
+                scan = ATTRIBUTE_VALUES[name] = etree.XPath(f"//@{name}")
+            found = self._values[name] = scan(self.tree)
         return found
 
     @cached_property
@@ -61,7 +86,7 @@ class Hits:
         return CLASS_VALUES(self.tree)
 
     def of(self, name: str) -> list:
-        """The MARKED hits on one attribute, page order."""
+        """The marked values of one attribute, page order."""
         found = self._by_name.get(name)
         if found is None:
             found = self._by_name[name] = _marked(name, self.attribute(name))
@@ -74,15 +99,15 @@ class Hits:
         wanted = names.split()
         if len(wanted) == 1:
             return self.of(wanted[0])
-        return [value for value in MARKED(self.tree) if value.attrname in wanted]
+        return [value for value in _marked_xpath()(self.tree) if value.attrname in wanted]
 
     @cached_property
     def of_class(self) -> list:
-        """The CLASSES hits, page order."""
+        """The marked class values, page order."""
         return _classed(self.classes)
 
     def any_class(self, test) -> bool:
-        """True when some CLASSES hit passes ``test`` (plain strings unless the classes are at hand)."""
+        """True when some marked class value passes ``test`` (plain strings unless the classes are at hand)."""
         if "classes" in self.__dict__:
             return any(test(value) for value in self.of_class)
         return any(test(value) for value in _classed(PLAIN_CLASSES(self.tree)))

@@ -42,6 +42,16 @@ class SpipThread(ItemThread):
     """``ul > li`` messages, each opened by its ``forumN`` anchor; a reply sits in its parent's ``li``."""
 
     name = "spip"
+    prescan = {"name": ("forum",), "id": ("forum",)}
+    item_marks = {b"forum": (b'="', b"='")}
+    item_id_pattern = FORUM_ID
+    section_ids = frozenset({"forum"})
+    section_classes = frozenset({"forum"})
+    page_query_marks = (b"debut_forums=", b"debut_comments")
+    page_href = rb"[?&](?:amp;)?debut_(?:forums|comments[\w-]*)=\d+"
+    # The offset of the page's first message (0: the article's own page) orders the pages.
+    page_number_pattern = re.compile(r"[?&]debut_(?:forums|comments[\w-]*)=(\d+)")
+    first_page_number = 0
     author_rules = AUTHOR
     date_rules = DATE_RULES + [("tag", frozenset({"small"}))]
 

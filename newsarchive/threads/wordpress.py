@@ -56,6 +56,16 @@ class WordPressThread(ItemThread):
     """``li#comment-N`` (or ``li-comment-N``, ``div#comment-N``) items nested through child lists."""
 
     name = "wordpress"
+    prescan = {"id": ("omm",)}
+    item_marks = {b"comment-": (b'="', b"='", b'"li-', b"'li-", b'"div-', b"'div-")}
+    item_id_pattern = re.compile(r"^(?:li-)?comment-\d+$")
+    section_ids = frozenset({"comments", "respond"})
+    section_classes = frozenset({"comments-area", "comment-list", "commentlist", "comment-respond",
+                                 "comment-form", "td-comments-title-wrap"})
+    page_marks = (b"comment-page-",)
+    page_query_marks = (b"cpage=",)
+    page_href = rb"comment-page-\d+|[?&](?:amp;)?cpage=\d+"
+    page_number_pattern = re.compile(r"(?:comment-page-|[?&]cpage=)(\d+)")
 
     def items_from(self, hits) -> list:
         return comment_items(hits)

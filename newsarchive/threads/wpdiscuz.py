@@ -26,6 +26,11 @@ class WpDiscuzThread(ItemThread):
     """Each item carries ``ID_PARENT``; a parent of 0 is the top level."""
 
     name = "wpdiscuz"
+    prescan = {"id": ("omm",)}
+    item_marks = {b"-comm-": (b"wpd", b"wc")}
+    item_id_pattern = ITEM_ID
+    section_ids = frozenset({"wpdiscuz", "wc-comment-header"})
+    section_classes = frozenset({"wpd-thread-list", "wpdiscuz"})
     author_rules = AUTHOR + AUTHOR_RULES
     content_rules = CONTENT + CONTENT_RULES
 
