@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 
 import click
 
 from . import db
 from .db import queries
+from .commands import archive_conn, reading_conn, say
 
 
 def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, str]:
@@ -34,7 +36,7 @@ def cli(ctx: click.Context, db_path: str) -> None:
 
 
 def _archive(ctx: click.Context):
-    return db.open_archive(ctx.obj["db"]).conn
+    return archive_conn(ctx, must_exist=False)
 
 
 @cli.command()
@@ -87,15 +89,15 @@ def show(ctx: click.Context, url: str, as_json: bool) -> None:
     """
     from .render import article_document, render_article
 
-    conn = _archive(ctx)
+    conn = reading_conn(ctx)
     article = queries.find_article(conn, url)
     if article is None:
         raise click.ClickException(f"no archived article at {url}")
     document = article_document(article, queries.article_comments(conn, article["id"]))
     if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        say(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_article(document))
+        say(render_article(document))
 
 
 @cli.command()
@@ -105,10 +107,10 @@ def stats(ctx: click.Context) -> None:
 
     Example: newsarchive --db mali.db stats
     """
-    conn = _archive(ctx)
+    conn = reading_conn(ctx)
     for row in queries.site_stats(conn):
-        click.echo(f"{row['site']}: {row['articles']} articles, {row['comments']} comments"
-                   f" ({row['removed_comments']} removed), last seen {row['last_seen']}")
+        say(f"{row['site']}: {row['articles']} articles, {row['comments']} comments"
+            f" ({row['removed_comments']} removed), last seen {row['last_seen']}")
     for crawl_row in queries.recent_crawls(conn, 3):
         click.echo(f"crawl {crawl_row['id']} {crawl_row['spider']}: started {crawl_row['started_at']},"
                    f" finished {crawl_row['finished_at'] or '-'} ({crawl_row['finish_reason'] or 'running, or killed'})")
@@ -116,7 +118,7 @@ def stats(ctx: click.Context) -> None:
     if failures:
         click.echo("failed pages:")
     for row in failures:
-        click.echo(f"  {row['pages']:>5}  [{row['stage']}] {row['reason']}")
+        say(f"  {row['pages']:>5}  [{row['stage']}] {row['reason']}")
 
 
 @cli.command()
@@ -157,8 +159,16 @@ cli.add_command(serve_command)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="newsarchive")
+    """Console-script entry point; an archive found damaged or unwritable mid-command is one line
+    and exit status 1, not a traceback."""
+    try:
+        cli(prog_name="newsarchive")
+    except (db.ArchiveError, sqlite3.DatabaseError) as error:
+        if not db.is_archive_error(error):
+            raise
+        click.echo(f"Error: {error}" if isinstance(error, db.ArchiveError)
+                   else f"Error: the archive cannot be used: {error}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

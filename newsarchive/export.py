@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 
 from .db import queries
 from .render import article_document
+from .safe import csv_cell
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
 DEFAULT_DIR = Path("exports")
@@ -109,7 +110,8 @@ def iter_threads(conn: sqlite3.Connection, site: str | None = None,
 
 def write_csv(conn: sqlite3.Connection, folder: Path, site: str | None, since: str | None,
               progress: Progress) -> ExportResult:
-    """``articles.csv`` and ``comments.csv`` (with ``article_url`` and ``parent_comment_id``)."""
+    """``articles.csv`` and ``comments.csv`` (with ``article_url`` and ``parent_comment_id``); a text
+    cell a spreadsheet would read as a formula starts with ``'`` (``safe.csv_cell``)."""
     folder.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
     for table, reader in (("articles", queries.iter_articles), ("comments", queries.iter_comments)):
@@ -127,7 +129,7 @@ def write_csv(conn: sqlite3.Connection, folder: Path, site: str | None, since: s
 def _write_rows(writer, cursor: sqlite3.Cursor, progress: Progress, batch: int = 1000) -> int:
     count = 0
     while rows := cursor.fetchmany(batch):
-        writer.writerows(rows)
+        writer.writerows([csv_cell(value) for value in row] for row in rows)
         count += len(rows)
         progress(len(rows))
     return count

@@ -4,6 +4,8 @@ from __future__ import annotations
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from .db import open_for_writing
+
 # What "fast" means for a local replica: no politeness delays, many requests in flight.
 LOCAL_REPLICA_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS": 16,
@@ -30,10 +32,12 @@ def spider_names(settings: Settings | None = None) -> list[str]:
 
 def run_crawl(db_path: str, spider: str, spider_args: dict | None = None,
               overrides: dict | None = None) -> None:
-    """Run ``spider`` to completion, writing into the archive at ``db_path`` (blocks)."""
+    """Run ``spider`` to completion, writing into the archive at ``db_path`` (blocks). Raises
+    ``db.ArchiveError`` before any request when the archive cannot be created or written."""
     settings = project_settings(db_path, overrides)
     if spider not in spider_names(settings):
         raise ValueError(f"no spider named {spider!r}; spiders: {', '.join(spider_names(settings))}")
+    open_for_writing(db_path, create=True).conn.close()
     process = CrawlerProcess(settings)
     process.crawl(spider, **(spider_args or {}))
     process.start()

@@ -42,8 +42,12 @@ def datasette_command(db_path: str | Path, metadata_file: Path, host: str, port:
 
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Run Datasette on the archive until it stops; returns its exit code."""
-    if not Path(db_path).exists():
-        raise ServeError(f"no archive at {db_path}")
+    from .db import ArchiveError, open_for_reading
+
+    try:
+        open_for_reading(db_path).close()
+    except ArchiveError as error:
+        raise ServeError(str(error)) from None
     with tempfile.TemporaryDirectory(prefix="newsarchive-serve-") as tmp:
         metadata_file = Path(tmp) / "metadata.json"
         metadata_file.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")

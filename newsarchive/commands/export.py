@@ -7,7 +7,7 @@ import click
 
 from ..export import FORMATS, ExportError, export_archive, export_size
 from ..search import SearchError, day_bound
-from . import archive_conn, progress_bar
+from . import progress_bar, reading_conn
 
 
 @click.command()
@@ -27,7 +27,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, site: str | None,
 
     Example: newsarchive --db mali.db export --format csv -o exports/mali --since 2024-01-01
     """
-    conn = archive_conn(ctx)
+    conn = reading_conn(ctx)
     try:
         since = day_bound(since)
         with progress_bar(export_size(conn, fmt, site, since), f"export {fmt}") as step:

@@ -14,6 +14,7 @@ import click
 from ..items import Article, Capture, FetchedPage
 from ..pages import PAGE_TYPE_NAMES
 from ..pages.base import ExtractionError
+from . import say
 
 ARTICLE_KEYS = ("url", "headline", "description", "authors", "date_published", "date_published_raw",
                 "date_modified", "in_language", "section", "tags", "main_image_url", "comment_count_declared",
@@ -113,10 +114,10 @@ def extract_command(sources: tuple[str, ...], urls: tuple[str, ...], as_json: bo
             document = article_json(extract_input(source, urls[index] if urls else None, page_type, captured_at))
         except (ExtractionError, OSError, ValueError) as error:
             failed += 1
-            click.echo(f"{source}: {error}", err=True)
+            say(f"{source}: {error}", err=True)
             document = {"url": urls[index] if urls else source, "error": str(error)}
             if not as_json:
                 continue
-        click.echo(json.dumps(document, ensure_ascii=False) if as_json else render_text(document))
+        say(json.dumps(document, ensure_ascii=False) if as_json else render_text(document))
     if failed:
         sys.exit(1)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..search import SearchError, day_bound
-from . import archive_conn, progress_bar
+from . import archive_conn, progress_bar, say
 
 if TYPE_CHECKING:
     from ..reextract import ReextractReport
@@ -43,4 +43,4 @@ def print_report(report: ReextractReport) -> None:
                f" {report.comments_added} added, {report.comments_removed} removed,"
                f" {report.comments_edited} edited")
     for url, reason in report.failed[:20]:
-        click.echo(f"  not extracted: {url}: {reason}")
+        say(f"  not extracted: {url}: {reason}")

@@ -7,7 +7,7 @@ import click
 
 from ..db import queries, store
 from ..revisit import format_duration, parse_duration
-from . import archive_conn
+from . import archive_conn, reading_conn, say
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -68,11 +68,14 @@ def list_(ctx: click.Context) -> None:
 
     Example: newsarchive --db mali.db schedule list
     """
-    rows = queries.schedules(archive_conn(ctx, must_exist=False))
+    from ..schedule import scheduler_holding
+
+    rows = queries.schedules(reading_conn(ctx))
     if not rows:
         click.echo("no schedules (add one: newsarchive schedule add maliweb --every 1h)")
+    running = scheduler_holding(ctx.obj["db"]) is not None
     for row in rows:
-        click.echo(_describe(row))
+        say(_describe(row if running or row["last_status"] != "running" else {**row, "last_status": "interrupted"}))
 
 
 def _describe(row: dict) -> str:
@@ -95,7 +98,7 @@ def remove(ctx: click.Context, schedule_id: int) -> None:
 
     Example: newsarchive --db mali.db schedule remove 2
     """
-    if not store.remove_schedule(archive_conn(ctx, must_exist=False), schedule_id):
+    if not store.remove_schedule(archive_conn(ctx), schedule_id):
         raise click.ClickException(f"no schedule {schedule_id}")
     click.echo(f"schedule {schedule_id} removed")
 
@@ -112,5 +115,5 @@ def run(ctx: click.Context, once: bool) -> None:
     """
     from ..schedule import run_schedules
 
-    conn = archive_conn(ctx, must_exist=False)
+    conn = archive_conn(ctx)
     sys.exit(run_schedules(ctx.obj["db"], conn, once, lambda line: click.echo(line, err=True)))

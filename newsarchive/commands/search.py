@@ -7,7 +7,8 @@ import sys
 import click
 
 from ..search import HIGHLIGHT, Filters, SearchError, day_bound, search as run_search
-from . import archive_conn
+from ..safe import terminal_text
+from . import reading_conn, say
 
 
 @click.command()
@@ -38,25 +39,27 @@ def search(ctx: click.Context, query: str, site: str | None, since: str | None, 
     try:
         filters = Filters(site=site, since=day_bound(since), until=day_bound(until, upper=True),
                           author=author, kinds=kinds)
-        results = run_search(archive_conn(ctx), query, filters, limit)
+        results = run_search(reading_conn(ctx), query, filters, limit)
     except SearchError as error:
         raise click.UsageError(str(error)) from None
     if as_json:
-        click.echo(json.dumps([_plain(hit) for hit in results.hits], ensure_ascii=False, indent=2))
+        say(json.dumps([_plain(hit) for hit in results.hits], ensure_ascii=False, indent=2))
         return
     _print_hits(results)
 
 
 def _plain(hit: dict) -> dict:
-    return {**hit, "snippet": _highlighted(hit["snippet"], False)}
+    start, end = HIGHLIGHT
+    return {**hit, "snippet": (hit["snippet"] or "").replace("\n", " ").replace(start, "[").replace(end, "]")}
 
 
 def _highlighted(snippet: str | None, color: bool) -> str:
+    """The snippet on one line, its matches marked (in colour, or in brackets) and every other
+    character of it safe for a terminal: the marks are the only control sequences written."""
     start, end = HIGHLIGHT
-    snippet = (snippet or "").replace("\n", " ")
-    if color:
-        return snippet.replace(start, "\x1b[1;33m").replace(end, "\x1b[0m")
-    return snippet.replace(start, "[").replace(end, "]")
+    opening, closing = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
+    return opening.join(closing.join(terminal_text(piece) for piece in part.split(end))
+                        for part in (snippet or "").replace("\n", " ").split(start))
 
 
 def _print_hits(results) -> None:
@@ -66,9 +69,9 @@ def _print_hits(results) -> None:
     for number, hit in enumerate(results.hits, start=1):
         who = f" — {hit['author']}" if hit["author"] else ""
         removed = " [removed]" if hit["removed_at"] else ""
-        click.echo(f"{number}. [{hit['kind']}] {hit['title'] or '(no headline)'}{who}"
-                   f" — {hit['date_published'] or '?'}{removed}\n   {hit['url']}\n"
-                   f"   {_highlighted(hit['snippet'], color)}\n")
+        header = terminal_text(f"{number}. [{hit['kind']}] {hit['title'] or '(no headline)'}{who}"
+                               f" — {hit['date_published'] or '?'}{removed}\n   {hit['url']}\n")
+        click.echo(f"{header}   {_highlighted(hit['snippet'], color)}\n")
     if results.capped:
         click.echo("(many matches: the newest were ranked; add words, --since or --site to narrow)",
                    err=True)
