@@ -3,11 +3,13 @@ line, a crawl checks it can write before it fetches, one scheduler lock per real
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,28 @@ def test_read_commands_read_a_read_only_archive(permissions_bite, read_only_arch
     assert digest(db) == before
     if db.parent.stat().st_mode & 0o200 == 0:
         assert sorted(os.listdir(db.parent)) == files  # nothing created in a read-only folder
+
+
+@pytest.mark.parametrize("read_only_archive", ["file", "folder"], indirect=True)
+def test_serve_serves_a_read_only_archive(permissions_bite, read_only_archive):
+    pytest.importorskip("datasette", reason="datasette not installed (optional extra)")
+    from test_datasette import free_port, wait_for
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("NEWSARCHIVE_DB", None)
+    process = subprocess.Popen(AS_PLAIN_USER + [sys.executable, "-m", "newsarchive", "--db", str(read_only_archive),
+                                                "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/-/versions.json", process)
+        with urllib.request.urlopen(f"{base}/archive/articles.json?_shape=array&_col=url", timeout=30) as response:
+            urls = [row["url"] for row in json.load(response)]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert SAHEL in urls
 
 
 @pytest.mark.parametrize("read_only_archive", ["file", "folder"], indirect=True)

@@ -30,6 +30,8 @@ class ArchiveConnection(sqlite3.Connection):
     """A connection that can keep per-connection state (capture dictionaries, see ``bodies``)."""
 
     bodies_state = None
+    snapshot = False
+    """True when read as an immutable snapshot (``open_for_reading`` in a read-only folder)."""
 
 
 def connect(path: str | os.PathLike) -> sqlite3.Connection:
@@ -50,6 +52,7 @@ def connect_readonly(path: str | os.PathLike, immutable: bool = False) -> sqlite
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?{query}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
                            check_same_thread=False, factory=ArchiveConnection)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.snapshot = immutable
     return conn
 
 
@@ -101,8 +104,14 @@ def check_archive_file(path: str | os.PathLike, must_exist: bool = True) -> None
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
         raise ArchiveError(f"{path} is not an archive (not an SQLite database)")
     size, expected = path.stat().st_size, _declared_size(header)
-    if size < expected:
+    if size < expected and not _wal_in_use(path):  # a checkpoint writes the header before the pages after it
         raise ArchiveError(f"the archive at {path} is damaged: truncated ({size} of {expected} bytes)")
+
+
+def _wal_in_use(path: Path) -> bool:
+    """True when ``path``'s WAL holds pages: the file alone is not the archive's state then."""
+    wal = Path(f"{path}-wal")
+    return wal.exists() and wal.stat().st_size > 0
 
 
 def _declared_size(header: bytes) -> int:
@@ -144,9 +153,10 @@ def _read_only(path: str | os.PathLike) -> sqlite3.Connection:
         return conn
     except sqlite3.OperationalError as error:
         conn.close()
-        wal = Path(f"{path}-wal")
-        if wal.exists() and wal.stat().st_size > 0:
-            raise ArchiveError(f"the archive at {path} cannot be read ({error}): {wal} holds changes"
+        if "readonly" not in str(error) and "unable to open" not in str(error):
+            raise ArchiveError(f"the archive at {path} cannot be read: {error}") from None
+        if _wal_in_use(Path(path)):
+            raise ArchiveError(f"the archive at {path} cannot be read ({error}): {path}-wal holds changes"
                                f" not yet written into it; open it once where its folder is writable") from None
     return connect_readonly(path, immutable=True)
 
