@@ -73,9 +73,11 @@ def list_(ctx: click.Context) -> None:
     rows = queries.schedules(reading_conn(ctx))
     if not rows:
         click.echo("no schedules (add one: newsarchive schedule add maliweb --every 1h)")
-    running = scheduler_holding(ctx.obj["db"]) is not None
+    scheduler_alive = scheduler_holding(ctx.obj["db"]) is not None
     for row in rows:
-        say(_describe(row if running or row["last_status"] != "running" else {**row, "last_status": "interrupted"}))
+        if row["last_status"] == "running" and not scheduler_alive:
+            row = {**row, "last_status": "interrupted"}  # the scheduler that ran it died
+        say(_describe(row))
 
 
 def _describe(row: dict) -> str:
