@@ -36,7 +36,7 @@ def cli(ctx: click.Context, db_path: str) -> None:
 
 
 def _archive(ctx: click.Context):
-    return archive_conn(ctx, must_exist=False)
+    return archive_conn(ctx, must_exist=False, probe=False)  # run_crawl checks it can write
 
 
 @cli.command()

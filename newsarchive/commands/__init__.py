@@ -12,11 +12,11 @@ from .. import db
 from ..safe import terminal_text
 
 
-def archive_conn(ctx: click.Context, must_exist: bool = True) -> sqlite3.Connection:
+def archive_conn(ctx: click.Context, must_exist: bool = True, probe: bool = True) -> sqlite3.Connection:
     """A connection that writes to the group's ``--db`` archive, created only when not
-    ``must_exist``; one clear line when it is missing, damaged or not writable."""
+    ``must_exist``; one clear line when it is missing, damaged or (``probe``) not writable."""
     try:
-        return db.open_for_writing(ctx.obj["db"], create=not must_exist).conn
+        return db.open_for_writing(ctx.obj["db"], create=not must_exist, probe=probe).conn
     except db.ArchiveError as error:
         raise click.ClickException(str(error)) from None
 

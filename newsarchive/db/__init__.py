@@ -170,13 +170,14 @@ def _upgrade(path: str | os.PathLike) -> None:
                            f" who can write it and its folder") from None
 
 
-def open_for_writing(path: str | os.PathLike, create: bool = False) -> sqlite_utils.Database:
+def open_for_writing(path: str | os.PathLike, create: bool = False, probe: bool = True) -> sqlite_utils.Database:
     """``open_archive`` for a command that writes: the archive must exist unless ``create``, and
-    must be writable (checked by a write that is rolled back). Raises ArchiveError."""
+    must be writable (checked by a write that is rolled back, unless not ``probe``). Raises ArchiveError."""
     check_archive_file(path, must_exist=not create)
     try:
         database = open_archive(path)
-        _probe_write(database.conn)
+        if probe:
+            _probe_write(database.conn)
     except sqlite3.OperationalError as error:
         raise ArchiveError(f"cannot write to the archive at {path}: {error}") from None
     except sqlite3.DatabaseError as error:
