@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 
 import click
 
 from . import db
 from .db import queries
+from .commands import archive_conn, reading_conn, say
 
 
 def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, str]:
@@ -62,7 +64,7 @@ def _accept_db_after_every_command(group: click.Group) -> None:
 
 
 def _archive(ctx: click.Context):
-    return db.open_archive(ctx.obj["db"]).conn
+    return archive_conn(ctx, must_exist=False, probe=False)  # run_crawl checks it can write
 
 
 @cli.command()
@@ -113,7 +115,7 @@ def _print_crawl_summary(conn, crawl: dict) -> None:
                f"{stats.get('newsarchive/article_versions', 0)} article edits, "
                f"{sum(v for k, v in stats.items() if k.startswith('newsarchive/failures/'))} failures")
     for failure in queries.recent_failures(conn, crawl["id"]):
-        click.echo(f"  not archived: {failure['url']} [{failure['stage']}] {failure['reason']}")
+        say(f"  not archived: {failure['url']} [{failure['stage']}] {failure['reason']}")
 
 
 @cli.command()
@@ -127,15 +129,15 @@ def show(ctx: click.Context, url: str, as_json: bool) -> None:
     """
     from .render import article_document, render_article
 
-    conn = _archive(ctx)
+    conn = reading_conn(ctx)
     article = queries.find_article(conn, url)
     if article is None:
         raise click.ClickException(f"no archived article at {url}")
     document = article_document(article, queries.article_comments(conn, article["id"]))
     if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        say(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_article(document))
+        say(render_article(document))
 
 
 @cli.command()
@@ -162,13 +164,13 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     """
     from .render import comment_counts
 
-    conn = _archive(ctx)
+    conn = reading_conn(ctx)
     if as_json:
         click.echo(json.dumps(_stats_document(conn), ensure_ascii=False, indent=2))
         return
     for row in queries.site_stats(conn):
-        click.echo(f"{row['site']}: {row['articles']} articles, "
-                   f"{comment_counts(row['comments'], row['removed_comments'])}, last seen {row['last_seen']}")
+        say(f"{row['site']}: {row['articles']} articles, "
+            f"{comment_counts(row['comments'], row['removed_comments'])}, last seen {row['last_seen']}")
     for crawl_row in queries.recent_crawls(conn, 3):
         click.echo(f"crawl {crawl_row['id']} {crawl_row['spider']}: started {crawl_row['started_at']},"
                    f" finished {crawl_row['finished_at'] or '-'} ({crawl_row['status'] or 'running, or killed'})")
@@ -176,7 +178,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if failures:
         click.echo("failed pages:")
     for row in failures:
-        click.echo(f"  {row['pages']:>5}  [{row['stage']}] {row['reason']}")
+        say(f"  {row['pages']:>5}  [{row['stage']}] {row['reason']}")
 
 
 def _stats_document(conn) -> dict:
@@ -225,8 +227,16 @@ _accept_db_after_every_command(cli)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="newsarchive")
+    """Console-script entry point; an archive found damaged or unwritable mid-command is one line
+    and exit status 1, not a traceback."""
+    try:
+        cli(prog_name="newsarchive")
+    except (db.ArchiveError, sqlite3.DatabaseError) as error:
+        if not db.is_archive_error(error):
+            raise
+        click.echo(f"Error: {error}" if isinstance(error, db.ArchiveError)
+                   else f"Error: the archive cannot be used: {error}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 from .db import queries
 from .pseudonyms import Pseudonyms
 from .render import article_document
+from .safe import csv_cell
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
 DEFAULT_DIR = Path("exports")
@@ -119,7 +120,8 @@ def iter_threads(conn: sqlite3.Connection, site: str | None = None, since: str |
 def write_csv(conn: sqlite3.Connection, folder: Path, site: str | None, since: str | None,
               progress: Progress, until: str | None = None,
               pseudonyms: Pseudonyms | None = None) -> ExportResult:
-    """``articles.csv`` and ``comments.csv`` (with ``article_url`` and ``parent_comment_id``)."""
+    """``articles.csv`` and ``comments.csv`` (with ``article_url`` and ``parent_comment_id``); a text
+    cell a spreadsheet would read as a formula starts with ``'`` (``safe.csv_cell``)."""
     folder.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
     for table, names, cursor in export_tables(conn, site, since, until, pseudonyms):
@@ -154,7 +156,7 @@ class _PseudonymizedRows:
 def _write_rows(writer, cursor: sqlite3.Cursor, progress: Progress, batch: int = 1000) -> int:
     count = 0
     while rows := cursor.fetchmany(batch):
-        writer.writerows(rows)
+        writer.writerows([csv_cell(value) for value in row] for row in rows)
         count += len(rows)
         progress(len(rows))
     return count
@@ -174,7 +176,7 @@ def write_hits(hits: list[dict], fmt: str, out) -> int:
     else:
         writer = csv.writer(out)
         writer.writerow(HIT_COLUMNS)
-        writer.writerows([row[key] for key in HIT_COLUMNS] for row in rows)
+        writer.writerows([csv_cell(row[key]) for key in HIT_COLUMNS] for row in rows)
     return len(rows)
 
 

@@ -8,13 +8,15 @@ from .items import Article, Capture
 from .pages.base import ExtractionError, looks_truncated
 from .pages.registry import load_pages, page_class as registered_page
 from .widgets import adapter_of
+from .safe import make_article_safe
 
 PAGE_TYPES = load_pages()  # every page object by name (``pages.registry``)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def extract(capture: Capture) -> Article:
-    """Extract the article and its whole thread from a capture; raises ExtractionError."""
+    """Extract the article and its whole thread from a capture, every value made safe
+    (``safe.make_article_safe``); raises ExtractionError."""
     with _collector_paused():
         return _extract(capture)
 
@@ -48,7 +50,7 @@ def _extract(capture: Capture) -> Article:
     article.comments_complete = capture.comment_pages_complete and not truncated
     if truncated:
         article.warnings.append("page looks truncated (no closing </html>): removals not inferred")
-    return article
+    return make_article_safe(article)
 
 
 __all__ = ["Article", "Capture", "ExtractionError", "PAGE_TYPES", "extract"]

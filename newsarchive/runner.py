@@ -4,6 +4,8 @@ from __future__ import annotations
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from .db import open_for_writing
+
 # What "fast" means for a local replica: no politeness delays, many requests in flight.
 LOCAL_REPLICA_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS": 16,
@@ -56,6 +58,7 @@ def run_crawl(db_path: str, spider: str, spider_args: dict | None = None,
     recorded as interrupted here."""
     settings = project_settings(db_path, overrides)
     check_crawl(spider, spider_args or {}, settings)
+    open_for_writing(db_path, create=True).conn.close()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
     process.crawl(crawler, **(spider_args or {}))

@@ -23,6 +23,8 @@ DUE_SLACK = timedelta(seconds=60)
 """A crawl due within this much is run now, so a cron job a few seconds early does not skip it."""
 IDLE_POLL = 60.0
 """The foreground loop looks for changed schedules at least this often (seconds)."""
+LOCK_PATIENCE = 1.0
+"""How long a scheduler retries a held lock (seconds): ``scheduler_holding`` holds it for an instant."""
 
 Echo = Callable[[str], None]
 
@@ -32,8 +34,9 @@ class LockHeld(Exception):
 
 
 def lock_path(db_path: str) -> str:
-    """The lock file next to the archive: ``<db>.lock``."""
-    return f"{db_path}.lock"
+    """The lock file next to the archive's real file (symlinks resolved): ``<db>.lock``, one per
+    archive whatever path names it."""
+    return f"{os.path.realpath(db_path)}.lock"
 
 
 @contextmanager
@@ -45,7 +48,7 @@ def archive_lock(db_path: str) -> Iterator[int]:
     path = lock_path(db_path)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _flock_patiently(fd)
     except OSError as error:
         holder = _read_holder(fd)
         os.close(fd)
@@ -58,6 +61,37 @@ def archive_lock(db_path: str) -> Iterator[int]:
     finally:
         os.ftruncate(fd, 0)
         fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _flock_patiently(fd: int) -> None:
+    """``flock(LOCK_EX | LOCK_NB)``, retried for LOCK_PATIENCE while another process holds it."""
+    deadline = time.monotonic() + LOCK_PATIENCE
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def scheduler_holding(db_path: str) -> str | None:
+    """Who holds the archive's lock (``pid N, since …``): a scheduler or the crawl it started;
+    None when none does (the kernel releases it when they die). Creates nothing."""
+    try:
+        fd = os.open(lock_path(db_path), os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return _read_holder(fd)
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
         os.close(fd)
 
 
@@ -200,6 +234,7 @@ def run_schedules(db_path: str, conn: sqlite3.Connection, once: bool, echo: Echo
     """
     try:
         with archive_lock(db_path) as fd:
+            store.schedules_interrupted(conn)  # what a dead scheduler left "running" is not
             scheduler = Scheduler(db_path, conn, fd, echo)
             scheduler.install_signal_handlers()
             if once:

@@ -30,24 +30,33 @@ def metadata_for(db_path: str | Path) -> dict:
     return metadata
 
 
-def datasette_command(db_path: str | Path, metadata_file: Path, host: str, port: int) -> list[str]:
-    """The command line that serves the archive."""
+def datasette_command(db_path: str | Path, metadata_file: Path, host: str, port: int,
+                      snapshot: bool = False) -> list[str]:
+    """The command line that serves the archive (``snapshot``: as an immutable file, for an
+    archive in a read-only folder, which SQLite cannot open ``mode=ro`` there)."""
     try:
         import datasette  # noqa: F401
     except ImportError:
         raise ServeError("Datasette is not installed: pip install 'newsarchive[datasette]'") from None
-    return [sys.executable, "-m", "datasette", "serve", str(db_path), "-m", str(metadata_file),
+    database = ["-i", str(db_path)] if snapshot else [str(db_path)]
+    return [sys.executable, "-m", "datasette", "serve", *database, "-m", str(metadata_file),
             "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "5000"]
 
 
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Run Datasette on the archive until it stops; returns its exit code."""
-    if not Path(db_path).exists():
-        raise ServeError(f"no archive at {db_path}")
+    from .db import ArchiveError, open_for_reading
+
+    try:
+        conn = open_for_reading(db_path)
+    except ArchiveError as error:
+        raise ServeError(str(error)) from None
+    snapshot = conn.snapshot
+    conn.close()
     with tempfile.TemporaryDirectory(prefix="newsarchive-serve-") as tmp:
         metadata_file = Path(tmp) / "metadata.json"
         metadata_file.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
-        return _run_until_stopped(datasette_command(db_path, metadata_file, host, port))
+        return _run_until_stopped(datasette_command(db_path, metadata_file, host, port, snapshot))
 
 
 def _run_until_stopped(command: list[str]) -> int:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from newsarchive.safe import FORMULA_STARTS, csv_cell
+
 from issue5_fixtures import any_archive, built_archive, crawled_archive, newsarchive, ok  # noqa: F401
 
 SAHEL = "http://journal.example/politique/la-securite-au-sahel-101.html"
@@ -71,7 +73,8 @@ def test_csv_articles_and_comments_ready_for_pandas(any_archive, tmp_path):
         threads.setdefault(c["article_url"], {})[c["comment_id"]] = c["parent_comment_id"] or None
     assert threads == db_threads(any_archive)
     texts = db_rows(any_archive, "SELECT text FROM comments ORDER BY article_id, position, id")
-    assert [c["text"] for c in comments] == [t[0] for t in texts]  # line breaks, quotes, accents
+    assert [c["text"] for c in comments] == [csv_cell(t[0]) for t in texts]  # line breaks, quotes, accents
+    assert not [c for c in comments if c["text"].startswith(FORMULA_STARTS)]  # no cell a spreadsheet runs
 
 
 def test_csv_filters_and_default_folder(built_archive, tmp_path):
@@ -97,7 +100,7 @@ def test_parquet_same_tables_as_csv(any_archive, tmp_path):
         with open(tmp_path / "csv" / f"{table}.csv", newline="", encoding="utf-8") as handle:
             from_csv = list(csv.DictReader(handle))
         assert len(rows) == len(from_csv)
-        assert [{k: as_csv_text(v) for k, v in r.items()} for r in rows] == [
+        assert [{k: csv_cell(as_csv_text(v)) for k, v in r.items()} for r in rows] == [
             {k: json.dumps(json.loads(v), ensure_ascii=False) if k in ("authors", "tags") else v
              for k, v in r.items()} for r in from_csv]
 

@@ -4,21 +4,37 @@ from __future__ import annotations
 import sqlite3
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Callable, Iterator
 
 import click
 
 from .. import db
 from ..search import SearchError, day_bound
+from ..safe import terminal_text
 
 
-def archive_conn(ctx: click.Context, must_exist: bool = True) -> sqlite3.Connection:
-    """The connection to the group's ``--db`` archive; a clear error when it does not exist."""
-    path = ctx.obj["db"]
-    if must_exist and not Path(path).exists():
-        raise click.ClickException(f"no archive at {path}: crawl first, or pass --db PATH")
-    return db.open_archive(path).conn
+def archive_conn(ctx: click.Context, must_exist: bool = True, probe: bool = True) -> sqlite3.Connection:
+    """A connection that writes to the group's ``--db`` archive, created only when not
+    ``must_exist``; one clear line when it is missing, damaged or (``probe``) not writable."""
+    try:
+        return db.open_for_writing(ctx.obj["db"], create=not must_exist, probe=probe).conn
+    except db.ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def reading_conn(ctx: click.Context) -> sqlite3.Connection:
+    """A read-only connection to the group's ``--db`` archive (``db.open_for_reading``); one clear
+    line when it is missing or damaged."""
+    try:
+        return db.open_for_reading(ctx.obj["db"])
+    except db.ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def say(text: str = "", err: bool = False) -> None:
+    """``click.echo`` for text holding archived or fetched values: a control character or bidi
+    override in it is shown escaped, never obeyed by the terminal (``safe.terminal_text``)."""
+    click.echo(terminal_text(text), err=err)
 
 
 def on_terminal() -> bool:

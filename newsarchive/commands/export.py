@@ -7,7 +7,7 @@ import click
 
 from ..export import FORMATS, ExportError, export_archive, export_size
 from ..pseudonyms import PseudonymError, Pseudonyms
-from . import archive_conn, date_bounds, progress_bar, publication_window
+from . import date_bounds, progress_bar, publication_window, reading_conn
 
 
 @click.command()
@@ -34,7 +34,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, site: str | None,
     Example: newsarchive --db mali.db export --format csv -o exports/mali --since 2024-01-01 --until 2024-06-30
     """
     since, until = date_bounds(since, until)
-    conn = archive_conn(ctx)
+    conn = reading_conn(ctx)
     try:
         pseudonyms = Pseudonyms.of_archive(conn) if pseudonymize else None
         with progress_bar(export_size(conn, fmt, site, since, until), f"export {fmt}") as step:

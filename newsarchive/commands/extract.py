@@ -12,6 +12,7 @@ import click
 
 from ..items import Article, Capture, Comment, FetchedPage, document_keys
 from ..pages.base import ExtractionError
+from . import say
 
 ARTICLE_KEYS = document_keys(Article)
 COMMENT_KEYS = document_keys(Comment)
@@ -103,10 +104,10 @@ def extract_command(sources: tuple[str, ...], urls: tuple[str, ...], as_json: bo
             document = article_json(extract_input(source, urls[index] if urls else None, page_type, captured_at))
         except (ExtractionError, OSError, ValueError) as error:
             failed += 1
-            click.echo(f"{source}: {error}", err=True)
+            say(f"{source}: {error}", err=True)
             document = {"url": urls[index] if urls else source, "error": str(error)}
             if not as_json:
                 continue
-        click.echo(json.dumps(document, ensure_ascii=False) if as_json else render_article(document))
+        say(json.dumps(document, ensure_ascii=False) if as_json else render_article(document))
     if failed:
         sys.exit(1)

@@ -6,7 +6,7 @@ import json
 import click
 
 from ..history import article_history, render_history
-from . import archive_conn
+from . import reading_conn, say
 
 
 @click.command("history")
@@ -19,7 +19,7 @@ def history(ctx: click.Context, url: str, as_json: bool) -> None:
 
     Example: newsarchive history https://www.maliweb.net/politique/mali-russie-2281222.html
     """
-    found = article_history(archive_conn(ctx), url)
+    found = article_history(reading_conn(ctx), url)
     if found is None:
         raise click.ClickException(f"no archived article at {url}")
-    click.echo(json.dumps(found, ensure_ascii=False, indent=2) if as_json else render_history(found))
+    say(json.dumps(found, ensure_ascii=False, indent=2) if as_json else render_history(found))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..search import SearchError, day_bound
-from . import archive_conn, date_bounds, progress_bar, publication_window
+from . import archive_conn, date_bounds, progress_bar, publication_window, say
 
 if TYPE_CHECKING:
     from ..reextract import ReextractReport
@@ -48,6 +48,6 @@ def print_report(report: ReextractReport) -> None:
                f" {len(report.refused)} refused; comments {report.comments_added} added,"
                f" {report.comments_removed} removed, {report.comments_edited} edited")
     for url, reason in report.failed[:20]:
-        click.echo(f"  not extracted: {url}: {reason}")
+        say(f"  not extracted: {url}: {reason}")
     for url, reason in report.refused[:20]:
-        click.echo(f"  not an article: {url}: {reason}")
+        say(f"  not an article: {url}: {reason}")

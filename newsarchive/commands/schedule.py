@@ -7,7 +7,7 @@ import click
 
 from ..db import queries, store
 from ..revisit import format_duration, parse_duration
-from . import archive_conn
+from . import archive_conn, reading_conn, say
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -63,11 +63,16 @@ def list_(ctx: click.Context) -> None:
 
     Example: newsarchive --db mali.db schedule list
     """
-    rows = queries.schedules(archive_conn(ctx, must_exist=False))
+    from ..schedule import scheduler_holding
+
+    rows = queries.schedules(reading_conn(ctx))
     if not rows:
         click.echo("no schedules (add one: newsarchive schedule add maliweb --every 1h)")
+    scheduler_alive = scheduler_holding(ctx.obj["db"]) is not None
     for row in rows:
-        click.echo(_describe(row))
+        if row["last_status"] == "running" and not scheduler_alive:
+            row = {**row, "last_status": "interrupted"}  # the scheduler that ran it died
+        say(_describe(row))
 
 
 def _describe(row: dict) -> str:
@@ -90,7 +95,7 @@ def remove(ctx: click.Context, schedule_id: int) -> None:
 
     Example: newsarchive --db mali.db schedule remove 2
     """
-    if not store.remove_schedule(archive_conn(ctx, must_exist=False), schedule_id):
+    if not store.remove_schedule(archive_conn(ctx), schedule_id):
         raise click.ClickException(f"no schedule {schedule_id}")
     click.echo(f"schedule {schedule_id} removed")
 
@@ -107,5 +112,5 @@ def run(ctx: click.Context, once: bool) -> None:
     """
     from ..schedule import run_schedules
 
-    conn = archive_conn(ctx, must_exist=False)
+    conn = archive_conn(ctx)
     sys.exit(run_schedules(ctx.obj["db"], conn, once, lambda line: click.echo(line, err=True)))

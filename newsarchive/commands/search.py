@@ -8,8 +8,9 @@ import click
 
 from ..export import HIT_FORMATS, write_hits
 from ..pseudonyms import PseudonymError, Pseudonyms
+from ..safe import terminal_text
 from ..search import HIGHLIGHT, Filters, SearchError, search as run_search
-from . import archive_conn, date_bounds, publication_window
+from . import date_bounds, publication_window, reading_conn, say
 
 
 @click.command()
@@ -47,7 +48,7 @@ def search(ctx: click.Context, query: str, site: str | None, since: str | None, 
     since, until = date_bounds(since, until)
     try:
         filters = Filters(site=site, since=since, until=until, author=author, kinds=kinds)
-        conn = archive_conn(ctx)
+        conn = reading_conn(ctx)
         results = run_search(conn, query, filters, limit if limit is not None else None if fmt else 20)
         pseudonyms = Pseudonyms.of_archive(conn) if pseudonymize else None
     except SearchError as error:
@@ -62,7 +63,7 @@ def search(ctx: click.Context, query: str, site: str | None, since: str | None, 
             click.echo(f"exported {count} matches to {output.name}")
         return
     if as_json:
-        click.echo(json.dumps([_plain(hit) for hit in results.hits], ensure_ascii=False, indent=2))
+        say(json.dumps([_plain(hit) for hit in results.hits], ensure_ascii=False, indent=2))
         return
     _print_hits(results)
 
@@ -72,15 +73,17 @@ def _pseudonymous(hit: dict, pseudonyms: Pseudonyms) -> dict:
 
 
 def _plain(hit: dict) -> dict:
-    return {**hit, "snippet": _highlighted(hit["snippet"], False)}
+    start, end = HIGHLIGHT
+    return {**hit, "snippet": (hit["snippet"] or "").replace("\n", " ").replace(start, "[").replace(end, "]")}
 
 
 def _highlighted(snippet: str | None, color: bool) -> str:
+    """The snippet on one line, its matches marked (in colour, or in brackets) and every other
+    character of it safe for a terminal: the marks are the only control sequences written."""
     start, end = HIGHLIGHT
-    snippet = (snippet or "").replace("\n", " ")
-    if color:
-        return snippet.replace(start, "\x1b[1;33m").replace(end, "\x1b[0m")
-    return snippet.replace(start, "[").replace(end, "]")
+    opening, closing = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
+    return opening.join(closing.join(terminal_text(piece) for piece in part.split(end))
+                        for part in (snippet or "").replace("\n", " ").split(start))
 
 
 def _print_hits(results) -> None:
@@ -90,9 +93,9 @@ def _print_hits(results) -> None:
     for number, hit in enumerate(results.hits, start=1):
         who = f" — {hit['author']}" if hit["author"] else ""
         removed = " [removed]" if hit["removed_at"] else ""
-        click.echo(f"{number}. [{hit['kind']}] {hit['title'] or '(no headline)'}{who}"
-                   f" — {hit['date_published'] or '?'}{removed}\n   {hit['url']}\n"
-                   f"   {_highlighted(hit['snippet'], color)}\n")
+        header = terminal_text(f"{number}. [{hit['kind']}] {hit['title'] or '(no headline)'}{who}"
+                               f" — {hit['date_published'] or '?'}{removed}\n   {hit['url']}\n")
+        click.echo(f"{header}   {_highlighted(hit['snippet'], color)}\n")
     if results.capped:
         click.echo("(many matches: the newest were ranked; add words, --since or --site to narrow)",
                    err=True)

@@ -580,6 +580,12 @@ def schedule_started(conn: sqlite3.Connection, schedule_id: int, started_at: str
                      " WHERE id = ?", (started_at, next_run_at, "running", schedule_id))
 
 
+def schedules_interrupted(conn: sqlite3.Connection) -> None:
+    """Mark ``interrupted`` the scheduled crawls left ``running`` by a scheduler that died."""
+    with transaction(conn):
+        conn.execute("UPDATE schedules SET last_status = 'interrupted' WHERE last_status = 'running'")
+
+
 def schedule_finished(conn: sqlite3.Connection, schedule_id: int, finished_at: str,
                       status: str) -> None:
     """Record how a scheduled crawl ended (``ok``, ``exit 1``, ``stopped``…)."""
