@@ -182,12 +182,13 @@ class RequestCap:
         raise Refused(f"cap reached: NEWSARCHIVE_MAX_REQUESTS = {self.limit}")
 
 
-def record_failure(crawler, url: str, reason: str) -> None:
-    """A ``fetch`` failure row for ``url`` and its count in the crawl's stats."""
+def record_failure(crawler, url: str, reason: str, permanent: bool = False) -> None:
+    """A ``fetch`` failure row for ``url`` and its count in the crawl's stats (``permanent``: the
+    site's answer for good, so the frontier does not try it again)."""
     from .pipelines import ArchiveHandle
 
     site = crawler.spider.site_for(url) if hasattr(crawler.spider, "site_for") else ""
-    ArchiveHandle.for_crawler(crawler).fail(crawler.stats, url, "fetch", reason, site=site)
+    ArchiveHandle.for_crawler(crawler).fail(crawler.stats, url, "fetch", reason, site=site, permanent=permanent)
 
 
 class RobotsGate:
@@ -226,7 +227,8 @@ class RobotsGate:
         if parser is not None and not parser.allowed(request.url, self.useragent):
             self.crawler.stats.inc_value("newsarchive/robots_refused")
             logger.warning("%s: refused by robots.txt", request.url)
-            record_failure(self.crawler, request.meta.get("article_url", request.url), "refused by robots.txt")
+            record_failure(self.crawler, request.meta.get("article_url", request.url), "refused by robots.txt",
+                           permanent=True)
             raise Refused("refused by robots.txt")
         return None
 

@@ -53,9 +53,14 @@ def test_start_urls_disallowed_are_never_fetched(tmp_path):
     with HostileServer() as server:
         site(server, b"User-agent: *\nDisallow: /\n")
         urls = ",".join(server.base_url + path for path in ARTICLES)
-        run_cli("crawl", "generic", "-a", f"urls={urls}", *CRAWL_SETTINGS, db=db, timeout=120)
+        result = run_cli("crawl", "generic", "-a", f"urls={urls}", *CRAWL_SETTINGS, db=db, timeout=120,
+                         check=False)
         assert disallowed_hits(server, "/") == []
+    # a crawl that reached nothing is incomplete, never finished; the refusals are final, not pending
+    assert result.returncode == 3 and "incomplete (reached nothing" in result.stdout, result.stdout
     assert refusals(db) == sorted(server.base_url + path for path in ARTICLES)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM frontier WHERE state = 'pending'").fetchone()[0] == 0
     assert last_crawl_stats(db)["newsarchive/robots_refused"] == len(ARTICLES)
 
 
