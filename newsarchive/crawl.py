@@ -13,7 +13,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
-from . import db
+from . import db, warcwriter
 from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
 
@@ -46,7 +46,8 @@ def fetched_page(response: Response) -> FetchedPage:
                for k, values in response.headers.items() for v in values]
     request_url = response.request.url if response.request is not None else response.url
     return FetchedPage(url=response.url, status=response.status, headers=headers,
-                       body=response.body, fetched_at=utc_now(), request_url=request_url)
+                       body=response.body, fetched_at=utc_now(), request_url=request_url,
+                       **warcwriter.record_location(response))
 
 
 def link_hrefs(body: bytes, encoding: str = "utf-8") -> list[str]:

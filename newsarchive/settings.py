@@ -28,9 +28,15 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsarchive.middlewares.RetryAfterMiddleware": 550,
+    # Above HttpCompression (590) and Redirect (600): it sees each response as it arrived.
+    "newsarchive.warcwriter.WarcWriterMiddleware": 650,
 }
 NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
+# WARC/1.1 files of every response as received, with its request (newsarchive/warcwriter.py), written
+# to this folder when set; a new file is started once one reaches NEWSARCHIVE_WARC_MAX_SIZE bytes.
+NEWSARCHIVE_WARC_DIR = None
+NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 # Non-2xx responses reach the spider so that it can record why an article is missing.
 HTTPERROR_ALLOW_ALL = True
 

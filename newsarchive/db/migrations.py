@@ -332,6 +332,14 @@ MIGRATIONS: list[list[str]] = [
         *_word_triggers(),
         "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
     ],
+    # WARC at crawl time: where a capture's response record is in the crawl's WARC files
+    # (NEWSARCHIVE_WARC_DIR): the file's path, the record's offset and length (a gzip member);
+    # its request record follows it in the same file. Null: no WARC was written.
+    [
+        "ALTER TABLE captures ADD COLUMN warc_file TEXT",
+        "ALTER TABLE captures ADD COLUMN warc_offset INTEGER",
+        "ALTER TABLE captures ADD COLUMN warc_length INTEGER",
+    ],
 ]
 
 

@@ -1,0 +1,48 @@
+"""WACZ export: the crawl-time WARC files with a CDXJ index, a pages list and datapackage digests (py-wacz)."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from .db import queries
+from .export import ExportError, ExportResult, Progress
+
+
+def write_wacz(conn: sqlite3.Connection, path: Path, site: str | None, since: str | None,
+               progress: Progress) -> ExportResult:
+    """A WACZ of every crawl-time WARC file the selected captures point to (whole files), whose
+    pages are the selected articles."""
+    create = _wacz_create()
+    warcs = [Path(name) for name in queries.crawl_warc_files(conn, site, since)]
+    if not warcs:
+        raise ExportError("the archive has no crawl-time WARCs: crawl with -s NEWSARCHIVE_WARC_DIR=DIR first")
+    missing = [str(warc) for warc in warcs if not warc.is_file()]
+    if missing:
+        raise ExportError(f"WARC file named by the archive is missing: {missing[0]}")
+    pages = queries.warc_pages(conn, site, since)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        pages_file = Path(folder) / "pages.jsonl"
+        pages_file.write_text("".join(json.dumps(page, ensure_ascii=False) + "\n" for page in
+                                      [{"format": "json-pages-1.0", "id": "pages", "title": "Articles"}, *pages]),
+                              encoding="utf-8")
+        told = io.StringIO()
+        with contextlib.redirect_stdout(told):
+            failed = create(["create", "-o", str(path), "-p", str(pages_file), "--title", "newsarchive",
+                             *map(str, warcs)])
+    if failed:
+        raise ExportError(f"WACZ not written: {told.getvalue().strip().splitlines()[-1]}")
+    progress(len(warcs))
+    return ExportResult(paths=[path], articles=len(pages), records=len(warcs))
+
+
+def _wacz_create():
+    try:
+        from wacz.main import main
+    except ImportError:
+        raise ExportError("WACZ export needs py-wacz: pip install 'newsarchive[wacz]'") from None
+    return main
