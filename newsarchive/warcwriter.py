@@ -25,9 +25,11 @@ logger = logging.getLogger(__name__)
 WARC_META = "newsarchive_warc"
 """Request meta key holding where the response's record was written (``record_location``)."""
 DEFAULT_MAX_SIZE = 1_000_000_000
-# Twisted hands Scrapy the body with its chunked framing removed: a header saying "chunked" would
-# make warcio and pywb de-chunk a payload that is not, so it is kept renamed (the pywb convention).
-DECODED_BY_TWISTED = ("transfer-encoding",)
+# Twisted removes the chunked framing of a body, and keeps its connection headers (Transfer-Encoding,
+# Content-Length, Connection, Keep-Alive) from Scrapy: the record's own length frames the payload.
+# A Transfer-Encoding another download handler passes on is renamed (the pywb convention), as it
+# would make warcio and pywb de-chunk a payload that is not chunked.
+DECODED_BY_CLIENT = ("transfer-encoding",)
 
 
 @dataclass
@@ -89,9 +91,8 @@ class WarcFiles:
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
             "http-header-user-agent": self.user_agent,
-            "description": "responses as received (content encodings kept; chunked framing removed"
-                           " by the HTTP client, its Transfer-Encoding header renamed"
-                           f" {ORIGINAL}Transfer-Encoding)",
+            "description": "responses as received: content encodings kept, chunked framing removed"
+                           " by the HTTP client, header names as Scrapy spells them",
         }))
 
     def close(self) -> None:
@@ -101,7 +102,7 @@ class WarcFiles:
 
 
 def _response_record(writer: WARCWriter, exchange: Exchange):
-    headers = [(ORIGINAL + name if name.lower() in DECODED_BY_TWISTED else name, value)
+    headers = [(ORIGINAL + name if name.lower() in DECODED_BY_CLIENT else name, value)
                for name, value in exchange.response_headers]
     http = StatusAndHeaders(f"{exchange.status} {_reason(exchange.status)}".strip(), headers,
                             protocol=exchange.protocol)
