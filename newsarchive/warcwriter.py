@@ -5,6 +5,7 @@ import asyncio
 import logging
 import os
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 WARC_META = "newsarchive_warc"
 """Request meta key holding where the response's record was written (``record_location``)."""
 DEFAULT_MAX_SIZE = 1_000_000_000
+GZIP_LEVEL = 6
+"""Each record's gzip member is compressed at zlib's default level (warcio's 9 is slower for files hardly smaller)."""
 # Twisted removes the chunked framing of a body, and keeps its connection headers (Transfer-Encoding,
 # Content-Length, Connection, Keep-Alive) from Scrapy: the record's own length frames the payload.
 # A Transfer-Encoding another download handler passes on is renamed (the pywb convention), as it
@@ -64,20 +67,31 @@ class WarcFiles:
         self._out = None
         self._path: Path | None = None
         self._serial = 0
+        self._buffer = BytesIO()
+        self._writer = WARCWriter(self._buffer, gzip=False, warc_version="1.1")  # gzip: _append
 
     def write(self, exchange: Exchange) -> dict:
         """Append the response record, then its request record; returns where the response is."""
         if self._out is None or self._out.tell() >= self.max_size:
             self._rotate()
-        writer = WARCWriter(self._out, gzip=True, warc_version="1.1")
-        response = _response_record(writer, exchange)
-        request = _request_record(writer, exchange)
+        response = _response_record(self._writer, exchange)
+        request = _request_record(self._writer, exchange)
         request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
         offset = self._out.tell()
-        writer.write_record(response)  # one gzip member, flushed to the file: in it before its row commits
-        length = self._out.tell() - offset
-        writer.write_record(request)
+        length = self._append(response)
+        self._append(request)
+        self._out.flush()  # in the file before the capture row that points at it can commit
         return {"warc_file": str(self._path), "warc_offset": offset, "warc_length": length}
+
+    def _append(self, record) -> int:
+        """Write ``record`` as one gzip member; returns its length."""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.write_record(record)
+        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        member = compressor.compress(self._buffer.getbuffer()) + compressor.flush()
+        self._out.write(member)
+        return len(member)
 
     def _rotate(self) -> None:
         self.close()
@@ -85,8 +99,7 @@ class WarcFiles:
         stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
         self._path = self.folder / f"{self.prefix}-{stamp}-{os.getpid()}-{self._serial:05d}.warc.gz"
         self._out = open(self._path, "xb")
-        writer = WARCWriter(self._out, gzip=True, warc_version="1.1")
-        writer.write_record(writer.create_warcinfo_record(self._path.name, {
+        self._append(self._writer.create_warcinfo_record(self._path.name, {
             "software": f"newsarchive/{__version__}",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
@@ -145,8 +158,8 @@ class WarcWriterMiddleware:
     own; the response goes on to the spider once its record is in the file, its place in the meta.
     """
 
-    def __init__(self, files: WarcFiles):
-        self.files = files
+    def __init__(self, files: WarcFiles, stats):
+        self.files, self.stats = files, stats
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="warc-writer")
 
     @classmethod
@@ -157,7 +170,7 @@ class WarcWriterMiddleware:
         max_size = crawler.settings.getint("NEWSARCHIVE_WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
         prefix = crawler.spidercls.name or "crawl"
         files = WarcFiles(Path(folder).resolve(), max_size, prefix, crawler.settings.get("USER_AGENT", ""))
-        middleware = cls(files)
+        middleware = cls(files, crawler.stats)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -172,10 +185,10 @@ class WarcWriterMiddleware:
             location = await asyncio.wrap_future(self._thread.submit(self.files.write, exchange))
         except OSError as error:
             logger.error("WARC record of %s not written: %s", response.url, error)
-            spider.crawler.stats.inc_value("newsarchive/warc_write_errors")
+            self.stats.inc_value("newsarchive/warc_write_errors")
             return response
         request.meta[WARC_META] = location
-        spider.crawler.stats.inc_value("newsarchive/warc_records", 2)
+        self.stats.inc_value("newsarchive/warc_records", 2)
         return response
 
     def spider_closed(self, spider):
