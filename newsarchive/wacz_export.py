@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .db import queries
 from .export import ExportError, ExportResult, Progress
+from .warcwriter import NoCrawlWarcs, crawl_time_warcs
 
 
 def write_wacz(conn: sqlite3.Connection, path: Path, site: str | None, since: str | None,
@@ -17,12 +18,10 @@ def write_wacz(conn: sqlite3.Connection, path: Path, site: str | None, since: st
     """A WACZ of every crawl-time WARC file the selected captures point to (whole files), whose
     pages are the selected articles."""
     create = _wacz_create()
-    warcs = [Path(name) for name in queries.crawl_warc_files(conn, site, since)]
-    if not warcs:
-        raise ExportError("the archive has no crawl-time WARCs: crawl with -s NEWSARCHIVE_WARC_DIR=DIR first")
-    missing = [str(warc) for warc in warcs if not warc.is_file()]
-    if missing:
-        raise ExportError(f"WARC file named by the archive is missing: {missing[0]}")
+    try:
+        warcs = crawl_time_warcs(conn, site, since)
+    except NoCrawlWarcs as error:
+        raise ExportError(str(error)) from None
     pages = queries.warc_pages(conn, site, since)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:

@@ -19,6 +19,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from . import __version__
+from .db import queries
 from .warc import ORIGINAL, _reason
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,21 @@ class Exchange:
     body: bytes
     warc_date: str
     truncated: bool = False
+
+
+class NoCrawlWarcs(Exception):
+    """The archive names no crawl-time WARC file, or one it names is missing."""
+
+
+def crawl_time_warcs(conn, site: str | None = None, since: str | None = None) -> list[Path]:
+    """The crawl-time WARC files the selected captures point to, each checked to exist."""
+    warcs = [Path(name) for name in queries.crawl_warc_files(conn, site, since)]
+    if not warcs:
+        raise NoCrawlWarcs("the archive has no crawl-time WARCs: crawl with -s NEWSARCHIVE_WARC_DIR=DIR first")
+    missing = [warc for warc in warcs if not warc.is_file()]
+    if missing:
+        raise NoCrawlWarcs(f"WARC file named by the archive is missing: {missing[0]}")
+    return warcs
 
 
 def record_location(response) -> dict:

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
+import re
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -13,7 +18,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from conftest import FAST_CRAWL, run_cli
+from conftest import FAST_CRAWL, REPO, run_cli
 from newsarchive.replica import Resource, Site, maliweb_site, serve, truth
 
 
@@ -54,7 +59,7 @@ def crawl(db: Path, base_url: str, *settings: str) -> subprocess.CompletedProces
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """The replica crawled once with NEWSARCHIVE_WARC_DIR, once more into small rotating files,
-    and once without WARCs."""
+    and once without WARCs; then stopped."""
     root = tmp_path_factory.mktemp("warc")
     site = EncodedArticles(maliweb_site("day1"))
     with serve(site) as served:
@@ -63,7 +68,7 @@ def crawled(tmp_path_factory):
         crawl(root / "rotated.db", served.base_url, "-s", f"NEWSARCHIVE_WARC_DIR={root / 'rotated'}",
               "-s", "NEWSARCHIVE_WARC_MAX_SIZE=60000")
         crawl(root / "plain.db", served.base_url)
-    yield {"root": root, "db": root / "archive.db", "warcs": sorted((root / "warcs").iterdir()),
+    return {"root": root, "db": root / "archive.db", "warcs": sorted((root / "warcs").iterdir()),
            "base": served.base_url, "sent": sent, "chunked": set(site.chunked),
            "truth": truth("day1", served.base_url)}
 
@@ -219,3 +224,63 @@ def test_wacz_export_without_crawl_time_warcs_fails_in_one_line(crawled, tmp_pat
     assert result.stderr.strip() == ("Error: the archive has no crawl-time WARCs:"
                                      " crawl with -s NEWSARCHIVE_WARC_DIR=DIR first")
     assert not (tmp_path / "x.wacz").exists()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.stderr.read()
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+def page_text(dom: str) -> str:
+    """What a reader sees of a DOM: its text, entities decoded, white space folded."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", dom)).split())
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium (Debian's chromium package) is not installed")
+def test_replay_shows_the_seed_article_with_its_comments_in_chromium(crawled):
+    pytest.importorskip("pywb", reason="replay needs pywb: pip install 'newsarchive[replay]'")
+    seed = next(a for a in crawled["truth"]["articles"] if a["name"] == "seed")
+    pages = [(url, re.sub(r"\D", "", fetched_at)) for url, fetched_at in query(
+        crawled["db"], "SELECT url, fetched_at FROM captures WHERE article_url = ?", seed["url"])]
+    assert len(pages) == len(seed["comment_pages"])
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "newsarchive", "--db", str(crawled["db"]), "replay",
+                               "--port", str(port)], cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().startswith(f"replaying {len(crawled['warcs'])} WARC file")
+        wait_for_port(port, server)
+        shown = [page_text(subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+             f"http://127.0.0.1:{port}/archive/{timestamp}/{url}"],
+            capture_output=True, text=True, timeout=120).stdout) for url, timestamp in pages]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert all(seed["headline"] in text for text in shown)
+    everything = " ".join(shown)
+    for comment in seed["comments"]:
+        assert " ".join(comment["text"].split())[:80] in everything, comment["comment_id"]
+        assert comment["author_name"] in everything
+
+
+def test_replay_without_crawl_time_warcs_fails_in_one_line(crawled):
+    result = run_cli("replay", db=crawled["root"] / "plain.db", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("Error: the archive has no crawl-time WARCs:"
+                                     " crawl with -s NEWSARCHIVE_WARC_DIR=DIR first")
