@@ -3,7 +3,6 @@ a real headless Chromium."""
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import free_port
 from issue5_fixtures import REPO, BASE, built_archive, copy_archive, crawled_archive, newsarchive, ok  # noqa: F401
 from newsarchive.serve import metadata_for, metadata_path
 
@@ -69,12 +69,6 @@ def test_serve_without_datasette_says_what_to_install(built_archive, tmp_path):
     result = newsarchive("serve", db=built_archive, env={"PYTHONPATH": f"{blocker.parent}:{REPO}"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "pip install 'newsarchive[datasette]'" in result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from conftest import FAST_CRAWL, REPO, run_cli
+from conftest import FAST_CRAWL, REPO, free_port, run_cli
 from newsarchive.replica import Resource, Site, maliweb_site, serve, truth
 
 
@@ -227,12 +227,6 @@ def test_wacz_export_without_crawl_time_warcs_fails_in_one_line(crawled, tmp_pat
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_port(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
