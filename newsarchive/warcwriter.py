@@ -38,10 +38,9 @@ DECODED_BY_CLIENT = ("transfer-encoding",)
 
 @dataclass
 class Exchange:
-    """One request and the response it got, as the crawl saw them, ready to be written."""
+    """One request and the response it got (redirects are exchanges of their own), ready to be written."""
 
     url: str
-    request_url: str
     method: str
     request_headers: list[tuple[str, str]]
     request_body: bytes
@@ -144,13 +143,13 @@ def _response_record(writer: WARCWriter, exchange: Exchange):
 
 
 def _request_record(writer: WARCWriter, exchange: Exchange):
-    parts = urlsplit(exchange.request_url)
+    parts = urlsplit(exchange.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = exchange.request_headers
     if not any(name.lower() == "host" for name, _ in headers):
         headers = [("Host", parts.netloc), *headers]  # Twisted adds it when it sends the request
     http = StatusAndHeaders(f"{exchange.method} {target} HTTP/1.1", headers, is_http_request=True)
-    return writer.create_warc_record(exchange.request_url, "request", payload=BytesIO(exchange.request_body),
+    return writer.create_warc_record(exchange.url, "request", payload=BytesIO(exchange.request_body),
                                      length=len(exchange.request_body), http_headers=http,
                                      warc_headers_dict={"WARC-Date": exchange.warc_date})
 
@@ -192,7 +191,7 @@ class WarcWriterMiddleware:
 
     async def process_response(self, request, response, spider):
         exchange = Exchange(
-            url=response.url, request_url=request.url, method=request.method,
+            url=request.url, method=request.method,
             request_headers=_header_list(request.headers), request_body=request.body or b"",
             status=response.status, protocol=getattr(response, "protocol", None) or "HTTP/1.1",
             response_headers=_header_list(response.headers), body=response.body,
