@@ -201,6 +201,7 @@ class WarcWriterMiddleware:
         except OSError as error:
             logger.error("WARC record of %s not written: %s", response.url, error)
             self.stats.inc_value("newsarchive/warc_write_errors")
+            request.meta.pop(WARC_META, None)  # a redirect's earlier hop left its own there
             return response
         request.meta[WARC_META] = location
         self.stats.inc_value("newsarchive/warc_records", 2)
