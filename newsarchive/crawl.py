@@ -27,6 +27,9 @@ PAGINATION_PATH = re.compile(r"/page/\d+/?$")
 NEEDS_PARSING = re.compile(r"[#\s]|\?$")
 NEVER_FOLLOW = re.compile(r"replytocom=|/wp-admin/|/wp-login\.php|wp-comments-post\.php|/feed/?$|#respond")
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+REQUISITE_TAG = re.compile(rb"<(img|script|link)\b([^>]*)>", re.I)
+TAG_URL = re.compile(rb"""\b(?:src|href)\s*=\s*["']([^"'<>]+)["']""", re.I)
+LINK_REQUISITE = re.compile(rb"""\brel\s*=\s*["'][^"']*\b(?:stylesheet|icon)\b""", re.I)
 
 
 _formatted_now: list = [None, ""]  # utc_now's second and its text
@@ -62,6 +65,18 @@ def link_hrefs(body: bytes, encoding: str = "utf-8") -> list[str]:
         encoding = "utf-8"
     return [html.unescape((double or single or bare).decode(encoding, "replace"))
             for double, single, bare in A_HREF.findall(body)]
+
+
+def requisite_hrefs(body: bytes) -> list[str]:
+    """The images, scripts, stylesheets and icons a page loads, entities decoded, in page order."""
+    found = []
+    for tag, attributes in REQUISITE_TAG.findall(body):
+        if tag.lower() == b"link" and not LINK_REQUISITE.search(attributes):
+            continue  # canonical, alternate, shortlink…: other pages, not parts of this one
+        url = TAG_URL.search(attributes)
+        if url:
+            found.append(html.unescape(url.group(1).decode("utf-8", "replace")))
+    return found
 
 
 def comment_page_hrefs(body: bytes) -> list[bytes]:
@@ -118,6 +133,8 @@ class ArchiveSpider(scrapy.Spider):
     max_comment_pages = 200
     revisit = "due"
     discover = "new"
+    requisites = "0"
+    max_requisites = 100
 
     def __init__(self, base_url: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,6 +149,7 @@ class ArchiveSpider(scrapy.Spider):
         self._root = self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
         self._listings_asked: set[str] = set()  # listing URLs this crawl already asked for
+        self._requisites_asked: set[str] = set()  # page requisites this crawl already asked for
 
     # -- URLs ---------------------------------------------------------------------------------
     def rebase(self, url: str, relative_to: str | None = None) -> str | None:
@@ -219,7 +237,23 @@ class ArchiveSpider(scrapy.Spider):
         if not self._is_html(response):
             yield capture  # kept as a capture; extraction records why it is not an article
             return
+        yield from self.requisite_requests(response)
         yield from self._next_comment_page(capture, response, seen={strip_url(response.url)})
+
+    def requisite_requests(self, response: Response) -> list[scrapy.Request]:
+        """With ``-a requisites=1`` and NEWSARCHIVE_WARC_DIR: requests for the images, scripts and
+        stylesheets of an article page on this site, each once a crawl, at most ``max_requisites``
+        a page, for replay: only the WARC keeps them."""
+        if self.requisites not in ("1", "true", "yes") or not self.settings.get("NEWSARCHIVE_WARC_DIR"):
+            return []
+        urls = (self.rebase(href, response.url) for href in requisite_hrefs(response.body))
+        wanted = [url for url in dict.fromkeys(urls) if url and url not in self._requisites_asked]
+        wanted = wanted[:self.max_requisites]
+        self._requisites_asked.update(wanted)
+        return [scrapy.Request(url, callback=self.requisite_fetched, priority=-10) for url in wanted]
+
+    def requisite_fetched(self, response: Response) -> None:
+        """A page requisite: the WARC writer has kept it; the archive has nothing to extract."""
 
     def _is_html(self, response: Response) -> bool:
         content_type = (response.headers.get(b"Content-Type") or b"text/html").lower()

@@ -59,7 +59,7 @@ def crawl(db: Path, base_url: str, *settings: str) -> subprocess.CompletedProces
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """The replica crawled once with NEWSARCHIVE_WARC_DIR, once more into small rotating files,
-    and once without WARCs; then stopped."""
+    once without WARCs, once with page requisites; then stopped."""
     root = tmp_path_factory.mktemp("warc")
     site = EncodedArticles(maliweb_site("day1"))
     with serve(site) as served:
@@ -68,6 +68,8 @@ def crawled(tmp_path_factory):
         crawl(root / "rotated.db", served.base_url, "-s", f"NEWSARCHIVE_WARC_DIR={root / 'rotated'}",
               "-s", "NEWSARCHIVE_WARC_MAX_SIZE=60000")
         crawl(root / "plain.db", served.base_url)
+        crawl(root / "requisites.db", served.base_url, "-s", f"NEWSARCHIVE_WARC_DIR={root / 'requisites'}",
+              "-a", "requisites=1")
     return {"root": root, "db": root / "archive.db", "warcs": sorted((root / "warcs").iterdir()),
            "base": served.base_url, "sent": sent, "chunked": set(site.chunked),
            "truth": truth("day1", served.base_url)}
@@ -193,7 +195,32 @@ def test_files_rotate_at_the_max_size(crawled):
 
 def test_no_warc_without_the_setting(crawled):
     assert query(crawled["root"] / "plain.db", "SELECT COUNT(*), COUNT(warc_file) FROM captures")[0][1] == 0
-    assert sorted(p.name for p in crawled["root"].iterdir() if p.is_dir()) == ["rotated", "warcs"]
+    assert sorted(p.name for p in crawled["root"].iterdir() if p.is_dir()) == ["requisites", "rotated", "warcs"]
+
+
+def test_requisites_are_written_only_when_asked_for(crawled):
+    base = crawled["base"]
+    seed = next(a for a in crawled["truth"]["articles"] if a["name"] == "seed")
+    with_requisites = sorted((crawled["root"] / "requisites").iterdir())
+    found = {w.get_header("WARC-Target-URI"): (h.get_statuscode(), h.get_header("Content-Type"))
+             for kind, w, h, _ in all_records(with_requisites) if kind == "response"}
+    wanted = [found.get(base + path) for path in (
+        "/wp-content/themes/Newspaper/style.css?ver=9.7.1", "/wp-content/uploads/2019/05/logo-maliweb.png")]
+    assert [status for status, _ in wanted] == ["200", "200"]
+    assert wanted[0][1].startswith("text/css") and wanted[1][1].startswith("image/")
+    scripts = [url for url, (_, kind) in found.items() if kind.startswith("application/javascript")]
+    assert scripts and all(url.startswith(base + "/") for url in found)
+    assert not [url for url in all_uris(crawled["warcs"]) if "/wp-content/" in url]
+    assert query(crawled["root"] / "requisites.db", "SELECT COUNT(*) FROM articles") == \
+        query(crawled["db"], "SELECT COUNT(*) FROM articles")
+    assert seed["url"] in found
+    for path in with_requisites:
+        check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True)
+        assert check.returncode == 0
+
+
+def all_uris(paths: list[Path]) -> list[str]:
+    return [w.get_header("WARC-Target-URI") for kind, w, _, _ in all_records(paths) if kind == "response"]
 
 
 def test_wacz_export_validates(crawled, tmp_path):
