@@ -12,7 +12,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
-from . import db
+from . import db, warcwriter
 from .hostmap import parse_host_map
 from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
@@ -31,6 +31,9 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 PERMANENT_STATUSES = (404, 410)
 """HTTP answers that say a page is gone for good: recorded, never tried again by later crawls."""
 QUERY_REACH = 256  # how far past a "?" the crawl's scan looks for a family's query mark
+REQUISITE_TAG = re.compile(rb"<(img|script|link)\b([^>]*)>", re.I)
+TAG_URL = re.compile(rb"""\b(?:src|href)\s*=\s*["']([^"'<>]+)["']""", re.I)
+LINK_REQUISITE = re.compile(rb"""\brel\s*=\s*["'][^"']*\b(?:stylesheet|icon)\b""", re.I)
 
 
 _formatted_now: list = [None, ""]  # utc_now's second and its text
@@ -50,7 +53,8 @@ def fetched_page(response: Response) -> FetchedPage:
                for k, values in response.headers.items() for v in values]
     request_url = response.request.url if response.request is not None else response.url
     return FetchedPage(url=response.url, status=response.status, headers=headers,
-                       body=response.body, fetched_at=utc_now(), request_url=request_url)
+                       body=response.body, fetched_at=utc_now(), request_url=request_url,
+                       **warcwriter.record_location(response))
 
 
 def link_hrefs(body: bytes, encoding: str = "utf-8") -> list[str]:
@@ -65,6 +69,18 @@ def link_hrefs(body: bytes, encoding: str = "utf-8") -> list[str]:
         encoding = "utf-8"
     return [html.unescape((double or single or bare).decode(encoding, "replace"))
             for double, single, bare in A_HREF.findall(body)]
+
+
+def requisite_hrefs(body: bytes) -> list[str]:
+    """The images, scripts, stylesheets and icons a page loads, entities decoded, in page order."""
+    found = []
+    for tag, attributes in REQUISITE_TAG.findall(body):
+        if tag.lower() == b"link" and not LINK_REQUISITE.search(attributes):
+            continue  # canonical, alternate, shortlink…: other pages, not parts of this one
+        url = TAG_URL.search(attributes)
+        if url:
+            found.append(html.unescape(url.group(1).decode("utf-8", "replace")))
+    return found
 
 
 def comment_page_hrefs(body: bytes) -> list[bytes]:
@@ -196,6 +212,8 @@ class ArchiveSpider(scrapy.Spider):
         "revisit": "which archived articles are fetched again: due (the revisit policy, default),"
                    " all, none",
         "discover": "new (stop listings and sitemaps at nothing new, default) or all (read them all)",
+        "requisites": "1: also fetch the images, scripts and stylesheets of archived articles, for"
+                      " replay (kept only in the WARC files: needs NEWSARCHIVE_WARC_DIR)",
     }
     """The ``-a NAME=VALUE`` arguments the spider takes, each with what it does (``newsarchive spiders``)."""
 
@@ -213,6 +231,8 @@ class ArchiveSpider(scrapy.Spider):
         """Raise SpiderArgumentError for an argument value the spider cannot run with."""
         check_crawl_arguments((args.get("base_url") or cls.default_base_url).rstrip("/"),
                               args.get("revisit", cls.revisit), args.get("discover", cls.discover))
+    requisites = "0"
+    max_requisites = 100
 
     def __init__(self, base_url: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,6 +245,7 @@ class ArchiveSpider(scrapy.Spider):
         self._root = self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
         self._listings_asked: set[str] = set()  # listing URLs this crawl already asked for
+        self._requisites_asked: set[str] = set()  # page requisites this crawl already asked for
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -374,7 +395,23 @@ class ArchiveSpider(scrapy.Spider):
         if not self._is_html(response):
             yield capture  # kept as a capture; extraction records why it is not an article
             return
+        yield from self.requisite_requests(response)
         yield from self._next_comment_page(capture, response, seen={page_key(response.url)})
+
+    def requisite_requests(self, response: Response) -> list[scrapy.Request]:
+        """With ``-a requisites=1`` and NEWSARCHIVE_WARC_DIR: requests for the images, scripts and
+        stylesheets of an article page on this site, each once a crawl, at most ``max_requisites``
+        a page, for replay: only the WARC keeps them."""
+        if self.requisites not in ("1", "true", "yes") or not self.settings.get("NEWSARCHIVE_WARC_DIR"):
+            return []
+        urls = (self.rebase(href, response.url) for href in requisite_hrefs(response.body))
+        wanted = [url for url in dict.fromkeys(urls) if url and url not in self._requisites_asked]
+        wanted = wanted[:self.max_requisites]
+        self._requisites_asked.update(wanted)
+        return [scrapy.Request(url, callback=self.requisite_fetched, priority=-10) for url in wanted]
+
+    def requisite_fetched(self, response: Response) -> None:
+        """A page requisite: the WARC writer has kept it; the archive has nothing to extract."""
 
     def _is_html(self, response: Response) -> bool:
         content_type = (response.headers.get(b"Content-Type") or b"text/html").lower()

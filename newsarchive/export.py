@@ -15,7 +15,7 @@ from .pseudonyms import Pseudonyms
 from .render import article_document
 from .safe import csv_cell
 
-FORMATS = ("jsonl", "csv", "parquet", "warc")
+FORMATS = ("jsonl", "csv", "parquet", "warc", "wacz")
 DEFAULT_DIR = Path("exports")
 PARQUET_BATCH = 5_000
 Progress = Callable[[int], None]
@@ -37,7 +37,7 @@ class ExportResult:
 
 def default_path(fmt: str, directory: Path = DEFAULT_DIR) -> Path:
     """Where an export goes without ``-o``: a file for jsonl/warc, a folder for csv/parquet."""
-    return directory / {"jsonl": "archive.jsonl", "warc": "archive.warc.gz"}.get(fmt, fmt)
+    return directory / {"jsonl": "archive.jsonl", "warc": "archive.warc.gz", "wacz": "archive.wacz"}.get(fmt, fmt)
 
 
 def export_archive(conn: sqlite3.Connection, fmt: str, path: Path | None = None,
@@ -57,12 +57,15 @@ def export_archive(conn: sqlite3.Connection, fmt: str, path: Path | None = None,
     if fmt == "warc":
         from .warc import write_warc
         return write_warc(conn, path, site, since, progress, until)
+    if fmt == "wacz":
+        from .wacz_export import write_wacz
+        return write_wacz(conn, path, site, since, progress, until)
     return {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}[fmt](
         conn, path, site, since, progress, until, pseudonyms)
 
 
 def _check_target(fmt: str, path: Path) -> None:
-    if fmt in ("jsonl", "warc") and path.is_dir():
+    if fmt in ("jsonl", "warc", "wacz") and path.is_dir():
         raise ExportError(f"-o must name a file for {fmt}, and {path} is a folder")
     if fmt in ("csv", "parquet") and path.exists() and not path.is_dir():
         raise ExportError(f"-o must name a folder for {fmt} (it gets articles and comments"
@@ -74,6 +77,8 @@ def export_size(conn: sqlite3.Connection, fmt: str, site: str | None = None,
     """The number of progress steps an export takes (comments, articles, or captures)."""
     if fmt == "warc":
         return queries.count_captures(conn, site, since, until)
+    if fmt == "wacz":
+        return len(queries.crawl_warc_files(conn, site, since, until))
     articles, comments = queries.count_selected(conn, site, since, until)
     return articles + comments if fmt != "jsonl" else articles
 

@@ -24,6 +24,12 @@ class FetchedPage:
     """When it was received, ISO 8601 UTC (``2024-02-29T10:00:00Z``)."""
     request_url: str = ""
     """The URL that was asked for, when it differs from ``url``."""
+    warc_file: str | None = None
+    """The crawl-time WARC file holding this response's record (NEWSARCHIVE_WARC_DIR), if any."""
+    warc_offset: int | None = None
+    """Where the response record starts in ``warc_file`` (its request record follows it)."""
+    warc_length: int | None = None
+    """The response record's length in ``warc_file`` (bytes, gzip member)."""
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or None."""

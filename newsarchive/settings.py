@@ -41,6 +41,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "newsarchive.limits.RequestCap": 110,
     "newsarchive.limits.RobotsGate": 100,
+    # Above HttpCompression (590) and Redirect (600): it sees each response as it arrived.
+    "newsarchive.warcwriter.WarcWriterMiddleware": 650,
 }
 NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
@@ -51,6 +53,11 @@ NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
 DOWNLOAD_HANDLERS = {"http": "newsarchive.hostmap.HostMapDownloadHandler",
                      "https": "newsarchive.hostmap.HostMapDownloadHandler"}
 NEWSARCHIVE_HOST_MAP = {}
+
+# WARC/1.1 files of every response as received, with its request (newsarchive/warcwriter.py), written
+# to this folder when set; a new file is started once one reaches NEWSARCHIVE_WARC_MAX_SIZE bytes.
+NEWSARCHIVE_WARC_DIR = None
+NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 
 # Non-2xx responses reach the spider so that it can record why an article is missing.
 HTTPERROR_ALLOW_ALL = True

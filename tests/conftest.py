@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,13 @@ def run_cli(*args: str, db: str | os.PathLike | None = None, timeout: float = 30
         raise AssertionError(f"newsarchive {' '.join(args)} failed ({result.returncode}):\n"
                              f"{result.stdout}\n{result.stderr[-5000:]}")
     return result
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import free_port
 from issue5_fixtures import REPO, BASE, built_archive, copy_archive, crawled_archive, newsarchive, ok  # noqa: F401
 from newsarchive.serve import metadata_for, metadata_path
 
@@ -73,12 +73,6 @@ def test_serve_without_datasette_says_what_to_install(built_archive, tmp_path):
     result = newsarchive("serve", db=built_archive, env={"PYTHONPATH": f"{blocker.parent}:{REPO}"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "pip install 'newsarchive[datasette]'" in result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:

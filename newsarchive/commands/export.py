@@ -13,7 +13,7 @@ from . import date_bounds, progress_bar, publication_window, reading_conn
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="A file for jsonl and warc, a folder for csv and parquet (default: exports/).")
+              help="A file for jsonl, warc and wacz, a folder for csv and parquet (default: exports/).")
 @click.option("--site", help="Only articles of this site.")
 @publication_window
 @click.option("--pseudonymize", is_flag=True,
@@ -25,7 +25,8 @@ def export(ctx: click.Context, fmt: str, output: Path | None, site: str | None,
 
     jsonl: one article per line with its nested comment tree. csv and parquet: articles and
     comments tables (comments carry article_url and parent_comment_id). warc: request and
-    response records of every stored capture, for replay tools and `import-warc`.
+    response records of every stored capture, for replay tools and `import-warc`. wacz: the
+    WARC files written while crawling (NEWSARCHIVE_WARC_DIR) with an index and pages list.
 
     --pseudonymize replaces each commenter's name and URL with a pseudonym: the same person gets
     the same one in every export of this archive, and the key stays in the archive (texts are
@@ -41,6 +42,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, site: str | None,
             result = export_archive(conn, fmt, output, site, since, step, until, pseudonyms)
     except (ExportError, PseudonymError, OSError) as error:
         raise click.ClickException(str(error)) from None
-    what = (f"{result.records} WARC records" if fmt == "warc"
-            else f"{result.articles} articles, {result.comments} comments")
+    what = {"warc": f"{result.records} WARC records",
+            "wacz": f"{result.records} crawl-time WARC files, {result.articles} pages"}.get(
+        fmt, f"{result.articles} articles, {result.comments} comments")
     click.echo(f"exported {what} to {', '.join(str(p) for p in result.paths)}")

@@ -376,6 +376,14 @@ MIGRATIONS: list[list[str]] = [
         "UPDATE captures SET page_type = 'maliweb'"
         " WHERE crawl_id IN (SELECT id FROM crawls WHERE spider = 'maliweb')",
     ],
+    # 12. WARC at crawl time: where a capture's response record is in the crawl's WARC files
+    #     (NEWSARCHIVE_WARC_DIR): the file's path, the record's offset and length (a gzip member);
+    #     its request record follows it in the same file. Null: no WARC was written.
+    [
+        "ALTER TABLE captures ADD COLUMN warc_file TEXT",
+        "ALTER TABLE captures ADD COLUMN warc_offset INTEGER",
+        "ALTER TABLE captures ADD COLUMN warc_length INTEGER",
+    ],
 ]
 
 

@@ -574,6 +574,26 @@ def _capture(conn: sqlite3.Connection, row: tuple) -> dict:
     return capture
 
 
+def crawl_warc_files(conn: sqlite3.Connection, site: str | None = None,
+                     since: str | None = None, until: str | None = None) -> list[str]:
+    """The crawl-time WARC files holding the selected captures' records, oldest first."""
+    return [row[0] for row in conn.execute(
+        "SELECT c.warc_file FROM captures c LEFT JOIN articles a ON a.url = c.article_url"
+        f" WHERE c.warc_file IS NOT NULL AND {_CAPTURE_SELECTED} GROUP BY c.warc_file"
+        " ORDER BY MIN(c.id)", {"site": site, "since": since, "until": until})]
+
+
+def warc_pages(conn: sqlite3.Connection, site: str | None = None,
+               since: str | None = None, until: str | None = None) -> list[dict]:
+    """The selected articles with an article page in the crawl-time WARCs: ``url`` (as fetched) and
+    ``title`` (the headline), in the order archived."""
+    return _dicts(conn.execute(
+        "SELECT url, title FROM (SELECT c.url, COALESCE(a.headline, c.url) AS title, a.id, MIN(c.id)"
+        " FROM articles a JOIN captures c ON c.request_url = a.url"
+        f" WHERE c.warc_file IS NOT NULL AND {_SELECTED} GROUP BY a.id) ORDER BY id",
+        {"site": site, "since": since, "until": until}))
+
+
 def capture_groups(conn: sqlite3.Connection, fetched_since: str | None = None, since: str | None = None,
                    until: str | None = None) -> list[dict]:
     """Each article URL with captures (fetched since ``fetched_since``; of an article published in

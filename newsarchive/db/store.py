@@ -294,14 +294,18 @@ def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str 
                            (page.url, page.status, digest)).fetchone()
         if row:
             conn.execute("UPDATE captures SET last_fetched_at = ?, fetch_count = fetch_count + 1,"
-                         " page_type = COALESCE(?, page_type) WHERE id = ?",
-                         (page.fetched_at, page_type, row[0]))
+                         " page_type = COALESCE(?, page_type), warc_file = COALESCE(warc_file, ?),"
+                         " warc_offset = COALESCE(warc_offset, ?), warc_length = COALESCE(warc_length, ?)"
+                         " WHERE id = ?",
+                         (page.fetched_at, page_type, page.warc_file, page.warc_offset, page.warc_length, row[0]))
             return row[0]
         cur = conn.execute(
             "INSERT INTO captures (url, request_url, article_url, status, headers, body_hash,"
-            " fetched_at, last_fetched_at, crawl_id, page_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " fetched_at, last_fetched_at, crawl_id, page_type, warc_file, warc_offset, warc_length)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (page.url, page.request_url or page.url, article_url, page.status, headers, digest,
-             page.fetched_at, page.fetched_at, crawl_id, page_type))
+             page.fetched_at, page.fetched_at, crawl_id, page_type, page.warc_file, page.warc_offset,
+             page.warc_length))
         return cur.lastrowid
 
 

@@ -99,7 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, res: Resource, send_body: bool) -> None:
         self.send_response(res.status)
         self.send_header("Content-Type", res.content_type)
-        self.send_header("Content-Length", str(len(res.body)))
+        if not any(name.lower() == "transfer-encoding" for name, _ in res.headers):
+            self.send_header("Content-Length", str(len(res.body)))  # else the body frames itself
         for name, value in res.headers:
             self.send_header(name, value)
         self.end_headers()
