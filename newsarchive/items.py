@@ -154,6 +154,15 @@ def document_keys(item_class: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(item_class) if f.metadata.get("document", True))
 
 
+def article_json(article: "Article") -> dict:
+    """An extracted article as a JSON-ready document: its fields and its flat comment list (page
+    order), as ``newsarchive extract --json`` prints it and a crawl's feed export writes it."""
+    document = {key: getattr(article, key) for key in document_keys(Article)}
+    document["comments"] = [{key: getattr(c, key) for key in document_keys(Comment)} for c in article.comments]
+    document["warnings"] = article.warnings
+    return document
+
+
 def column_names(item_class: type) -> tuple[str, ...]:
     """The fields stored as columns of ``item_class``'s own table, in order."""
     return tuple(f.name for f in fields(item_class) if f.metadata.get("column", True))

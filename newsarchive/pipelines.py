@@ -21,7 +21,7 @@ from .crawl import utc_now
 from .db import queries, store
 from .pages.base import ExtractionError
 from .ingest import validation_problem
-from .items import Capture, FetchFailure
+from .items import Capture, FetchFailure, article_json
 from .offload import Extractor, WorkerDied, default_processes
 from .outcome import EXIT_CODES, crawl_status
 from .revisit import RetryPolicy, RevisitPolicy
@@ -412,7 +412,8 @@ def truncation_note(item: Capture, reason: str) -> str:
 
 
 class StoreArticlePipeline(_Stage):
-    """Stores the article, its byline and thread in one transaction, keeping history."""
+    """Stores the article, its byline and thread in one transaction, keeping history; the item it
+    passes on is the article as data (``items.article_json``), for Scrapy's feed exports."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
@@ -431,11 +432,10 @@ class StoreArticlePipeline(_Stage):
                 raise
             item.pages = []
             raise DropItem(f"not archived: {item.url}: {error}") from None
-        item.capture_ids = written_capture_ids(item.capture_write)
         self._count(result, len(article.comments))
         self.handle.article_written()
         item.pages = []  # the bodies are archived: do not keep them in memory
-        return item
+        return article_json(article)
 
     def _count(self, result: store.StoreResult, comments: int) -> None:
         self.stats.inc_value("newsarchive/articles_stored")

@@ -10,12 +10,10 @@ from pathlib import Path
 
 import click
 
-from ..items import Article, Capture, Comment, FetchedPage, document_keys
+from ..items import Article, Capture, FetchedPage, article_json
 from ..pages.base import ExtractionError
 from . import say
 
-ARTICLE_KEYS = document_keys(Article)
-COMMENT_KEYS = document_keys(Comment)
 FETCH_TIMEOUT = 60
 
 
@@ -58,14 +56,6 @@ def extract_input(source: str, url: str | None, page_type: str, fetched_at: str 
     page = live_page(source, fetched_at) if is_url(source) else saved_page(source, url, fetched_at)
     article_url = url or page.url
     return extract(Capture(url=article_url, site="", spider="extract", pages=[page], page_type=page_type))
-
-
-def article_json(article: Article) -> dict:
-    """The article's fields and its flat comment list (page order), ready for JSON."""
-    document = {key: getattr(article, key) for key in ARTICLE_KEYS}
-    document["comments"] = [{key: getattr(c, key) for key in COMMENT_KEYS} for c in article.comments]
-    document["warnings"] = article.warnings
-    return document
 
 
 def _registered_page_type(ctx, param, value: str) -> str:
