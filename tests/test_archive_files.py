@@ -161,7 +161,8 @@ def damaged_files(source: Path, folder: Path) -> dict[str, Path]:
 
 
 DAMAGED_COMMANDS = READ_COMMANDS + [("export", "--format", "jsonl", "-o", "out.jsonl"), ("reextract",),
-                                    ("schedule", "add", "generic", "--every", "1h"), ("schedule", "run", "--once"),
+                                    ("schedule", "add", "generic", "--every", "1h", "-a", "urls=http://127.0.0.1:9/"),
+                                    ("schedule", "run", "--once"),
                                     ("serve",)]
 
 
@@ -175,9 +176,23 @@ def test_a_damaged_file_is_one_line_for_every_command(built_archive, tmp_path, k
             one_line_error(result, str(db.name))
             assert digest(db) == before, args
         assert server.hits == []
-    warc = tmp_path / "empty.warc"
-    warc.write_bytes(b"")
+    warc = one_page_warc(tmp_path / "one.warc.gz")
     one_line_error(newsarchive("import-warc", str(warc), "--db", str(db), db=db, cwd=tmp_path), str(db.name))
+
+
+def one_page_warc(path: Path) -> Path:
+    """A whole WARC of one response, so that only the archive it goes into is at fault."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as out:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer = WARCWriter(out, gzip=True)
+        writer.write_record(writer.create_warc_record("http://127.0.0.1:9/a.html", "response",
+                                                      payload=BytesIO(b"<html></html>"), http_headers=headers))
+    return path
 
 
 def older_archive(path: Path) -> Path:
