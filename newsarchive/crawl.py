@@ -447,11 +447,11 @@ class ArchiveSpider(scrapy.Spider):
 
     def comments_capped(self, capture: Capture, stat: str, setting: str) -> FetchFailure:
         """The failure that records a thread cut short by a cap (the thread is kept, partial)."""
-        capture.comment_pages_complete = False
-        self.crawler.stats.inc_value(f"newsarchive/capped/{stat}")
         reason = f"cap reached: {setting}; thread kept partial"
+        capture.comment_pages_complete, capture.thread_capped = False, reason
+        self.crawler.stats.inc_value(f"newsarchive/capped/{stat}")
         self.logger.warning("comment pages of %s: %s", capture.url, reason)
-        return FetchFailure(url=capture.url, reason=reason, spider=self.name, site=capture.site)
+        return FetchFailure(url=capture.url, reason=reason, spider=self.name, site=capture.site, permanent=True)
 
     def parse_comment_page(self, response: Response):
         meta = response.meta
@@ -619,8 +619,12 @@ _KINDS = {"parse_article": "article", "parse_comment_page": "comment_page", "par
 
 
 def is_refusal(reason: str) -> bool:
-    """True when a failed download was refused by our own rules for the site (robots.txt)."""
-    return "robots.txt" in reason
+    """True when a failed download is final: refused by our own rules for the site (robots.txt),
+    or larger than DOWNLOAD_MAXSIZE allows (the same page would be as large next time)."""
+    return "robots.txt" in reason or reason.startswith(TOO_LARGE)
+
+
+TOO_LARGE = "response too large"
 
 
 def fetch_failure_reason(failure, maxsize: int = 0) -> str:
@@ -628,7 +632,7 @@ def fetch_failure_reason(failure, maxsize: int = 0) -> str:
     name, message = failure.type.__name__, failure.getErrorMessage()
     if name == "DownloadCancelledError" or "DOWNLOAD_MAXSIZE" in message:
         where = "once decompressed " if "decompress" in message else ""
-        return f"response too large {where}(over DOWNLOAD_MAXSIZE = {maxsize} bytes): {message}"[:500]
+        return f"{TOO_LARGE} {where}(over DOWNLOAD_MAXSIZE = {maxsize} bytes): {message}"[:500]
     if name in ("DownloadTimeoutError", "TimeoutError"):
         return f"timed out: {message}"[:500]
     return f"{name}: {message}"[:500]

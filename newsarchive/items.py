@@ -56,6 +56,8 @@ class Capture:
     """Which page object extracts it (``maliweb`` or ``generic``)."""
     comment_pages_complete: bool = True
     """False when a comment page failed to fetch: the thread may then be partial."""
+    thread_capped: str | None = None
+    """Why a cap (comment pages or bytes per article) cut the thread short: final, not retried."""
     capture_ids: list[int] = field(default_factory=list)
     """Row ids in ``captures`` once stored, in ``pages`` order."""
     capture_write: "Future | None" = None

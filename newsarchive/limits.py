@@ -147,12 +147,17 @@ class DiscoveryCaps:
         return None
 
     def stopped(self, request: Request, cap: str, setting: str) -> list:
+        """A trap's page is final, never pending: a later crawl would only walk further into it."""
+        from .pipelines import ArchiveHandle
+
         stat = cap.partition(":")[0]
         self.stats.inc_value(f"newsarchive/capped/{stat}")
+        reason = f"cap reached: {setting}; not followed"
         if cap in self.reported:
+            ArchiveHandle.for_crawler(self.crawler).give_up(request.url, reason)
             return []
         self.reported.add(cap)
-        return [self.crawler.spider.failure(request.url, f"cap reached: {setting}; not followed")]
+        return [self.crawler.spider.failure(request.url, reason, permanent=True)]
 
 
 class RequestCap:

@@ -96,6 +96,11 @@ class ArchiveHandle:
                          permanent, self.retry)
         stats.inc_value(f"newsarchive/failures/{stage}")
 
+    def give_up(self, url: str, reason: str) -> None:
+        """``url`` will not be fetched, by this crawl or a later one (a trap's cap): its frontier
+        row fails for good, without a failure row of its own."""
+        self.write_later(store.url_failed, self.crawl_id, url, reason, utc_now(), None, True, self.retry)
+
     def plan(self, rows: list[tuple], done_url: str | None = None) -> None:
         """Record ``(url, site, kind, article_url)`` rows as pending before they are requested, and
         ``done_url`` (the discovery page that linked them) as done, in one write."""
@@ -319,7 +324,7 @@ def store_crawled_article_of(conn, item: Capture, page_urls: list[str], policy, 
     capture_ids = written_capture_ids(item.capture_write)
     return store.store_crawled_article(conn, item.article, item.pages[0].fetched_at,
                                        capture_ids[0] if capture_ids else None, item.spider, policy,
-                                       crawl_id, page_urls, retry)
+                                       crawl_id, page_urls, retry, item.thread_capped)
 
 
 class ExtractPipeline(_Stage):

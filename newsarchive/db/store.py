@@ -248,11 +248,17 @@ def page_failed(conn: sqlite3.Connection, crawl_id: int | None, url: str, stage:
 
 
 def thread_fetched(conn: sqlite3.Connection, crawl_id: int | None, article_url: str,
-                   page_urls: list[str], complete: bool, at: str, retry: RetryPolicy) -> bool:
+                   page_urls: list[str], complete: bool, at: str, retry: RetryPolicy,
+                   capped: str | None = None) -> bool:
     """An article's capture is being committed: its fetched pages are done; so is the article once
-    its thread is complete, else it stays pending (a bounded number of tries). True once given up."""
+    its thread is complete or ``capped`` (its missing pages then failed for good), else it stays
+    pending (a bounded number of tries). True once given up."""
     conn.executemany(_URL_DONE, [(at, crawl_id, url) for url in dict.fromkeys([*page_urls, article_url])
-                                 if complete or url != article_url])
+                                 if complete or capped or url != article_url])
+    if capped and not complete:
+        conn.execute("UPDATE frontier SET state = 'failed', last_error = ?, last_tried_at = ? WHERE article_url = ?"
+                     " AND kind = 'comment_page' AND state = 'pending'", (capped[:500], at, article_url))
+        return True
     if complete:
         conn.execute("UPDATE frontier SET state = 'done', last_tried_at = ? WHERE article_url = ?"
                      " AND kind = 'comment_page' AND state != 'done'", (at, article_url))
@@ -333,13 +339,13 @@ VERSIONED_FIELDS = ("headline", "article_body")
 
 def store_crawled_article(conn: sqlite3.Connection, article: Article, seen_at: str, capture_id: int | None,
                           spider: str, policy: RevisitPolicy, crawl_id: int | None, page_urls: list[str],
-                          retry: RetryPolicy) -> StoreResult:
+                          retry: RetryPolicy, capped: str | None = None) -> StoreResult:
     """``store_article`` for a crawl: in the same transaction, the article's frontier rows (its
     ``page_urls`` as requested, the first one its own) are done, or, its thread incomplete, pending
-    until ``retry`` gives up, and then settled as it is."""
+    until ``retry`` gives up, and then settled as it is; a thread ``capped`` is settled at once."""
     with _indexed_on_commit(conn):
         gave_up = thread_fetched(conn, crawl_id, page_urls[0], page_urls[1:], article.comments_complete, seen_at,
-                                 retry)
+                                 retry, capped)
         return store_article(conn, article, seen_at, capture_id, spider, policy, settle_incomplete=gave_up)
 
 
