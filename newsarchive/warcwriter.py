@@ -182,7 +182,7 @@ class WarcWriterMiddleware:
     def from_crawler(cls, crawler):
         folder = crawler.settings.get("NEWSARCHIVE_WARC_DIR")
         if not folder:
-            raise NotConfigured("NEWSARCHIVE_WARC_DIR is not set")
+            raise NotConfigured  # no message: Scrapy would warn about a setting left off on purpose
         max_size = crawler.settings.getint("NEWSARCHIVE_WARC_MAX_SIZE", DEFAULT_MAX_SIZE)
         prefix = crawler.spidercls.name or "crawl"
         files = WarcFiles(Path(folder).resolve(), max_size, prefix, crawler.settings.get("USER_AGENT", ""))
