@@ -18,6 +18,7 @@ REPLY_WORDS = ("reply", "répondre", "repondre", "antworten", "antwort", "respon
                "odpowiedz", "odpowiedź", "reageer", "antwoorden", "responder", "répondre à ce message")
 _UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZÉÀ", "abcdefghijklmnopqrstuvwxyzéà"
 DIGIT = re.compile(r"\d")
+THREAD_MARK = "data-newsarchive-thread"  # set on the container of a thread found by structure
 UNLINKED_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::a)]")
 MAX_LEVELS = 10  # a signal counts for the repeated blocks this many levels above it at most
 MAX_GROUPS = 6  # the largest candidate groups tried, in order
@@ -172,7 +173,10 @@ def _read_group(parent, signature: tuple, tools: int, ctx: ThreadContext) -> lis
     if not _reads_as_thread(top, ctx):
         return []
     kept = [r for r in (_Reading(block, block_set, ctx) for block in blocks) if r.is_comment()]
-    return _thread(kept, parent) if len(kept) >= 2 else []
+    if len(kept) < 2:
+        return []
+    parent.set(THREAD_MARK, "")  # the page's body reader leaves the thread out
+    return _thread(kept, parent)
 
 
 def _refused_region(parent) -> bool:
@@ -568,4 +572,4 @@ def _replied(target: str, earlier: list, ids: list) -> str | None:
     return None
 
 
-__all__ = ["structural_thread", "unmarked_thread"]
+__all__ = ["THREAD_MARK", "structural_thread", "unmarked_thread"]
