@@ -16,8 +16,8 @@ from .fields import body_text, is_meta, wrap
 
 REPLY_WORDS = ("reply", "répondre", "repondre", "antworten", "antwort", "responder", "rispondi",
                "odpowiedz", "odpowiedź", "reageer", "antwoorden", "responder", "répondre à ce message")
-_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZÉÀ", "abcdefghijklmnopqrstuvwxyzéà"
 DIGIT = re.compile(r"\d")
+HEADINGS = ("h2", "h3", "h4", "h5")
 THREAD_MARK = "data-newsarchive-thread"  # set on the container of a thread found by structure
 UNLINKED_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::a)]")
 MAX_LEVELS = 10  # a signal counts for the repeated blocks this many levels above it at most
@@ -110,35 +110,42 @@ def _candidate_groups(tree) -> list:
                 if kind == "tool":
                     tools.setdefault(key, set()).add(node)
             node = parent
-    ranked = [(key, len(tools.get(key, ()))) for key, blocks in groups.items() if len(blocks) >= 2]
+    ranked = [(key, len(tools.get(key, ()))) for key in groups]
     ranked.sort(key=lambda pair: (-pair[1], -len(groups[pair[0]])))
     return ranked
 
 
 def _signals(tree):
-    """(element, kind) for what says "a comment is here", in one walk: reply links and avatars
-    ("tool"), times, permalinks and depth attributes ("mark"), short texts that read as dates ("date",
-    given for the element holding the text)."""
-    for element in tree.iter(etree.Element):
+    """(element, kind) for what says "a comment is here": reply links and avatars ("tool"), times,
+    permalinks and what follows a heading naming comments ("mark"); tags are filtered in C."""
+    for element in tree.iter("time", "img", "a", "button", *HEADINGS):
         tag = element.tag
-        if tag in ("script", "style", "head", "option", "title", "noscript"):
-            continue
         if tag == "time":
             yield element, "mark"
         elif tag == "img":
             if _is_avatar(element):
                 yield element, "tool"
-        elif tag in ("a", "button"):
-            if _is_reply(element):
-                yield element, "tool"
-            elif len(element.get("href") or "") > 2 and element.get("href").startswith("#"):
-                yield element, "mark"
-        elif element.get("data-depth") is not None or element.get("data-parent-id") is not None:
+        elif tag in HEADINGS:
+            yield from _after_heading(element)
+        elif _is_reply(element):
+            yield element, "tool"
+        elif tag == "a" and len(element.get("href") or "") > 2 and element.get("href").startswith("#"):
             yield element, "mark"
-        for text, holder in ((element.text, element), (element.tail, element.getparent())):
-            if text and 5 < len(text) < 120 and DIGIT.search(text) and holder is not None \
-                    and _date_like(normalize_space(text)):
-                yield holder, "date"
+
+
+def _after_heading(heading):
+    """The element after a heading such as "12 commentaires" and its first child: where a thread
+    without times, avatars or links starts."""
+    if not _names_comments(heading):
+        return
+    following = heading.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    if following is not None:
+        yield following, "mark"
+        first = next(following.iterchildren(etree.Element), None)
+        if first is not None:
+            yield first, "mark"
 
 
 def _date_like(text: str) -> bool:
@@ -388,11 +395,12 @@ def _skipped(element) -> bool:
 
 
 _REPLY_FOLDED = frozenset(fold(word).lower() for word in REPLY_WORDS)
+_REPLY_LOWER = frozenset(word.lower() for word in REPLY_WORDS) | _REPLY_FOLDED
 
 
 def _is_reply(element) -> bool:
     text = element.text if not len(element) else text_of(element)
-    return bool(text) and len(text) < 40 and fold(normalize_space(text)).lower() in _REPLY_FOLDED
+    return bool(text) and len(text) < 40 and text.strip().lower() in _REPLY_LOWER
 
 
 def _own_parts(block, blocks: set) -> list:
