@@ -131,13 +131,13 @@ def _comment_lists(data) -> list[list[dict]]:
         if isinstance(value, dict):
             if "Comment" in str(value.get("__typename", "")) and _looks_like_comment(value, {}):
                 by_reference.append(value)
-            stack.extend(v for v in value.values() if isinstance(v, (dict, list)))
+            stack.extend(v for v in reversed(value.values()) if isinstance(v, (dict, list)))
         elif isinstance(value, list):
             comments = [v for v in value if isinstance(v, dict) and _looks_like_comment(v, {})]
             if comments and len(comments) == len([v for v in value if isinstance(v, dict)]):
                 lists.append(comments)
             else:
-                stack.extend(v for v in value if isinstance(v, (dict, list)))
+                stack.extend(v for v in reversed(value) if isinstance(v, (dict, list)))
     if by_reference:
         lists.append(_top_level(by_reference))
     return lists

@@ -18,6 +18,7 @@ REPLY_WORDS = ("reply", "répondre", "repondre", "antworten", "antwort", "respon
                "odpowiedz", "odpowiedź", "reageer", "antwoorden", "responder", "répondre à ce message")
 DIGIT = re.compile(r"\d")
 HEADINGS = ("h2", "h3", "h4", "h5")
+TITLE_TAGS = frozenset({"h3", "h4", "h5", "h6"})
 THREAD_MARK = "data-newsarchive-thread"  # set on the container of a thread found by structure
 UNLINKED_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::a)]")
 MAX_LEVELS = 10  # a signal counts for the repeated blocks this many levels above it at most
@@ -40,7 +41,7 @@ BODY_MARKERS = frozenset({"entry-content", "article-body", "post-body", "story-b
                           "post-content", "articlebody", "article__body", "article-text", "story-content"})
 COMMENT_CONTEXT = re.compile(
     r"comment|koment|komment|reacti|reacci|r[ée]action|discuss|diskuss|forum|repl|respons|r[ée]ponse|reactie"
-    r"|commenti|comentari|opinion|leserbrief|thoughts|avis|debat|d[ée]bat|talk", re.I)
+    r"|commenti|comentari|opini|leserbrief|thoughts|avis|debat|d[ée]bat|talk", re.I)
 AUTHOR_CLASS = re.compile(r"author|user|name|nick|pseudo|poster|commenter|who|byline|member|autor|auteur", re.I)
 TEXT_CLASS = re.compile(r"text|body|content|message|msg|inhalt|texte|contenu|comment-?html", re.I)
 NOT_TEXT_CLASS = re.compile(r"author|meta|date|time|header|footer|action|avatar|user|name", re.I)
@@ -251,6 +252,7 @@ class _Reading:
         self.meta: set = set()
         self.reply_link = self.avatar = False
         self.reply_to: str | None = None
+        self.title: str | None = None
         self._scan(ctx)
         self.author, self.author_url = self._author(ctx)
         self.date, self.date_raw = self._date(ctx)
@@ -269,6 +271,9 @@ class _Reading:
                 tag = element.tag
                 if tag == "img" and _is_avatar(element):
                     self.avatar = True
+                    self.meta.add(element)
+                elif tag in TITLE_TAGS and self.title is None and len(text_of(element)) <= 120:
+                    self.title = normalize_space(text_of(element)) or None  # a comment's subject line
                     self.meta.add(element)
                 elif tag in ("a", "button") and _is_reply(element):
                     self.reply_link = True
@@ -438,13 +443,12 @@ def _holds_only_meta(element, meta: set) -> bool:
     """An element whose whole visible text is the name, the time or the tools (a header line)."""
     if element.tag not in ("div", "span", "p", "small", "header", "footer") or not len(element):
         return False
-    inner = [d for d in element.iterdescendants() if d in meta]
-    if not inner:
+    if not any(d in meta for d in element.iterdescendants()):
         return False
-    rest = (element.text or "") + "".join(
-        (d.tail or "") for d in element.iterdescendants() if d.getparent() is element)
-    covered = " ".join(text_of(d) for d in element if d in meta or any(x in meta for x in d.iter()))
-    return len(normalize_space(rest)) <= 24 and len(normalize_space(text_of(element))) <= len(covered) + 30
+    loose = (element.text or "") + "".join(child.tail or "" for child in element)
+    other = "".join(text_of(child) for child in element
+                    if child not in meta and not any(d in meta for d in child.iter()))
+    return len(normalize_space(loose)) <= 24 and len(normalize_space(other)) <= 3
 
 
 # -- names -----------------------------------------------------------------------------------------
@@ -537,7 +541,7 @@ def _thread(readings: list, root) -> list[Comment]:
         comments.append(Comment(
             comment_id=ids[index], parent_comment_id=parent, author_name=reading.author,
             author_url=reading.author_url, date_published=reading.date,
-            date_published_raw=reading.date_raw, text=reading.text))
+            date_published_raw=reading.date_raw, text=reading.text, title=reading.title))
     return comments
 
 

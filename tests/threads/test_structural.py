@@ -42,6 +42,7 @@ def test_drupal_theme_with_renamed_classes_and_indented_replies():
         ("302", "301", 2, "comment", "Mary Smith", "https://example.org/user/15"),
         ("303", None, 1, "comment", "Anonymous (not verified)", None),
     ]
+    assert (comments[0].title, comments[0].text) == ("About time", "About time. The 12 is always late.")
     assert comments[1].text == "Agreed, and the 40 too."
     assert dated(comments)[2] == ("2024-03-08T09:15:00Z", "March 8, 2024 - 09:15")
 
@@ -104,6 +105,25 @@ def test_next_data_state_with_collapsed_replies():
     ]
     assert comments[1].text == "Con quali soldi però?"
     assert comments[1].date_published == "2024-03-09T16:00:00Z"  # epoch milliseconds
+
+
+def test_flat_thread_nested_by_indentation_with_name_says_lines():
+    comments, _ = thread_of("flat_depth.html")
+    assert rows(comments) == [
+        ("11", None, 1, "comment", "Janek", None),  # "Janek napisał:"
+        ("12", "11", 2, "comment", "Ola_K", None),  # margin-left: 30px
+        ("13", "12", 3, "comment", "Janek", None),
+        ("14", None, 1, "comment", "Marek", None),
+    ]
+    assert [c.text for c in comments][:2] == ["Wreszcie, czekamy od lat.", "Ciekawe ile będzie kosztował."]
+    assert dated(comments)[3] == ("2024-03-09T09:00:00Z", "wczoraj 09:00")  # the day before the capture
+
+
+def test_apollo_state_objects_by_reference():
+    comments, _ = thread_of("state_assignments.html")
+    assert rows(comments) == [("501", None, 1, "comment", "Fanta", None),
+                              ("502", "501", 2, "comment", "Cheick", None)]
+    assert comments[1].text == "Et les places de parking ?"
 
 
 def test_lists_that_are_not_threads_yield_no_comment():
