@@ -25,6 +25,8 @@ PARENT_KEYS = ("parentId", "parent_id", "parentCommentId", "inReplyTo", "replyTo
 REPLY_KEYS = ("replies", "children", "responses", "comments", "answers", "thread")
 DATE_KEYS = ("createdAt", "created_at", "dateCreated", "datePublished", "publishedAt", "published_at",
              "created", "date", "timestamp", "time", "postedAt", "createdTime")
+THREAD_KEY = re.compile(r"comment|repl|discussion|respons|reaction|thread|kommentar|commentaire|comentario"
+                        r"|commenti|opinion|messages", re.I)
 MAX_NODES = 200_000  # a state object is walked once, this many values at most
 TAG = re.compile(r"<[^>]+>")
 
@@ -73,7 +75,8 @@ def _ld_walk(data, parent: str | None, found: list[Comment], ctx: ThreadContext)
     types = set(types) if isinstance(types, list) else {types}
     own = parent
     if types & COMMENT_TYPES:
-        comment = _ld_comment(data, parent, ctx)
+        declared = _ld_id(data["parentItem"]) if isinstance(data.get("parentItem"), dict) else None
+        comment = _ld_comment(data, parent or declared, ctx)
         if comment is not None:
             found.append(comment)
             own = comment.comment_id
@@ -121,26 +124,36 @@ def _from_state(scripts: list[str], ctx: ThreadContext) -> list[Comment]:
 
 
 def _comment_lists(data) -> list[list[dict]]:
-    """Every list of comment-like objects in ``data`` (replies' own lists are read with their parent),
-    and the objects Apollo keeps by reference (``"Comment:12": {...}``) as one more list."""
-    lists, stack, seen = [], [data], 0
+    """Every list of comment-like objects in ``data`` that says it is a thread (its key names
+    comments, or its objects have parents, replies or a ``Comment`` type; replies' own lists are read
+    with their parent), and the objects Apollo keeps by reference (``"Comment:12": {...}``)."""
+    lists, stack, seen = [], [("", data)], 0
     by_reference = []
     while stack and seen < MAX_NODES:
-        value = stack.pop()
+        key, value = stack.pop()
         seen += 1
         if isinstance(value, dict):
             if "Comment" in str(value.get("__typename", "")) and _looks_like_comment(value, {}):
                 by_reference.append(value)
-            stack.extend(v for v in reversed(value.values()) if isinstance(v, (dict, list)))
+            stack.extend((k, v) for k, v in reversed(value.items()) if isinstance(v, (dict, list)))
         elif isinstance(value, list):
-            comments = [v for v in value if isinstance(v, dict) and _looks_like_comment(v, {})]
-            if comments and len(comments) == len([v for v in value if isinstance(v, dict)]):
+            objects = [v for v in value if isinstance(v, dict)]
+            comments = [v for v in objects if _looks_like_comment(v, {})]
+            if comments and len(comments) == len(objects) and _says_thread(key, comments):
                 lists.append(comments)
             else:
-                stack.extend(v for v in reversed(value) if isinstance(v, (dict, list)))
+                stack.extend((key, v) for v in reversed(value) if isinstance(v, (dict, list)))
     if by_reference:
         lists.append(_top_level(by_reference))
     return lists
+
+
+def _says_thread(key: str, nodes: list[dict]) -> bool:
+    """True for a list kept under a name for comments, or whose objects answer one another."""
+    if THREAD_KEY.search(str(key)):
+        return True
+    return any("Comment" in str(node.get("__typename", "")) or any(k in node for k in PARENT_KEYS)
+               or any(isinstance(node.get(k), list) for k in REPLY_KEYS) for node in nodes)
 
 
 def _top_level(nodes: list[dict]) -> list[dict]:

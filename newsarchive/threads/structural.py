@@ -453,13 +453,26 @@ def _holds_only_meta(element, meta: set) -> bool:
 
 # -- names -----------------------------------------------------------------------------------------
 def _short_texts(parts: list, meta: set):
+    """Short texts of the block's own markup, quotes of other comments left out (their "X wrote:"
+    names the author replied to)."""
     for part in parts:
         for element in part.iter(etree.Element):
-            if element in meta or element.tag in ("script", "style", "img", "time"):
+            if element in meta or element.tag in ("script", "style", "img", "time") or _quoted(element, part):
                 continue
             text = normalize_space(text_of(element))
             if text and len(text) <= 80:
                 yield element, text
+
+
+def _quoted(element, part) -> bool:
+    node = element
+    while node is not None:
+        if node.tag in ("blockquote", "q") or "quote" in (node.get("class") or ""):
+            return True
+        if node is part:
+            return False
+        node = node.getparent()
+    return False
 
 
 def _labelled_name(parts: list, meta: set):

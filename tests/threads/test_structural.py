@@ -126,6 +126,11 @@ def test_apollo_state_objects_by_reference():
     assert comments[1].text == "Et les places de parking ?"
 
 
+def test_framework_state_without_a_thread_yields_no_comment():
+    """Other stories with a body, an author and an id are not comments: nothing names them a thread."""
+    assert thread_of("next_no_comments.html")[0] == []
+
+
 def test_lists_that_are_not_threads_yield_no_comment():
     """Navigation, related articles, recent comments on other posts, most read, a sign-in prompt
     and the article's own dated paragraphs."""
