@@ -158,3 +158,18 @@ def _generic(name: str):
     url = "https://example.org/article"
     return GenericPage(url, [FetchedPage(url, 200, [("Content-Type", "text/html; charset=utf-8")], body,
                                          FETCHED_AT)])
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("2 days ago at 07:52 am", "2024-03-08T07:52:00Z"),
+    ("3 days ago at 09:15 pm", "2024-03-07T21:15:00Z"),
+    ("il y a 3 jours à 14h05", "2024-03-07T14:05:00Z"),
+    ("vor 2 Tagen um 18:47", "2024-03-08T18:47:00Z"),
+    ("hace 2 días a las 10:30", "2024-03-08T10:30:00Z"),
+])
+def test_relative_day_with_a_time_of_day(raw, expected):
+    from datetime import datetime, timezone
+
+    from newsarchive.parsing.dates import parse_date
+
+    assert parse_date(raw, "UTC", (), datetime(2024, 3, 10, 12, tzinfo=timezone.utc)) == expected
