@@ -356,11 +356,17 @@ class _Reading:
                 target = urlsplit(href)
                 if target.netloc == page.netloc and target.path.rstrip("/") == page.path.rstrip("/"):
                     continue
-                if USER_PATH.search(target.path) or link in self.meta:
-                    continue
-                if len(normalize_space(text_of(link)).split()) >= 4 or text_of(link).strip() == self.text:
+                if USER_PATH.search(target.path) or target.fragment or "replyto" in target.query \
+                        or self._meta_link(link):
+                    continue  # an author's page, a permalink, a reply link, the name or the time
+                label = normalize_space(text_of(link))
+                if len(label.split()) >= 4 and not _date_like(label) or label == self.text:
                     return True
         return False
+
+    def _meta_link(self, link) -> bool:
+        meta = self.meta
+        return any(node in meta for node in link.iter()) or any(node in meta for node in link.iterancestors())
 
     def comment_id(self) -> str | None:
         block = self.block
