@@ -12,12 +12,13 @@ from ..parsing.dates import DAY_MONTH_YEAR, ISO_LIKE, MONTH_DAY_YEAR, NUMERIC, d
 from ..parsing.text import fold, normalize_space, text_of
 from .base import ThreadContext, content_id
 from .embedded import data_thread
-from .fields import body_text, is_meta, wrap
+from .fields import BY_LABEL, SAYS, TRAILING, body_text, is_meta, wrap
 
 REPLY_WORDS = ("reply", "répondre", "repondre", "antworten", "antwort", "responder", "rispondi",
                "odpowiedz", "odpowiedź", "reageer", "antwoorden", "responder", "répondre à ce message")
 DIGIT = re.compile(r"\d")
 HEADINGS = ("h2", "h3", "h4", "h5")
+PARAGRAPHS = frozenset({"p", "blockquote", "ul", "ol", "pre"})
 TITLE_TAGS = frozenset({"h3", "h4", "h5", "h6"})
 THREAD_MARK = "data-newsarchive-thread"  # set on the container of a thread found by structure
 UNLINKED_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::a)]")
@@ -188,15 +189,23 @@ def _read_group(parent, signature: tuple, tools: int, ctx: ThreadContext) -> lis
 
 
 def _refused_region(parent) -> bool:
-    """True inside navigation, sidebars, related or most-read lists, and inside the article's body."""
+    """True inside navigation, sidebars, related or most-read lists, and inside the article's body
+    (unless a container named for comments comes first: some themes put the thread in the body's
+    element)."""
     for node in parent.iterancestors():
         if node.tag in REFUSED_TAGS and not _comment_named(node):
             return True
+    named = False
     for node in (parent, *parent.iterancestors()):
+        if node.tag in ("body", "html"):
+            break  # page-wide flags ("right-sidebar", "widget_title_layout1") say nothing of one list
+        if _comment_named(node):
+            named = True
+            continue
         tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
-        if any(t in REFUSED_WORDS or t.startswith(REFUSED_PREFIXES) for t in tokens) and not _comment_named(node):
+        if any(t in REFUSED_WORDS or t.startswith(REFUSED_PREFIXES) for t in tokens):
             return True
-        if node.get("itemprop") == "articleBody" or not BODY_MARKERS.isdisjoint(tokens):
+        if not named and (node.get("itemprop") == "articleBody" or not BODY_MARKERS.isdisjoint(tokens)):
             return True
     return parent.tag in REFUSED_TAGS and not _comment_named(parent)
 
@@ -294,7 +303,7 @@ class _Reading:
                 link = node if node.tag == "a" else next(node.iter("a"), None)
                 href = link.get("href") if link is not None else None
                 url = ctx.absolute(href) if href and not href.startswith("#") else None
-                return name.lstrip("@").strip() or None, url
+                return _clean_name(name) or None, url
         return None, None
 
     def _date(self, ctx: ThreadContext) -> tuple[str | None, str | None]:
@@ -446,15 +455,19 @@ def _text_classed(element) -> bool:
 
 
 def _holds_only_meta(element, meta: set) -> bool:
-    """An element whose whole visible text is the name, the time or the tools (a header line)."""
+    """An element whose visible text is the name, the time or the tools, give or take a separator
+    (a header line)."""
     if element.tag not in ("div", "span", "p", "small", "header", "footer") or not len(element):
         return False
-    if not any(d in meta for d in element.iterdescendants()):
+    if any(d.tag in PARAGRAPHS and d not in meta for d in element.iterdescendants()):
+        return False  # the comment's own paragraphs are inside
+    inside = [d for d in element.iterdescendants() if d in meta]
+    if not inside:
         return False
-    loose = (element.text or "") + "".join(child.tail or "" for child in element)
-    other = "".join(text_of(child) for child in element
-                    if child not in meta and not any(d in meta for d in child.iter()))
-    return len(normalize_space(loose)) <= 24 and len(normalize_space(other)) <= 3
+    chosen = set(inside)
+    outermost = [d for d in inside if not any(a in chosen for a in d.iterancestors() if a is not element)]
+    covered = sum(len(normalize_space(text_of(d))) for d in outermost)
+    return len(normalize_space(text_of(element))) - covered <= 24
 
 
 # -- names -----------------------------------------------------------------------------------------
@@ -526,6 +539,12 @@ def _first_name(parts: list, meta: set):
         if _plausible_name(text) and (element.tag != "span" or element.getparent().tag not in ("p",)):
             return element, text
     return None
+
+
+def _clean_name(text: str) -> str:
+    """The name without "by", "says:", an ``@`` or trailing punctuation."""
+    text = normalize_space(text).strip(TRAILING)
+    return BY_LABEL.sub("", SAYS.sub("", text).strip(TRAILING)).strip().lstrip("@").strip()
 
 
 def _plausible_name(text: str) -> bool:
