@@ -41,8 +41,8 @@ REFUSED_PREFIXES = ("related", "sidebar", "widget", "most-", "popular", "trendin
 BODY_MARKERS = frozenset({"entry-content", "article-body", "post-body", "story-body", "article-content",
                           "post-content", "articlebody", "article__body", "article-text", "story-content"})
 COMMENT_CONTEXT = re.compile(
-    r"comment|koment|komment|reacti|reacci|r[ée]action|discuss|diskuss|forum|repl|respons|r[ée]ponse|reactie"
-    r"|commenti|comentari|opini|leserbrief|thoughts|avis|debat|d[ée]bat|talk", re.I)
+    r"comment|koment|komment|reacti|reacci|r[ée]action|discuss|diskuss|forum|repl(?:y|ies)|respons(?!iv)"
+    r"|r[ée]ponse|reactie|commenti|comentari|opini|leserbrief|thoughts|\bavis\b|d[ée]bat", re.I)
 AUTHOR_CLASS = re.compile(r"author|user|name|nick|pseudo|poster|commenter|who|byline|member|autor|auteur", re.I)
 TEXT_CLASS = re.compile(r"text|body|content|message|msg|inhalt|texte|contenu|comment-?html", re.I)
 NOT_TEXT_CLASS = re.compile(r"author|meta|date|time|header|footer|action|avatar|user|name", re.I)
@@ -268,8 +268,10 @@ class _Reading:
         self.text = self._text()
 
     def is_comment(self) -> bool:
-        return (len(self.text) >= MIN_TEXT and bool(self.author or self.date_raw) and not self._is_prompt()
-                and sum(len(t.strip()) for p in self.parts for t in UNLINKED_TEXT(p)) >= MIN_TEXT)
+        if len(self.text) < MIN_TEXT or not (self.author or self.date_raw) or self._is_prompt():
+            return False
+        unlinked = sum(len(t.strip()) for p in self.parts for t in UNLINKED_TEXT(p))
+        return unlinked >= max(MIN_TEXT, len(self.text) // 2)  # a text of its own, not a list of links
 
     def _is_prompt(self) -> bool:
         return any(next(p.iter("textarea", "input", "form"), None) is not None for p in self.parts)
