@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -105,7 +106,7 @@ def _candidate_groups(tree) -> list:
                 signature = signatures[node] = _signature(node)
             counts = children.get(parent)
             if counts is None:
-                counts = children[parent] = Counter(_signature(c) for c in parent if isinstance(c.tag, str))
+                counts = children[parent] = Counter(_signature(c) for c in parent.iterchildren(etree.Element))
             if counts[signature] >= 2:
                 key = (parent, signature)
                 groups.setdefault(key, set()).add(node)
@@ -161,12 +162,17 @@ def _signature(element) -> tuple:
     names = element.get("class")
     if not names:
         return (element.tag,)
-    kept = sorted(t for t in names.lower().split() if not _state_token(t))
-    return (element.tag, *kept)
+    return _class_signature(element.tag, names)
 
 
+@lru_cache(maxsize=4096)
+def _class_signature(tag: str, names: str) -> tuple:
+    return (tag, *sorted(t for t in names.lower().split() if not _state_token(t)))
+
+
+@lru_cache(maxsize=4096)
 def _state_token(token: str) -> bool:
-    return (token in STATE_TOKENS or "--" in token or any(ch.isdigit() for ch in token)
+    return (token in STATE_TOKENS or "--" in token or DIGIT.search(token) is not None
             or token.startswith(STATE_PREFIXES))
 
 
