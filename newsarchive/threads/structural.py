@@ -198,9 +198,6 @@ def _refused_region(parent) -> bool:
     """True inside navigation, sidebars, related or most-read lists, and inside the article's body
     (unless a container named for comments comes first: some themes put the thread in the body's
     element)."""
-    for node in parent.iterancestors():
-        if node.tag in REFUSED_TAGS and not _comment_named(node):
-            return True
     named = False
     for node in (parent, *parent.iterancestors()):
         if node.tag in ("body", "html"):
@@ -208,12 +205,14 @@ def _refused_region(parent) -> bool:
         if _comment_named(node):
             named = True
             continue
+        if node.tag in REFUSED_TAGS and not named:
+            return True
         tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
         if any(t in REFUSED_WORDS or t.startswith(REFUSED_PREFIXES) for t in tokens):
             return True
         if not named and (node.get("itemprop") == "articleBody" or not BODY_MARKERS.isdisjoint(tokens)):
             return True
-    return parent.tag in REFUSED_TAGS and not _comment_named(parent)
+    return False
 
 
 def _comment_named(node) -> bool:
@@ -509,8 +508,8 @@ def _labelled_name(parts: list, meta: set):
             named = next((c for c in element if c not in meta and _plausible_name(text_of(c))), None)
             if named is not None:
                 return named, normalize_space(text_of(named))
-        match = LABEL_NAME.match(text)
-        if match and not len(element):
+        match = LABEL_NAME.match(text.lstrip(TRAILING))
+        if match and (not len(element) or all(len(text_of(c).strip()) <= 3 for c in element)):
             name = re.split(r"\s+(?:le|am|on|el|il|em|w|op|,|\||-|–|—|·|•)\s+|\s*[,|•·–—]\s*", match.group(1))[0]
             if _plausible_name(name):
                 return element, name
@@ -557,7 +556,7 @@ def _clean_name(text: str) -> str:
 
 def _plausible_name(text: str) -> bool:
     text = normalize_space(text)
-    if not text or len(text) > MAX_NAME or len(text.split()) > 5:
+    if not text or len(text) > MAX_NAME or len(text.split()) > 5 or not any(c.isalpha() for c in text):
         return False
     if fold(text).lower() in _REPLY_FOLDED or _date_like(text) or text.isdigit():
         return False
