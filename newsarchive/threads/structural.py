@@ -276,7 +276,8 @@ class _Reading:
         if len(self.text) < MIN_TEXT or not (self.author or self.date_raw) or self._is_prompt():
             return False
         unlinked = sum(len(t.strip()) for p in self.parts for t in UNLINKED_TEXT(p))
-        return unlinked >= max(MIN_TEXT, len(self.text) // 2)  # a text of its own, not a list of links
+        # a text of its own, not a list of links
+        return unlinked >= MIN_TEXT and (unlinked * 2 >= len(self.text) or unlinked >= 80)
 
     def _is_prompt(self) -> bool:
         return any(next(p.iter("textarea", "input", "form"), None) is not None for p in self.parts)
