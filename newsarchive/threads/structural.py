@@ -31,7 +31,8 @@ STATE_TOKENS = frozenset({"reply", "replies", "child", "children", "nested", "su
                           "first", "last", "parent", "indented", "indent", "response", "answer",
                           "highlighted", "featured", "byuser", "bypostauthor", "new", "unread",
                           "collapsed", "expanded", "toplevel", "top-level", "root", "active"})
-STATE_PREFIXES = ("depth", "level", "thread-", "indent", "is-", "has-", "ml-", "pl-", "ms-", "comment-author-")
+STATE_PREFIXES = ("depth", "level", "thread-", "indent", "is-", "has-", "ml-", "pl-", "ms-", "comment-author-",
+                  "comment-by-")
 REFUSED_TAGS = frozenset({"nav", "header", "footer", "aside", "menu", "form", "head"})
 REFUSED_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "sidebar", "widget", "related", "footer",
                            "popular", "trending", "mostread", "most-read", "most-popular", "recommended",
@@ -146,9 +147,8 @@ def _after_heading(heading):
         following = following.getnext()
     if following is not None:
         yield following, "mark"
-        first = next(following.iterchildren(etree.Element), None)
-        if first is not None:
-            yield first, "mark"
+        for child in list(following.iterchildren(etree.Element))[:3]:  # past an anchor or two
+            yield child, "mark"
 
 
 def _date_like(text: str) -> bool:
