@@ -20,6 +20,7 @@ from . import db
 from .crawl import utc_now
 from .db import queries, store
 from .pages.base import ExtractionError
+from .pages.generic import MARKUP_NOT_RECOGNISED, THREAD_NOT_EXTRACTED
 from .ingest import validation_problem
 from .items import Capture, FetchFailure, article_json
 from .offload import Extractor, WorkerDied, default_processes
@@ -355,7 +356,16 @@ class ExtractPipeline(_Stage):
         for warning in item.article.warnings:
             logger.warning("%s: %s", item.url, warning)
             self.stats.inc_value("newsarchive/extraction_warnings")
+            self._note_missing_thread(item, warning)
         return item
+
+    def _note_missing_thread(self, item: Capture, warning: str) -> None:
+        """A thread the page shows but the extraction missed: counted, and kept as a failure when
+        its markup was not recognised (a site redesign)."""
+        if warning.startswith(THREAD_NOT_EXTRACTED):
+            self.stats.inc_value("newsarchive/threads_not_extracted")
+        if warning.startswith(MARKUP_NOT_RECOGNISED):
+            self.handle.fail(self.stats, item.url, "comments", MARKUP_NOT_RECOGNISED, None, item.site)
 
     def close_spider(self, spider=None):
         """Before the crawl's stats are written: stop the workers and note their peak memory."""

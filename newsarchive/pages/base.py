@@ -16,6 +16,7 @@ from ..parsing.sections import comment_section_start
 from ..threads import ThreadContext, assign_positions, parse_thread, resolve_thread
 from ..threads.base import strip_fragment
 from ..threads.prescan import Hits, attribute_hits
+from ..threads.structural import unmarked_thread
 from ..widgets import adapter_of, widget_comments
 from ..threads.registry import FAMILIES
 from .widgets import TAG_NAMES as WIDGET_TAGS, detect_widget
@@ -254,7 +255,8 @@ class Page:
     def page_comments(self, tree, page: FetchedPage) -> list[Comment]:
         """One comment page's comments; site pages may override to use another parser."""
         hits = self.hits if tree is self.tree else None
-        return parse_thread(tree, self.thread_context(page), hits)
+        ctx = self.thread_context(page)
+        return parse_thread(tree, ctx, hits) or unmarked_thread(tree, ctx)  # no family: data or structure
 
     def comments(self) -> list[Comment]:
         """The whole thread: every comment page merged in page order, ids deduplicated; a widget's

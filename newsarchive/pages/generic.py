@@ -18,6 +18,7 @@ from ..parsing.dates import AGO_AFTER, AGO_BEFORE, DAY_WORDS, MONTHS, UNITS, fol
 from ..parsing.language import detect_language, normalize_language
 from ..parsing.text import normalize_space, sanitize_html
 from ..threads.registry import derived
+from ..threads.structural import THREAD_MARK
 from .base import Page
 from .registry import handles
 
@@ -55,6 +56,8 @@ MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "la
                  "article.updated", "DC.date.modified")
 PUBLISHED_CLASS = re.compile(r"published|entry-date|post-date|pubdate", re.I)
 MODIFIED_CLASS = re.compile(r"updated|modified", re.I)
+THREAD_NOT_EXTRACTED = "comments not extracted"  # the start of the warning for a thread seen, not read
+MARKUP_NOT_RECOGNISED = f"{THREAD_NOT_EXTRACTED}: comment markup not recognised"
 MAX_DATE_TEXT_CHARS = 120
 MAX_DATE_ELEMENTS = 40
 LISTED_DATES = 3  # this many itemprop=datePublished elements are a list of other items, not the article
@@ -126,6 +129,8 @@ class GenericPage(Page):
             main_image_url=self.main_image_url(), authors=self.authors(),
             comment_count_declared=self.comment_count_declared(has_thread), comments_widget=widget,
             comments=comments, warnings=self.warnings)
+        if not comments:
+            self.warnings.extend(missing_thread_warnings(article.comment_count_declared, widget))
         article.article_body, article.article_body_html = self.body(comments)  # last: it prunes the tree
         article.authors = self._signed_authors(article.authors, article.article_body)
         article.in_language = self.in_language(article.article_body)
@@ -136,11 +141,12 @@ class GenericPage(Page):
         """Comment sections, lede, byline and date candidates (by id, class, itemprop, rel): one pass."""
         found: dict[str, list] = {"comments": [], "lede": [], "byline": [], "date": [], "dated": []}
         ids, section_classes, item_id = comment_sections()
-        for element in self.tree.xpath("//*[@id or @class or @itemprop or @rel] | //time"):
+        for element in self.tree.xpath(f"//*[@id or @class or @itemprop or @rel or @{THREAD_MARK}] | //time"):
             ident, classes, itemprop = element.get("id") or "", element.get("class") or "", element.get("itemprop")
             if element.tag == "time" or itemprop in ("datePublished", "dateModified"):
                 found["dated"].append(element)
-            if ident in ids or item_id(ident) or not section_classes.isdisjoint(classes.split()):
+            if ident in ids or item_id(ident) or not section_classes.isdisjoint(classes.split()) \
+                    or element.get(THREAD_MARK) is not None:
                 found["comments"].append(element)
             elif itemprop == "author" or element.get("rel") == "author":
                 found["byline"].append(element)
@@ -460,6 +466,16 @@ class GenericPage(Page):
         if isinstance(count, int) or (isinstance(count, str) and count.isdigit()):
             return int(count)
         return None
+
+
+def missing_thread_warnings(declared: int | None, widget: str | None) -> list[str]:
+    """Why a page that shows comments has none in the archive: its count or its widget says it
+    has some (a redesign that breaks extraction then shows in the crawl's stats and failures)."""
+    if widget:
+        return [f"{THREAD_NOT_EXTRACTED}: held by the {widget} widget, whose data the capture lacks"]
+    if declared:
+        return [f"{MARKUP_NOT_RECOGNISED} (the page declares {declared})"]
+    return []
 
 
 def _types(node: dict) -> set:

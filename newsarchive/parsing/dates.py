@@ -151,7 +151,7 @@ def _parse_relative(text: str, tz: str, languages: tuple[str, ...],
                     relative_base: datetime | None) -> str | None:
     base = relative_base or datetime.now(UTC)
     folded = " ".join(fold(text).split())
-    quick = _quick_relative(folded, base) or _day_word(folded, base, tz)
+    quick = _quick_relative(folded, base) or _day_word(folded, base, tz) or _relative_at(folded, base, tz)
     if quick or not _worth_dateparser(folded):
         return quick
     import dateparser  # slow to import and to run: only for what the fast paths miss
@@ -225,6 +225,26 @@ def _quick_relative(text: str, base: datetime) -> str | None:
     if not count or not unit:
         return None
     return iso_utc(base - timedelta(seconds=count * unit))
+
+
+_AT_TIME = re.compile(r"^(.+?)\s*,?\s+(?:at|a|um|a las|alle|as|o)\s+(\d{1,2})\s*[:h]\s*(\d{2})\s*(am|pm)?$")
+
+
+def _relative_at(text: str, base: datetime, tz: str) -> str | None:
+    """"2 days ago at 07:52 am", "il y a 3 jours à 14h05": the day counted back, the time as shown."""
+    match = _AT_TIME.match(text)
+    if not match:
+        return None
+    day = _quick_relative(match.group(1), base)
+    if day is None:
+        return None
+    hour, minute = int(match.group(2)), int(match.group(3))
+    if match.group(4) == "pm" and hour < 12:
+        hour += 12
+    elif match.group(4) == "am" and hour == 12:
+        hour = 0
+    local = datetime.fromisoformat(day.replace("Z", "+00:00")).astimezone(_zone(tz))
+    return iso_utc(local.replace(hour=hour % 24, minute=minute % 60, second=0, microsecond=0))
 
 
 def _day_word(text: str, base: datetime, tz: str) -> str | None:

@@ -11,6 +11,7 @@ from typing import Callable
 
 REPO = Path(__file__).resolve().parents[2]
 DATASET = REPO / ".." / "shared" / "datasets" / "comments"
+CORPUS = REPO / "tests" / "corpus"  # manifest.json and gold/; the pages live in a local cache
 PREFIX = 40
 WINDOW = 300
 
@@ -162,12 +163,12 @@ def totals(scores: list[PageScore]) -> dict:
     }
 
 
-def gold_pages(dataset: Path = DATASET) -> list[tuple[dict, Path]]:
-    """Every gold thread with its saved page, in name order."""
+def gold_pages(dataset: Path = DATASET, html: Path | None = None) -> list[tuple[dict, Path]]:
+    """Every gold thread with its saved page (in ``html``, else the dataset's own), in name order."""
     docs = []
     for gold_path in sorted((dataset / "gold").glob("*.json")):
         doc = json.loads(gold_path.read_text(encoding="utf-8"))
-        docs.append((doc, dataset / "html" / doc["page"]))
+        docs.append((doc, (html or dataset / "html") / doc["page"]))
     return docs
 
 
@@ -176,10 +177,11 @@ def page_url(doc: dict) -> str:
     return f"https://{doc.get('site') or 'example.org'}/{Path(doc['page']).stem}"
 
 
-def score_pages(extract_fn: Callable = default_extract, dataset: Path = DATASET) -> list[PageScore]:
-    """Each page's counts (empty when the dataset is absent)."""
+def score_pages(extract_fn: Callable = default_extract, dataset: Path = DATASET,
+                html: Path | None = None) -> list[PageScore]:
+    """Each page's counts (empty when the dataset is absent; ``html``: where its pages are kept)."""
     scores = []
-    for doc, html_path in gold_pages(dataset) if dataset.is_dir() else []:
+    for doc, html_path in gold_pages(dataset, html) if dataset.is_dir() else []:
         body = html_path.read_bytes()
         started = time.perf_counter()
         try:
@@ -213,8 +215,32 @@ def print_table(scores: list[PageScore]) -> None:
         print(f"{key:28} {value:.3f}" if isinstance(value, float) else f"{key:28} {value}")
 
 
-def main() -> int:
-    """Print the table; exit 0 (a benchmark, not a gate)."""
+def corpus_html() -> tuple[Path | None, str]:
+    """The cache folder holding every page of the corpus manifest (tools/fill_corpus.py), or None
+    and why the corpus cannot be scored."""
+    sys.path.insert(0, str(REPO / "tools"))
+    from fill_corpus import cache_dir, manifest
+
+    pages = [entry["page"] for entry in manifest()["pages"]]
+    html = cache_dir() / "html"
+    if not pages:
+        return None, "the corpus manifest (tests/corpus/manifest.json) lists no page yet"
+    missing = [page for page in pages if not (html / page).is_file()]
+    if missing:
+        return None, f"{len(missing)} of {len(pages)} corpus pages not in {html}: run tools/fill_corpus.py"
+    return html, ""
+
+
+def main(arguments: list[str]) -> int:
+    """Print the table (``--corpus``: on the corpus whose pages tools/fill_corpus.py caches); exit 0
+    (a benchmark, not a gate)."""
+    if "--corpus" in arguments:
+        html, reason = corpus_html()
+        if html is None:
+            print(f"skipped: {reason}")
+            return 0
+        print_table(score_pages(dataset=CORPUS, html=html))
+        return 0
     if not DATASET.is_dir():
         print(f"skipped: no dataset at {DATASET.resolve()}")
         return 0
@@ -226,6 +252,8 @@ if __name__ == "__main__":
     sys.path.insert(0, str(REPO))  # this checkout's package, whatever the environment installed
     from _common import recorded
 
+    if "--corpus" in sys.argv[1:]:  # the corpus's figures are printed, not recorded
+        sys.exit(main(sys.argv[1:]))
     with recorded("accuracy_comments"):
-        code = main()
+        code = main(sys.argv[1:])
     sys.exit(code)
