@@ -97,6 +97,11 @@ class ArchiveHandle:
                          permanent, self.retry)
         stats.inc_value(f"newsarchive/failures/{stage}")
 
+    def note_failure(self, stats, url: str, stage: str, reason: str, site: str = "") -> None:
+        """A failure row for a page that is archived all the same (its frontier row untouched)."""
+        self.write_later(store.record_failure, self.crawl_id, url, stage, reason, utc_now(), None, site)
+        stats.inc_value(f"newsarchive/failures/{stage}")
+
     def give_up(self, url: str, reason: str) -> None:
         """``url`` will not be fetched, by this crawl or a later one (a trap's cap): its frontier
         row fails for good, without a failure row of its own."""
@@ -365,7 +370,7 @@ class ExtractPipeline(_Stage):
         if warning.startswith(THREAD_NOT_EXTRACTED):
             self.stats.inc_value("newsarchive/threads_not_extracted")
         if warning.startswith(MARKUP_NOT_RECOGNISED):
-            self.handle.fail(self.stats, item.url, "comments", MARKUP_NOT_RECOGNISED, None, item.site)
+            self.handle.note_failure(self.stats, item.url, "comments", MARKUP_NOT_RECOGNISED, item.site)
 
     def close_spider(self, spider=None):
         """Before the crawl's stats are written: stop the workers and note their peak memory."""
