@@ -14,6 +14,7 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
 from . import db
+from .browser import RenderingSpider, check_render_mode
 from .hostmap import parse_host_map
 from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
@@ -101,7 +102,7 @@ def url_path(url: str) -> str:
     return match.group(1) if match else urlsplit(url).path
 
 
-class ArchiveSpider(scrapy.Spider):
+class ArchiveSpider(RenderingSpider, scrapy.Spider):
     """A spider whose items are Captures: an article page plus all of its comment pages.
 
     Subclasses set ``site``, ``page_type``, ``default_base_url`` and ``live_hosts`` and say which
@@ -110,7 +111,8 @@ class ArchiveSpider(scrapy.Spider):
     Crawls are incremental: discovery fetches only articles the archive lacks (or unsettled ones a
     sitemap says changed), listing pagination stops at a page with nothing new, and archived
     articles are revisited when the revisit planner says so. Spider arguments ``-a revisit=due|all|none``
-    and ``-a discover=new|all`` change that (see newsarchive/incremental.py).
+    and ``-a discover=new|all`` change that (see newsarchive/incremental.py); ``-a render=never|auto|always``
+    says which article pages are rendered in headless Chromium (see newsarchive/browser.py).
     """
 
     site = ""
@@ -130,6 +132,7 @@ class ArchiveSpider(scrapy.Spider):
         self.allowed_domains = [base.hostname, *WIDGET_HOSTS]  # widget data pages and their robots.txt
         self.revisit, self.discover = self.revisit, self.discover  # recorded with the crawl's args
         check_modes(self.revisit, self.discover)
+        check_render_mode(self.render)
         self._root = self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
         self._listings_asked: set[str] = set()  # listing URLs this crawl already asked for
@@ -285,7 +288,7 @@ class ArchiveSpider(scrapy.Spider):
         if capped:
             yield self.comments_capped(capture, *capped)
         if url is None or capped:
-            yield capture
+            yield from self.render_or_finish(capture)
             return
         yield scrapy.Request(url, callback=self.parse_widget_page, errback=self.widget_page_failed,
                              dont_filter=True, priority=20,
