@@ -24,7 +24,9 @@ page; ``never``: none (such pages are recorded as needing a browser)."""
 RENDERED_HEADER = "X-Newsarchive-Rendered"
 """Marks the capture page that holds the DOM as the browser left it."""
 NEEDS_BROWSER = "needs a browser"
-SERVER_RENDERED_WIDGETS = {"wpdiscuz"}  # its thread is in the HTML: comment pages fetch the rest
+# Widgets a rendering does not help: wpDiscuz's thread is in the HTML (comment pages fetch the rest);
+# Facebook's plugin shows its thread in a frame of facebook.com, out of the page's DOM.
+NOT_RENDERED_WIDGETS = {"wpdiscuz", "facebook"}
 DATA_TYPES = ("json", "javascript")  # content types of the answers an adapter may read
 SKIPPED_RESOURCES = {"image", "media", "font"}  # a thread needs none of them: not fetched
 # A comment item of a server-rendered thread: WordPress/Drupal ids, wpDiscuz, SPIP, schema.org's
@@ -40,7 +42,7 @@ def _widget_marks() -> tuple[bytes, ...]:
     them is not parsed to look for one."""
     marks = []
     for name, (ids, classes, tags, sources, inline) in WIDGETS.items():
-        if name not in SERVER_RENDERED_WIDGETS:
+        if name not in NOT_RENDERED_WIDGETS:
             marks += [*ids, *classes, *(f"<{tag}" for tag in tags), *sources, *inline]
     return tuple(dict.fromkeys(mark.encode() for mark in marks))
 
@@ -76,7 +78,7 @@ def _embedded_widget(body: bytes) -> str | None:
         name = detect_widget(lxml_html.document_fromstring(body))
     except (ValueError, SyntaxError):
         return None
-    return None if name in SERVER_RENDERED_WIDGETS else name
+    return None if name in NOT_RENDERED_WIDGETS else name
 
 
 def browser_path(settings) -> str | None:
