@@ -269,8 +269,8 @@ class RenderingSpider:
     def render_request(self, capture: Capture) -> scrapy.Request:
         """The article again, through headless Chromium, in one of the pooled contexts."""
         contexts = max(1, self.settings.getint("NEWSARCHIVE_RENDER_CONTEXTS"))
-        slot = RenderingSpider._render_count % contexts
-        RenderingSpider._render_count += 1
+        slot = self._render_count % contexts
+        self._render_count += 1
         return scrapy.Request(capture.url, callback=self.parse_rendered, errback=self.render_failed,
                               dont_filter=True, priority=20,
                               meta={"capture": capture, "playwright": True, "playwright_include_page": True,

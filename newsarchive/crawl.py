@@ -132,6 +132,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         self.allowed_domains = [base.hostname, *WIDGET_HOSTS]  # widget data pages and their robots.txt
         self.revisit, self.discover = self.revisit, self.discover  # recorded with the crawl's args
         check_modes(self.revisit, self.discover)
+        self.render = self.render  # recorded with the crawl's args
         check_render_mode(self.render)
         self._root = self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
