@@ -10,7 +10,7 @@ import pytest
 from conftest import FAST_CRAWL, run_cli
 from newsarchive.browser import client_side_thread
 from newsarchive.replica import maliweb_site, serve
-from newsarchive.replica.scripted import ARTICLE_PATH, ScriptedThreadSite
+from newsarchive.replica.scripted import ARTICLE_PATH, REMARK_PATH, ScriptedThreadSite
 
 CHROMIUM = "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK),
@@ -25,11 +25,11 @@ def news():
         yield served
 
 
-def crawl(db, news, *arguments: str, settings: tuple[str, ...] = ()):
+def crawl(db, news, *arguments: str, settings: tuple[str, ...] = (), url: str = ARTICLE):
     spider_args = [part for argument in arguments for part in ("-a", argument)]
     host_map = json.dumps({HOST: news.base_url})
     extra = [part for setting in settings for part in ("-s", setting)]
-    return run_cli("crawl", "generic", "-a", f"urls={ARTICLE}", *spider_args, *FAST_CRAWL, *extra,
+    return run_cli("crawl", "generic", "-a", f"urls={url}", *spider_args, *FAST_CRAWL, *extra,
                    "-s", f"NEWSARCHIVE_HOST_MAP={host_map}", db=db, timeout=240)
 
 
@@ -88,6 +88,23 @@ def test_the_rendered_dom_is_kept_as_a_capture_marked_rendered_under_the_real_ur
     assert len(rendered) == 1
     run_cli("reextract", db=db)
     assert len(by_id(shown(db, ARTICLE)["comments"])) == 9  # read again from the kept DOM
+
+
+@needs_chromium
+def test_json_the_rendered_page_received_is_kept_and_read_by_its_widget_adapter(tmp_path, news):
+    db = tmp_path / "a.db"
+    url = f"http://{HOST}{REMARK_PATH}"
+    crawl(db, news, url=url)
+    article = shown(db, url)
+    assert article["comments_widget"] == "remark42"
+    comments = by_id(article["comments"])
+    assert set(comments) == {f"rmk-{n}" for n in (7001, 7002, 7003, 7004, 7005, 7006, 7008, 7009)}
+    assert comments["rmk-7003"]["parent_comment_id"] == "rmk-7002" and comments["rmk-7003"]["depth"] == 3
+    assert comments["rmk-7002"]["author_name"] == "Moussa Keita"
+    captured = [row[0] for row in sqlite3.connect(db).execute(
+        "SELECT url FROM captures WHERE article_url = ? ORDER BY id", (url,))]
+    assert captured[:2] == [url, url] and len(captured) == 3
+    assert captured[2].startswith(f"http://{HOST}/api/v1/find?site=sahel&url=")  # the real URL, not the mapped one
 
 
 def test_render_never_records_that_the_thread_needs_a_browser(tmp_path, news):

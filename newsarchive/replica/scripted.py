@@ -5,10 +5,15 @@ import json
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
+from .disqus import THREAD as WIDGET_THREAD
 from .site import Resource, Site, html_page, text_file
+from .widget_vendors import _remark_tree
 
 JSON = "application/json; charset=utf-8"
 ARTICLE_PATH = "/societe/forages-solaires-a-kayes-5120.html"
+# A Remark42 widget whose configuration only its script assembles (no adapter can read it from the
+# HTML): rendered, the page fetches the thread's JSON itself, which the Remark42 adapter reads.
+REMARK_PATH = "/debats/remark-scripte-5121.html"
 TOP_PAGE_SIZE = 2  # top-level comments a page of the API gives: "load more" twice for five
 
 # The thread the script builds: top-level comments in pages behind "load more", each one's replies
@@ -114,6 +119,33 @@ SCRIPT = r"""
 """
 
 
+REMARK_ARTICLE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Débat sur les forages</title>
+<meta property="article:published_time" content="2024-03-01T07:30:00+00:00"></head>
+<body><article><h1>Débat sur les forages</h1><div class="entry-content">
+<p>Les habitants se sont réunis samedi pour débattre de l'accès à l'eau potable.</p>
+<p>Le conseil communal doit rendre ses arbitrages avant la saison des pluies.</p></div></article>
+<div id="remark42"></div>
+<script>var remark_config = Object.assign({}, window.siteComments || {site_id: "sahel"});</script>
+<script src="/static/remark-embed.js"></script>
+</body></html>
+"""
+REMARK_SCRIPT = r"""
+fetch('/api/v1/find?site=' + remark_config.site_id + '&url=' + encodeURIComponent(location.href) + '&format=tree')
+  .then(function (r) { return r.json(); }).then(function (data) {
+    var box = document.getElementById('remark42');
+    (function walk(nodes) {
+      nodes.forEach(function (n) {
+        var p = document.createElement('p');
+        p.textContent = (n.comment.user.name || '?') + ': ' + n.comment.text.replace(/<[^>]+>/g, '');
+        box.appendChild(p);
+        walk(n.replies || []);
+      });
+    })(data.comments);
+  });
+"""
+
+
 class ScriptedThreadSite(Site):
     """The article (no comment in its HTML; JSON-LD declares them), its script and its API."""
 
@@ -127,6 +159,12 @@ class ScriptedThreadSite(Site):
             return text_file("User-agent: *\nDisallow: /wp-admin/\n", "text/plain")
         if parts.path == ARTICLE_PATH:
             return html_page(self.article(base_url + ARTICLE_PATH))
+        if parts.path == REMARK_PATH:
+            return html_page(REMARK_ARTICLE)
+        if parts.path == "/static/remark-embed.js":
+            return text_file(REMARK_SCRIPT, "application/javascript")
+        if parts.path == "/api/v1/find":
+            return _json({"comments": _remark_tree(WIDGET_THREAD), "info": {"url": query.get("url")}})
         if parts.path == "/static/thread.js":
             return text_file(SCRIPT, "application/javascript")
         if parts.path == "/api/thread":
