@@ -14,6 +14,7 @@ from scrapy.settings import Settings
 
 from .hostmap import HostMap, HostMapDownloadHandler, parse_host_map
 from .items import Capture, FetchedPage, FetchFailure
+from .pages.base import ExtractionError, parse_html
 from .pages.widgets import WIDGETS, detect_widget
 from .widgets import adapter_of
 
@@ -56,28 +57,28 @@ def check_render_mode(render: str) -> None:
         raise ValueError(f"render must be one of {', '.join(RENDER_MODES)}, got {render!r}")
 
 
-def client_side_thread(body: bytes) -> str | None:
+def client_side_thread(page: FetchedPage) -> str | None:
     """Why an article page's thread is built by scripts (in words for ``failures``), or None when
     its HTML holds it or declares none. A scan of the bytes; the page is parsed only when it names
     a widget."""
-    widget = _embedded_widget(body)
+    widget = _embedded_widget(page)
     if widget:
         return f"{widget} widget and no adapter for it"
-    declared = DECLARED_COUNT.search(body)
+    declared = DECLARED_COUNT.search(page.body)
     count = int(next(filter(None, declared.groups()))) if declared else 0
-    if count and not SERVER_THREAD.search(body):
+    if count and not SERVER_THREAD.search(page.body):
         return f"the page declares {count} comments and its HTML holds none"
     return None
 
 
-def _embedded_widget(body: bytes) -> str | None:
-    if not any(mark in body for mark in WIDGET_MARKS):
+def _embedded_widget(page: FetchedPage) -> str | None:
+    if not any(mark in page.body for mark in WIDGET_MARKS):
         return None
-    from lxml import html as lxml_html
     try:
-        name = detect_widget(lxml_html.document_fromstring(body))
-    except (ValueError, SyntaxError):
+        tree, _ = parse_html(page)
+    except ExtractionError:
         return None
+    name = detect_widget(tree)
     return None if name in NOT_RENDERED_WIDGETS else name
 
 
@@ -254,7 +255,7 @@ class RenderingSpider:
             return "render=always"
         if any(adapter_of(page.url) for page in capture.pages[1:]):
             return None  # an adapter read the widget's thread
-        return client_side_thread(capture.pages[0].body)
+        return client_side_thread(capture.pages[0])
 
     def needs_browser(self, capture: Capture, why: str) -> FetchFailure:
         """The failure that records a thread left unarchived for want of a browser."""
@@ -291,8 +292,12 @@ class RenderingSpider:
         if wire_url is None:
             await route.fallback()
             return
-        answer = await route.fetch(url=wire_url)  # the page sees the real URL answer
-        await route.fulfill(response=answer)
+        try:
+            answer = await route.fetch(url=wire_url)
+        except Exception:  # the mapped base is unreachable: the page sees a failed request
+            await route.abort()
+            return
+        await route.fulfill(response=answer)  # under the real URL
 
     async def parse_rendered(self, response):
         """The rendered DOM (and the data an adapter reads) join the capture."""

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import FAST_CRAWL, run_cli
 from newsarchive.browser import client_side_thread
-from newsarchive.replica import maliweb_site, serve
+from newsarchive.items import FetchedPage
+from newsarchive.replica import maliweb_site, serve, truth
 from newsarchive.replica.scripted import ARTICLE_PATH, REMARK_PATH, ScriptedThreadSite
 
 CHROMIUM = "/usr/bin/chromium"
@@ -150,16 +151,38 @@ def test_render_auto_on_server_rendered_threads_launches_no_browser(tmp_path):
     assert not [reason for _, reason in failures(db) if "browser" in reason]
 
 
+def page(body: bytes) -> FetchedPage:
+    return FetchedPage(url=ARTICLE, status=200, headers=[("Content-Type", "text/html; charset=utf-8")], body=body,
+                       fetched_at="2026-01-01T00:00:00Z")
+
+
+@needs_chromium
+def test_render_always_renders_a_server_rendered_article_and_keeps_its_thread_as_is(tmp_path):
+    with serve(maliweb_site("day1")) as served:
+        expected = max(truth("day1", served.base_url)["articles"], key=lambda a: len(a["comments"]))
+        threads = {}
+        for mode in ("never", "always"):
+            db = tmp_path / f"{mode}.db"
+            run_cli("crawl", "generic", "-a", f"urls={expected['url']}", "-a", f"render={mode}", *FAST_CRAWL, db=db)
+            threads[mode] = by_id(shown(db, expected["url"])["comments"])
+            threads[mode + " stats"] = crawl_stats(db)
+    assert len(threads["never"]) == len(expected["comments"]) > 10
+    assert {i: (c["parent_comment_id"], c["author_name"], c["text"]) for i, c in threads["always"].items()} == \
+        {i: (c["parent_comment_id"], c["author_name"], c["text"]) for i, c in threads["never"].items()}
+    assert threads["always stats"]["newsarchive/render/pages"] == 1
+    assert "newsarchive/render/pages" not in threads["never stats"]
+
+
 def test_client_side_thread_names_widgets_and_empty_declared_threads():
-    assert client_side_thread(b'<div id="disqus_thread"></div><script>var disqus_config = 1;</script>') \
+    assert client_side_thread(page(b'<div id="disqus_thread"></div><script>var disqus_config = 1;</script>')) \
         == "disqus widget and no adapter for it"
-    assert client_side_thread(b'<div class="hyvor-talk-view"></div><div id="hyvor-talk-view"></div>') \
+    assert client_side_thread(page(b'<div class="hyvor-talk-view"></div><div id="hyvor-talk-view"></div>')) \
         == "hyvor widget and no adapter for it"
-    assert client_side_thread(b'<div class="fb-comments" data-href="x"></div>') is None  # a facebook.com frame
+    assert client_side_thread(page(b'<div class="fb-comments" data-href="x"></div>')) is None  # a facebook.com frame
     declared = b'<script type="application/ld+json">{"commentCount": 4}</script><div id="comments"></div>'
-    assert client_side_thread(declared) == "the page declares 4 comments and its HTML holds none"
+    assert client_side_thread(page(declared)) == "the page declares 4 comments and its HTML holds none"
     served = declared + b'<ol><li id="comment-12" class="comment">Oui</li></ol>'
-    assert client_side_thread(served) is None
-    assert client_side_thread(b'<script>{"commentCount": 0}</script>') is None
-    assert client_side_thread(b'<div id="wpdcom"><div id="wpd-comm-3_0"></div></div>') is None
-    assert client_side_thread(b"<p>Le corail (coral) des Caraibes</p>") is None
+    assert client_side_thread(page(served)) is None
+    assert client_side_thread(page(b'<script>{"commentCount": 0}</script>')) is None
+    assert client_side_thread(page(b'<div id="wpdcom"><div id="wpd-comm-3_0"></div></div>')) is None
+    assert client_side_thread(page(b"<p>Le corail (coral) des Caraibes</p>")) is None
