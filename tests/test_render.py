@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from conftest import FAST_CRAWL, run_cli
+from test_widget_threads import by_id, shown
 from newsarchive.browser import client_side_thread
 from newsarchive.items import FetchedPage
 from newsarchive.replica import maliweb_site, serve, truth
@@ -32,18 +33,6 @@ def crawl(db, news, *arguments: str, settings: tuple[str, ...] = (), url: str = 
     extra = [part for setting in settings for part in ("-s", setting)]
     return run_cli("crawl", "generic", "-a", f"urls={url}", *spider_args, *FAST_CRAWL, *extra,
                    "-s", f"NEWSARCHIVE_HOST_MAP={host_map}", db=db, timeout=240)
-
-
-def shown(db, url: str) -> dict:
-    return json.loads(run_cli("show", url, "--json", db=db).stdout)
-
-
-def by_id(comments: list[dict], found: dict | None = None) -> dict:
-    found = {} if found is None else found
-    for comment in comments:
-        found[comment["comment_id"]] = comment
-        by_id(comment.get("replies", []), found)
-    return found
 
 
 def crawl_stats(db) -> dict:
