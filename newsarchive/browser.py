@@ -87,10 +87,15 @@ def browser_path(settings) -> str | None:
     return (settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") or {}).get("executable_path")
 
 
-def browser_installed(settings) -> bool:
-    """True when that browser is an executable file and scrapy-playwright is importable."""
+def missing_browser(settings) -> str | None:
+    """What keeps the crawl from rendering (no executable browser at its path, scrapy-playwright not
+    installed), or None when it can."""
     path = browser_path(settings)
-    return bool(path) and os.access(path, os.X_OK) and importlib.util.find_spec("scrapy_playwright") is not None
+    if not path or not os.access(path, os.X_OK):
+        return f"no browser at {path}"
+    if importlib.util.find_spec("scrapy_playwright") is None:
+        return "scrapy-playwright not installed (pip install 'newsarchive[render]')"
+    return None
 
 
 @dataclass
@@ -235,8 +240,8 @@ class RenderingSpider:
         return RenderLimits.from_settings(self.settings)
 
     @cached_property
-    def can_render(self) -> bool:
-        return browser_installed(self.settings)
+    def missing_browser(self) -> str | None:
+        return missing_browser(self.settings)
 
     def render_or_finish(self, capture: Capture):
         """Yield the finished capture, or the request that renders it first (see RENDER_MODES)."""
@@ -244,7 +249,7 @@ class RenderingSpider:
         if why is None:
             yield capture
             return
-        if self.render == "never" or not self.can_render:
+        if self.render == "never" or self.missing_browser:
             yield self.needs_browser(capture, why)
             yield capture
             return
@@ -261,8 +266,7 @@ class RenderingSpider:
         """The failure that records a thread left unarchived for want of a browser."""
         capture.comment_pages_complete = False
         self.crawler.stats.inc_value("newsarchive/render/needs_browser")
-        cause = ("render=never" if self.render == "never"
-                 else f"no browser at {browser_path(self.settings)}")
+        cause = "render=never" if self.render == "never" else self.missing_browser
         reason = f"{NEEDS_BROWSER}: {why} ({cause}); thread not archived"
         self.logger.warning("%s: %s", capture.url, reason)
         return FetchFailure(url=capture.url, reason=reason, spider=self.name, site=capture.site)
