@@ -327,16 +327,11 @@ class RenderingSpider:
             yield self.comments_capped(capture, "render", f"{expansion.cut_short} while rendering")
         yield capture
 
-    async def _release(self, page) -> None:
-        """Close the page; a context that served NEWSARCHIVE_RENDER_CONTEXT_PAGES pages is closed
-        too (the next request opens a fresh one), so a long crawl's browser does not grow."""
-        context = page.context
-        served = getattr(context, "newsarchive_pages", 0) + 1
-        context.newsarchive_pages = served
+    @staticmethod
+    async def _release(page) -> None:
+        """Close the page (its renderer process goes with it); its context stays, pooled."""
         try:
             await page.close()
-            if served >= max(1, self.settings.getint("NEWSARCHIVE_RENDER_CONTEXT_PAGES")):
-                await context.close()
         except Exception:  # already closed with the browser
             pass
 

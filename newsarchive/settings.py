@@ -49,15 +49,14 @@ NEWSARCHIVE_HOST_MAP = {}
 # and it is scrolled until it stops growing: at most NEWSARCHIVE_RENDER_MAX_CLICKS clicks and
 # NEWSARCHIVE_RENDER_TIMEOUT seconds, a wait of NEWSARCHIVE_RENDER_SETTLE seconds for growth, and
 # NEWSARCHIVE_MAX_COMMENT_BYTES of DOM. Pages render in at most NEWSARCHIVE_RENDER_CONTEXTS browser
-# contexts (PLAYWRIGHT_MAX_CONTEXTS is set from it), one page each, a context closed after
-# NEWSARCHIVE_RENDER_CONTEXT_PAGES pages so that the browser's memory stays bounded.
+# contexts (PLAYWRIGHT_MAX_CONTEXTS is set from it), one page each, each page closed once read, so
+# that the browser's memory stays bounded.
 PLAYWRIGHT_LAUNCH_OPTIONS = {"executable_path": "/usr/bin/chromium",
                              "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                                       "--disable-background-networking", "--disable-component-update",
                                       "--disable-sync"]}
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 1
 NEWSARCHIVE_RENDER_CONTEXTS = 2
-NEWSARCHIVE_RENDER_CONTEXT_PAGES = 50
 NEWSARCHIVE_RENDER_MAX_CLICKS = 100
 NEWSARCHIVE_RENDER_TIMEOUT = 60.0
 NEWSARCHIVE_RENDER_SETTLE = 2.0
