@@ -13,6 +13,7 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
 from . import db, warcwriter
+from .browser import RenderingSpider, check_render_mode
 from .hostmap import parse_host_map
 from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
@@ -188,7 +189,7 @@ def check_crawl_arguments(base_url: str, revisit: str, discover: str) -> None:
         raise SpiderArgumentError(str(error)) from None
 
 
-class ArchiveSpider(scrapy.Spider):
+class ArchiveSpider(RenderingSpider, scrapy.Spider):
     """A spider whose items are Captures: an article page plus all of its comment pages.
 
     Subclasses set ``site``, ``page_type``, ``default_base_url`` and ``live_hosts`` and say which
@@ -197,7 +198,8 @@ class ArchiveSpider(scrapy.Spider):
     Crawls are incremental: discovery fetches only articles the archive lacks (or unsettled ones a
     sitemap says changed), listing pagination stops at a page with nothing new, and archived
     articles are revisited when the revisit planner says so. Spider arguments ``-a revisit=due|all|none``
-    and ``-a discover=new|all`` change that (see newsarchive/incremental.py).
+    and ``-a discover=new|all`` change that (see newsarchive/incremental.py); ``-a render=never|auto|always``
+    says which article pages are rendered in headless Chromium (see newsarchive/browser.py).
     """
 
     site = ""
@@ -214,6 +216,8 @@ class ArchiveSpider(scrapy.Spider):
         "discover": "new (stop listings and sitemaps at nothing new, default) or all (read them all)",
         "requisites": "1: also fetch the images, scripts and stylesheets of archived articles, for"
                       " replay (kept only in the WARC files: needs NEWSARCHIVE_WARC_DIR)",
+        "render": "never, auto (default: pages whose thread scripts build, when a browser is installed)"
+                  " or always: render article pages in headless Chromium",
     }
     """The ``-a NAME=VALUE`` arguments the spider takes, each with what it does (``newsarchive spiders``)."""
 
@@ -231,6 +235,10 @@ class ArchiveSpider(scrapy.Spider):
         """Raise SpiderArgumentError for an argument value the spider cannot run with."""
         check_crawl_arguments((args.get("base_url") or cls.default_base_url).rstrip("/"),
                               args.get("revisit", cls.revisit), args.get("discover", cls.discover))
+        try:
+            check_render_mode(args.get("render", cls.render))
+        except ValueError as error:
+            raise SpiderArgumentError(str(error)) from None
     requisites = "0"
     max_requisites = 100
 
@@ -242,6 +250,8 @@ class ArchiveSpider(scrapy.Spider):
         base = urlsplit(self.base_url)
         self.base_scheme, self.base_netloc = base.scheme, base.netloc
         self.allowed_domains = [base.hostname, *WIDGET_HOSTS]  # widget data pages and their robots.txt
+        self.render = self.render  # recorded with the crawl's args
+        check_render_mode(self.render)
         self._root = self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
         self._listings_asked: set[str] = set()  # listing URLs this crawl already asked for
@@ -474,7 +484,7 @@ class ArchiveSpider(scrapy.Spider):
         if capped:
             yield self.comments_capped(capture, *capped)
         if url is None or capped:
-            yield capture
+            yield from self.render_or_finish(capture)
             return
         yield scrapy.Request(url, callback=self.parse_widget_page, errback=self.widget_page_failed,
                              dont_filter=True, priority=20,

@@ -50,14 +50,32 @@ NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
 # Widget hosts under test and offline (newsarchive/hostmap.py): NEWSARCHIVE_HOST_MAP, a JSON object
 # {"disqus.com": "http://127.0.0.1:9001"}, sends every request to a host to that base instead,
 # while robots.txt, politeness and the archive keep the real URLs.
-DOWNLOAD_HANDLERS = {"http": "newsarchive.hostmap.HostMapDownloadHandler",
-                     "https": "newsarchive.hostmap.HostMapDownloadHandler"}
+DOWNLOAD_HANDLERS = {"http": "newsarchive.browser.RenderingDownloadHandler",
+                     "https": "newsarchive.browser.RenderingDownloadHandler"}
 NEWSARCHIVE_HOST_MAP = {}
 
 # WARC/1.1 files of every response as received, with its request (newsarchive/warcwriter.py), written
 # to this folder when set; a new file is started once one reaches NEWSARCHIVE_WARC_MAX_SIZE bytes.
 NEWSARCHIVE_WARC_DIR = None
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
+
+# Rendering (newsarchive/browser.py, spider argument -a render=never|auto|always): article pages whose
+# thread scripts build are rendered in Debian's Chromium through scrapy-playwright (started with the
+# first such page; nothing is downloaded). Each page's "load more"/"show replies" buttons are clicked
+# and it is scrolled until it stops growing: at most NEWSARCHIVE_RENDER_MAX_CLICKS clicks and
+# NEWSARCHIVE_RENDER_TIMEOUT seconds, a wait of NEWSARCHIVE_RENDER_SETTLE seconds for growth, and
+# NEWSARCHIVE_MAX_COMMENT_BYTES of DOM. Pages render in at most NEWSARCHIVE_RENDER_CONTEXTS browser
+# contexts (PLAYWRIGHT_MAX_CONTEXTS is set from it), one page each, each page closed once read, so
+# that the browser's memory stays bounded.
+PLAYWRIGHT_LAUNCH_OPTIONS = {"executable_path": "/usr/bin/chromium",
+                             "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                                      "--disable-background-networking", "--disable-component-update",
+                                      "--disable-sync"]}
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 1
+NEWSARCHIVE_RENDER_CONTEXTS = 2
+NEWSARCHIVE_RENDER_MAX_CLICKS = 100
+NEWSARCHIVE_RENDER_TIMEOUT = 60.0
+NEWSARCHIVE_RENDER_SETTLE = 2.0
 
 # Non-2xx responses reach the spider so that it can record why an article is missing.
 HTTPERROR_ALLOW_ALL = True
