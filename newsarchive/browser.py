@@ -263,13 +263,14 @@ class RenderingSpider:
         return client_side_thread(capture.pages[0])
 
     def needs_browser(self, capture: Capture, why: str) -> FetchFailure:
-        """The failure that records a thread left unarchived for want of a browser."""
-        capture.comment_pages_complete = False
+        """The failure that records a thread left unarchived for want of a browser: final for this
+        crawl's plan (the article is archived; a crawl with a browser gets the thread at a revisit)."""
         self.crawler.stats.inc_value("newsarchive/render/needs_browser")
         cause = "render=never" if self.render == "never" else self.missing_browser
         reason = f"{NEEDS_BROWSER}: {why} ({cause}); thread not archived"
+        capture.comment_pages_complete, capture.thread_capped = False, reason
         self.logger.warning("%s: %s", capture.url, reason)
-        return FetchFailure(url=capture.url, reason=reason, spider=self.name, site=capture.site)
+        return FetchFailure(url=capture.url, reason=reason, spider=self.name, site=capture.site, permanent=True)
 
     def render_request(self, capture: Capture) -> scrapy.Request:
         """The article again, through headless Chromium, in one of the pooled contexts."""

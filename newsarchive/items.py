@@ -57,7 +57,8 @@ class Capture:
     comment_pages_complete: bool = True
     """False when a comment page failed to fetch: the thread may then be partial."""
     thread_capped: str | None = None
-    """Why a cap (comment pages or bytes per article) cut the thread short: final, not retried."""
+    """Why the thread was cut short on purpose (a cap on comment pages or bytes, no browser for a
+    script-built thread): final for the frontier, not retried."""
     capture_ids: list[int] = field(default_factory=list)
     """Row ids in ``captures`` once stored, in ``pages`` order."""
     capture_write: "Future | None" = None

@@ -369,7 +369,7 @@ class ExtractPipeline(_Stage):
         its markup was not recognised (a site redesign)."""
         if warning.startswith(THREAD_NOT_EXTRACTED):
             self.stats.inc_value("newsarchive/threads_not_extracted")
-        if warning.startswith(MARKUP_NOT_RECOGNISED):
+        if warning.startswith(MARKUP_NOT_RECOGNISED) and not item.thread_capped:  # else its reason is recorded
             self.handle.note_failure(self.stats, item.url, "comments", MARKUP_NOT_RECOGNISED, item.site)
 
     def close_spider(self, spider=None):
