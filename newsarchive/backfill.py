@@ -10,16 +10,17 @@ import urllib.request
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlencode, urlsplit
 from urllib.robotparser import RobotFileParser
 
-from .crawl import COMMENT_PAGE_SUFFIX
 from .db import queries, store
 from .ingest import utc_now
 from .items import FetchedPage
-from .reextract import ReextractReport, replay_one, spider_profile
 from .settings import DOWNLOAD_MAXSIZE, USER_AGENT
+
+if TYPE_CHECKING:
+    from .reextract import ReextractReport
 
 INTERNET_ARCHIVE_CDX = "https://web.archive.org/cdx/search/cdx"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -73,7 +74,14 @@ class BackfillReport:
     """Snapshots already imported by an earlier run."""
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(snapshot URL, reason) of snapshots that could not be fetched."""
-    history: ReextractReport = field(default_factory=ReextractReport)
+    history: "ReextractReport" = field(default_factory=lambda: _reextract().ReextractReport())
+
+
+def _reextract():
+    """The re-extraction module, loaded when a backfill runs (it brings the parsers and Scrapy)."""
+    from . import reextract
+
+    return reextract
 
 
 def timestamp_iso(timestamp: str) -> str:
@@ -235,6 +243,8 @@ def list_snapshots(client: ArchiveClient, cdx_url: str, target: str, since: str 
 
 def article_of(url: str) -> str:
     """The article a page belongs to: its comment pages (``/comment-page-N/``) are its own."""
+    from .crawl import COMMENT_PAGE_SUFFIX
+
     return COMMENT_PAGE_SUFFIX.sub("", url.partition("#")[0])
 
 
@@ -336,11 +346,11 @@ class Backfill:
     def _replay(self, article_url: str, spider: str) -> None:
         """The article's history rebuilt from every capture, the web archive's included, in time
         order: a snapshot older than the archive's first visit comes before it, not after."""
-        site, _ = spider_profile(spider)
+        site, _ = _reextract().spider_profile(spider)
         group = {"article_url": article_url, "spider": spider, "site": site or None}
         with store.article_transaction(self.conn):
             store.forget_article(self.conn, article_url)
-            replay_one(self.conn, group, self.report.history)
+            _reextract().replay_one(self.conn, group, self.report.history)
 
 
 def snapshot_day(value: str | None, end: bool = False) -> str | None:
