@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import http.client
+import http.server
 import json
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from io import BytesIO
@@ -175,3 +177,52 @@ def test_snapshots_group_into_captures_within_the_window():
     groups = captures_of(article, snapshots, timedelta(days=1))
     assert [[s.timestamp for s in group] for group in groups] == [
         ["20240301120000", "20240301130000"], ["20240305120000"], ["20240305120100"]]
+
+
+class _FlakyArchive(http.server.BaseHTTPRequestHandler):
+    """An archive host that disallows /private/ in robots.txt and answers 503 to a first try."""
+
+    tries: dict[str, int] = {}
+
+    def do_GET(self):
+        _FlakyArchive.tries[self.path] = _FlakyArchive.tries.get(self.path, 0) + 1
+        if self.path == "/robots.txt":
+            self._answer(200, b"User-agent: *\nDisallow: /private/\n")
+        elif self.path == "/flaky" and _FlakyArchive.tries[self.path] == 1:
+            self._answer(503, b"busy", [("Retry-After", "7")])
+        else:
+            self._answer(200, b"<html>ok</html>")
+
+    def _answer(self, status: int, body: bytes, headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_client_obeys_robots_retries_and_keeps_its_pace():
+    from newsarchive.backfill import ArchiveClient, BackfillError, Limits
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FlakyArchive)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    waits: list[float] = []
+    client = ArchiveClient(Limits(delay=0.05, retries=2), sleep=lambda s: (waits.append(s), time.sleep(min(s, 0.05))))
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        status, _, body, _ = client.get(base + "/flaky")
+        assert (status, body, _FlakyArchive.tries["/flaky"]) == (200, b"<html>ok</html>", 2)
+        assert 7.0 in waits  # the Retry-After of the 503
+        with pytest.raises(BackfillError, match="robots.txt"):
+            client.get(base + "/private/page")
+        assert "/private/page" not in _FlakyArchive.tries and _FlakyArchive.tries["/robots.txt"] == 1
+        started = time.monotonic()
+        for _ in range(3):
+            client.get(base + "/other")
+        assert time.monotonic() - started >= 0.1  # --delay between requests
+    finally:
+        server.shutdown()
