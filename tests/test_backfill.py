@@ -127,6 +127,8 @@ def test_the_comment_removed_before_the_archive_began_is_in_history(backfilled):
     with sqlite3.connect(backfilled["db"]) as conn:
         first_seen = conn.execute("SELECT first_seen_at FROM comments WHERE comment_id = ?", (removed,)).fetchone()
     assert first_seen == ("2024-03-01T12:00:00Z",)
+    text = run_cli("history", backfilled["base"] + TDB, db=backfilled["db"]).stdout
+    assert f"{_crawl_time(backfilled, TDB)}  removed   #{removed}" in text
 
 
 def test_the_earlier_article_version_is_in_history_at_the_capture_time(backfilled):
