@@ -219,9 +219,11 @@ from .commands.reextract import reextract as reextract_command  # noqa: E402
 from .commands.serve import serve as serve_command  # noqa: E402
 from .commands.warc import import_warc as import_warc_command  # noqa: E402
 from .commands.replay import replay as replay_command  # noqa: E402
+from .commands.backfill import backfill as backfill_command  # noqa: E402
 
 cli.add_command(export_command)
 cli.add_command(import_warc_command)
+cli.add_command(backfill_command)
 cli.add_command(reextract_command)
 cli.add_command(serve_command)
 cli.add_command(replay_command)

@@ -73,16 +73,27 @@ def ingest_unextracted(conn: sqlite3.Connection, capture: Capture, reason: str,
 def extract_and_ingest(conn: sqlite3.Connection, capture: Capture, crawl_id: int | None = None,
                        policy: RevisitPolicy = DEFAULT_POLICY) -> Ingested:
     """``extract()`` the capture here, then ``ingest`` it (or keep it as an ``extract`` failure)."""
+    return ingest_outcome(conn, capture, extract_or_reason(capture), crawl_id, policy)
+
+
+def extract_or_reason(capture: Capture) -> Article | str:
+    """The capture's article, or why it does not extract (one line); safe to run in a worker process."""
     from .extraction import extract  # the parsers load only where extraction runs
 
     try:
-        article = extract(capture)
+        return extract(capture)
     except ExtractionError as error:
-        return ingest_unextracted(conn, capture, str(error), crawl_id)
+        return str(error)
     except Exception as error:  # a bug or a pathological page must not stop the run
-        return ingest_unextracted(conn, capture, f"extraction error: {type(error).__name__}: {error}"[:300],
-                                  crawl_id)
-    return ingest(conn, capture, article, crawl_id, policy)
+        return f"extraction error: {type(error).__name__}: {error}"[:300]
+
+
+def ingest_outcome(conn: sqlite3.Connection, capture: Capture, outcome: Article | str,
+                   crawl_id: int | None = None, policy: RevisitPolicy = DEFAULT_POLICY) -> Ingested:
+    """``ingest`` the article of ``extract_or_reason``, or keep the capture as an ``extract`` failure."""
+    if isinstance(outcome, str):
+        return ingest_unextracted(conn, capture, outcome, crawl_id)
+    return ingest(conn, capture, outcome, crawl_id, policy)
 
 
 def _stored_pages(conn: sqlite3.Connection, capture: Capture, crawl_id: int | None) -> list[int]:

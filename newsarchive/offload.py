@@ -49,10 +49,7 @@ class Extractor:
     def start(self) -> None:
         """Start the workers now (their imports take a second) rather than at the first capture."""
         if self.processes and self._pool is None:
-            context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_worker_setup)
-            for _ in range(self.processes):
-                self._pool.submit(_load_parsers)
+            self._pool = worker_pool(self.processes)
 
     async def extract(self, capture: Capture) -> tuple[Article, list[PackedBody] | None]:
         """The capture's article and its packed bodies (None: not packed); raises ExtractionError,
@@ -88,6 +85,15 @@ class Extractor:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def worker_pool(processes: int) -> ProcessPoolExecutor:
+    """``processes`` extraction workers, started now, that exit with this process and leave it interrupts."""
+    context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_setup)
+    for _ in range(processes):
+        pool.submit(_load_parsers)
+    return pool
 
 
 def _extract(capture: Capture) -> Article:

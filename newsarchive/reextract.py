@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
 from .db import queries, store
-from .ingest import extract_and_ingest
+from .ingest import extract_or_reason, ingest_outcome
 from .items import Capture, FetchedPage
 from .pages.registry import SITES, load_pages, page_type_for
 
@@ -114,20 +115,25 @@ def reextract(conn: sqlite3.Connection, site: str | None = None, since: str | No
               progress: Callable[[int], None] | None = None,
               sites: dict[str, str] | None = None, replay: bool = False,
               until: str | None = None, fetched_since: str | None = None,
-              crawls: dict[str, int] | None = None) -> ReextractReport:
+              crawls: dict[str, int] | None = None, workers: int = 0) -> ReextractReport:
     """Re-extract every article with captures (of ``site``, published in [``since``, ``until``),
     fetched since ``fetched_since``).
 
     ``sites`` gives the site key of article URLs the archive does not know yet (a WARC import);
     ``replay`` stores every fetch the captures show, oldest first, instead of the latest only;
-    ``crawls``: the ``crawls`` row, by spider, that a page refused is a failure of (none: no row).
+    ``crawls``: the ``crawls`` row, by spider, that a page refused is a failure of (none: no row);
+    ``workers``: extraction processes for ``replay`` (0: here), the stores staying on this thread.
     """
     report = ReextractReport()
-    for group in selected_groups(conn, site, since, sites, until, fetched_since):
-        crawl_id = (crawls or {}).get(group["spider"])
-        (replay_one if replay else reextract_one)(conn, group, report, crawl_id)
-        if progress:
-            progress(1)
+    groups = selected_groups(conn, site, since, sites, until, fetched_since)
+    if replay and workers:
+        replay_in_workers(conn, groups, report, crawls or {}, workers, progress)
+    else:
+        for group in groups:
+            crawl_id = (crawls or {}).get(group["spider"])
+            (replay_one if replay else reextract_one)(conn, group, report, crawl_id)
+            if progress:
+                progress(1)
     store.merge_article_index(conn)  # one segment per article stored: merged, as a crawl does
     return report
 
@@ -163,10 +169,56 @@ def replay_one(conn: sqlite3.Connection, group: dict, report: ReextractReport,
         _extract_and_store(conn, rebuild_capture(group, captures, at), report, crawl_id)
 
 
+IN_FLIGHT_PER_WORKER = 4
+"""Articles handed to each extraction worker ahead of the store (bounds the bodies held in memory)."""
+
+
+def replay_in_workers(conn: sqlite3.Connection, groups: list[dict], report: ReextractReport,
+                      crawls: dict[str, int], workers: int, progress: Callable[[int], None] | None) -> None:
+    """``replay_one`` for every group, the passes of each article extracted in ``workers``
+    processes while this thread reads the next articles' captures and stores the last ones'."""
+    from .offload import worker_pool
+
+    pool = worker_pool(workers)
+    pending: deque = deque()
+    try:
+        for group in groups:
+            passes = [rebuild_capture(group, captures, at)
+                      for at, captures in fetch_passes(queries.article_captures(conn, group["article_url"]))]
+            pending.append((group, passes, pool.submit(extract_passes, passes)))
+            while len(pending) > workers * IN_FLIGHT_PER_WORKER or (pending and pending[0][2].done()):
+                _store_passes(conn, *pending.popleft(), report, crawls, progress)
+        while pending:
+            _store_passes(conn, *pending.popleft(), report, crawls, progress)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def extract_passes(captures: list[Capture]) -> list:
+    """In a worker: ``extract_or_reason`` of each pass of one article."""
+    return [extract_or_reason(capture) for capture in captures]
+
+
+def _store_passes(conn: sqlite3.Connection, group: dict, passes: list[Capture], future, report: ReextractReport,
+                  crawls: dict[str, int], progress: Callable[[int], None] | None) -> None:
+    try:
+        outcomes = future.result()
+    except Exception:  # the worker died (a crash in a parser): extracted here instead
+        outcomes = extract_passes(passes)
+    report.articles += 1
+    failed, refused = len(report.failed), len(report.refused)
+    for capture, outcome in zip(passes, outcomes):
+        del report.failed[failed:], report.refused[refused:]  # only the last pass's are reported
+        _extract_and_store(conn, capture, report, crawls.get(group["spider"]), outcome)
+    if progress:
+        progress(1)
+
+
 def _extract_and_store(conn: sqlite3.Connection, capture: Capture, report: ReextractReport,
-                       crawl_id: int | None = None) -> None:
+                       crawl_id: int | None = None, outcome=None) -> None:
+    """Store the capture's article (``outcome``: its ``extract_or_reason``, extracted here if None)."""
     before = _snapshot(conn, capture.url)
-    ingested = extract_and_ingest(conn, capture, crawl_id)
+    ingested = ingest_outcome(conn, capture, extract_or_reason(capture) if outcome is None else outcome, crawl_id)
     if ingested.changes is None:
         (report.refused if ingested.stage == "validate" else report.failed).append((capture.url, ingested.refused))
         return

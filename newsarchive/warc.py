@@ -145,12 +145,47 @@ def stored_headers(headers: list[tuple[str, str]], added: str) -> list[tuple[str
 
 # -- import ----------------------------------------------------------------------------------
 
-def read_responses(path: Path) -> Iterator[tuple[FetchedPage, dict, int]]:
-    """Each response record of a WARC as a FetchedPage, with its newsarchive WARC headers and
-    how far into the file reading has got (bytes, for a progress bar)."""
+@dataclass
+class RecordFilter:
+    """Which response records an import keeps, decided from the WARC headers alone (a record left
+    out is never parsed into a page, extracted or stored)."""
+
+    site: str | None = None
+    """A site key (X-Newsarchive-Site) or host: the target's host, or a host under it, matches."""
+    since: str | None = None
+    """WARC-Date on or after this ISO bound."""
+    until: str | None = None
+    """WARC-Date before this ISO bound."""
+    left_out: int = 0
+    """Response records left out so far."""
+
+    def keeps(self, headers) -> bool:
+        kept = self._site_matches(headers) and self._date_matches(headers)
+        self.left_out += not kept
+        return kept
+
+    def _site_matches(self, headers) -> bool:
+        if not self.site:
+            return True
+        site = self.site.lower()
+        host = (urlsplit(headers.get_header("WARC-Target-URI") or "").hostname or "").lower()
+        return site in (host, (headers.get_header(SITE) or "").lower()) or host.endswith("." + site)
+
+    def _date_matches(self, headers) -> bool:
+        if not (self.since or self.until):
+            return True
+        at = _warc_date(headers.get_header("WARC-Date") or "")
+        return (not self.since or at >= self.since) and (not self.until or at < self.until)
+
+
+def read_responses(path: Path, keep: RecordFilter | None = None) -> Iterator[tuple[FetchedPage, dict, int]]:
+    """Each response record of a WARC (that ``keep`` keeps) as a FetchedPage, with its newsarchive
+    WARC headers and how far into the file reading has got (bytes, for a progress bar)."""
     with open(path, "rb") as stream:
         for record in whole_records(stream, path):
             if record.rec_type != "response" or record.http_headers is None:
+                continue
+            if keep is not None and not keep.keeps(record.rec_headers):
                 continue
             try:
                 page = _fetched_page(record)
@@ -190,7 +225,8 @@ def _warc_date(value: str) -> str:
 
 
 def import_captures(conn: sqlite3.Connection, path: Path, progress: Callable[[int], None],
-                    sites: dict[str, str], crawls: dict[str, int]) -> tuple[int, str | None]:
+                    sites: dict[str, str], crawls: dict[str, int],
+                    keep: RecordFilter | None = None) -> tuple[int, str | None]:
     """Store every whole response of the WARC as a capture (one ``crawls`` row per spider, kept in
     ``crawls``); returns how many, and why reading stopped before the end of the file (or None).
     Comment pages keep their article through the X-Newsarchive-Article-URL header; ``sites`` is
@@ -198,7 +234,7 @@ def import_captures(conn: sqlite3.Connection, path: Path, progress: Callable[[in
     count = done = 0
     damage = pending = None
     try:
-        for response in _readable_responses(path):
+        for response in _readable_responses(path, keep):
             # a response is stored once the file reads well past it: a record cut short, or longer
             # than it says, is found only when reading goes on
             if pending is not None:
@@ -231,11 +267,11 @@ def _import_response(conn: sqlite3.Connection, path: Path, page: FetchedPage, me
     _store_response(conn, page, article_url, meta[LAST_FETCHED], crawls[spider], meta[PAGE_TYPE])
 
 
-def _readable_responses(path: Path) -> Iterator[tuple[FetchedPage, dict, int]]:
+def _readable_responses(path: Path, keep: RecordFilter | None = None) -> Iterator[tuple[FetchedPage, dict, int]]:
     """``read_responses``, a record whose fields do not parse (a date, a status) raised as WarcError."""
     read = 0
     try:
-        for response in read_responses(path):
+        for response in read_responses(path, keep):
             yield response
             read += 1
     except (ValueError, TypeError) as error:
@@ -261,16 +297,31 @@ class WarcImport:
     report: ReextractReport
     """The articles extracted from them (or refused), and their comments."""
     damage: str | None = None
-    """Why reading stopped before the end of the file (one line), or None."""
+    """Why reading stopped before the end of a file (one line a file), or None."""
+    left_out: int = 0
+    """Response records the filters left out."""
 
 
-def import_warc(conn: sqlite3.Connection, path: Path, progress: Callable[[int], None]) -> WarcImport:
-    """Rebuild an archive from a WARC: store its whole captures, then extract every article at each
-    fetch they show, oldest first, with the crawl's own code and validation (so its history comes
-    back too). A damaged file is imported up to the damage, which the result names."""
-    from .reextract import reextract
+def import_warc(conn: sqlite3.Connection, path: Path | list[Path], progress: Callable[[int], None],
+                keep: RecordFilter | None = None, workers: int = 0,
+                extract_progress: Callable[[int], Callable[[int], None]] | None = None) -> WarcImport:
+    """Rebuild an archive from WARCs: store their whole captures (those ``keep`` keeps), then
+    extract every article at each fetch they show, oldest first, with the crawl's own code and
+    validation (so its history comes back too), in ``workers`` processes. A damaged file is imported
+    up to the damage, which the result names, and the next file is read.
+    ``extract_progress(articles)``: the step callback of the extraction, once their number is known."""
+    from .reextract import reextract, selected_groups
 
     sites: dict[str, str] = {}
     crawls: dict[str, int] = {}
-    count, damage = import_captures(conn, path, progress, sites, crawls)
-    return WarcImport(count, reextract(conn, sites=sites, replay=True, crawls=crawls), damage)
+    count, damages = 0, []
+    for one in [path] if isinstance(path, Path) else path:
+        crawls_of_file: dict[str, int] = {}
+        stored, damage = import_captures(conn, one, progress, sites, crawls_of_file, keep)
+        count += stored
+        crawls.update(crawls_of_file)
+        if damage:
+            damages.append(damage)
+    step = extract_progress(len(selected_groups(conn, None, None, sites))) if extract_progress else None
+    report = reextract(conn, sites=sites, replay=True, crawls=crawls, workers=workers, progress=step)
+    return WarcImport(count, report, "; ".join(damages) or None, keep.left_out if keep else 0)

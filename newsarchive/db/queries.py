@@ -611,6 +611,20 @@ def capture_groups(conn: sqlite3.Connection, fetched_since: str | None = None, s
         " ORDER BY g.article_url", {"fetched_since": fetched_since, "since": since, "until": until}))
 
 
+def capture_kept_at(conn: sqlite3.Connection, url: str, fetched_at: str) -> bool:
+    """Whether a capture of ``url`` was first or last fetched at ``fetched_at``."""
+    return conn.execute("SELECT 1 FROM captures WHERE url = ? AND ? IN (fetched_at, last_fetched_at) LIMIT 1",
+                        (url, fetched_at)).fetchone() is not None
+
+
+def article_spider(conn: sqlite3.Connection, url: str) -> str | None:
+    """The spider that archived the article at ``url``, or that fetched its newest capture; None if neither."""
+    row = conn.execute("SELECT COALESCE((SELECT spider FROM articles WHERE url = :url),"
+                       " (SELECT cr.spider FROM captures c JOIN crawls cr ON cr.id = c.crawl_id"
+                       "  WHERE c.article_url = :url ORDER BY c.id DESC LIMIT 1))", {"url": url}).fetchone()
+    return row[0] if row else None
+
+
 def article_captures(conn: sqlite3.Connection, article_url: str) -> list[dict]:
     """Every capture kept for an article's pages, oldest first, with compressed bodies."""
     return [_capture(conn, row) for row in conn.execute(

@@ -299,11 +299,14 @@ def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str 
         row = conn.execute("SELECT id FROM captures WHERE url = ? AND status = ? AND body_hash = ?",
                            (page.url, page.status, digest)).fetchone()
         if row:
-            conn.execute("UPDATE captures SET last_fetched_at = ?, fetch_count = fetch_count + 1,"
-                         " page_type = COALESCE(?, page_type), warc_file = COALESCE(warc_file, ?),"
-                         " warc_offset = COALESCE(warc_offset, ?), warc_length = COALESCE(warc_length, ?)"
-                         " WHERE id = ?",
-                         (page.fetched_at, page_type, page.warc_file, page.warc_offset, page.warc_length, row[0]))
+            # a web archive's snapshot may be older than the first fetch: the span only widens
+            conn.execute("UPDATE captures SET fetched_at = MIN(fetched_at, :at), last_fetched_at ="
+                         " MAX(last_fetched_at, :at), fetch_count = fetch_count + 1,"
+                         " page_type = COALESCE(:page_type, page_type), warc_file = COALESCE(warc_file, :warc_file),"
+                         " warc_offset = COALESCE(warc_offset, :warc_offset),"
+                         " warc_length = COALESCE(warc_length, :warc_length) WHERE id = :id",
+                         {"at": page.fetched_at, "page_type": page_type, "warc_file": page.warc_file,
+                          "warc_offset": page.warc_offset, "warc_length": page.warc_length, "id": row[0]})
             return row[0]
         cur = conn.execute(
             "INSERT INTO captures (url, request_url, article_url, status, headers, body_hash,"
@@ -313,6 +316,13 @@ def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str 
              page.fetched_at, page.fetched_at, crawl_id, page_type, page.warc_file, page.warc_offset,
              page.warc_length))
         return cur.lastrowid
+
+
+def forget_article(conn: sqlite3.Connection, url: str) -> bool:
+    """Delete what was extracted of the article at ``url`` (its row, thread and history; never its
+    captures), so that its history can be replayed from the captures; False if it was not stored."""
+    with transaction(conn):
+        return conn.execute("DELETE FROM articles WHERE url = ?", (url,)).rowcount > 0
 
 
 def pack_pages(conn: sqlite3.Connection, pages: list[FetchedPage]) -> list[bodies.PackedBody]:
