@@ -309,20 +309,21 @@ class Backfill:
         articles = {url: found[:self.limits.per_article]
                     for url, found in by_article(snapshots, is_article).items()}
         crawl_id = store.start_crawl(self.conn, spider, {"backfill": target, "cdx": self.cdx_url}, utc_now())
+        page_type = spider_page_type(spider)
         budget = self.limits.per_run
         for article_url, found in articles.items():
             found = found[:max(budget, 0)]
             budget -= len(found)
             self.report.snapshots += len(found)
-            if self._import(article_url, found, crawl_id):
-                self._replay(article_url, spider)
+            if self._import(article_url, found, crawl_id, page_type):
+                self._replay(article_url, spider, page_type)
             progress(1)
         store.finish_crawl(self.conn, crawl_id, utc_now(), "backfilled",
                            {"newsarchive/pages_imported": self.report.fetched})
         store.merge_article_index(self.conn)
         return self.report
 
-    def _import(self, article_url: str, snapshots: list[Snapshot], crawl_id: int) -> bool:
+    def _import(self, article_url: str, snapshots: list[Snapshot], crawl_id: int, page_type: str | None) -> bool:
         """Store the snapshots not imported yet; whether any was."""
         stored = False
         for group in captures_of(article_url, snapshots, self.limits.window):
@@ -338,19 +339,26 @@ class Backfill:
                     continue
                 # a comment page belongs to the pass of its article page: never earlier than it
                 page.fetched_at = max(page.fetched_at, at)
-                store.store_capture(self.conn, page, article_url, crawl_id)
+                store.store_capture(self.conn, page, article_url, crawl_id, page_type=page_type)
                 self.report.fetched += 1
                 stored = True
         return stored
 
-    def _replay(self, article_url: str, spider: str) -> None:
+    def _replay(self, article_url: str, spider: str, page_type: str | None) -> None:
         """The article's history rebuilt from every capture, the web archive's included, in time
         order: a snapshot older than the archive's first visit comes before it, not after."""
-        site, _ = _reextract().spider_profile(spider)
+        site, _ = _reextract().page_profile(page_type, article_url)
         group = {"article_url": article_url, "spider": spider, "site": site or None}
         with store.article_transaction(self.conn):
             store.forget_article(self.conn, article_url)
             _reextract().replay_one(self.conn, group, self.report.history)
+
+
+def spider_page_type(spider: str) -> str | None:
+    """The page object a spider's pages are read with (None: the one registered for the URL)."""
+    from .runner import spider_classes
+
+    return getattr(spider_classes().get(spider), "page_type", None)
 
 
 def snapshot_day(value: str | None, end: bool = False) -> str | None:

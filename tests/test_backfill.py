@@ -86,7 +86,8 @@ def backfilled(tmp_path_factory):
             for path in (TDB, EDITED):
                 _record(writer, served.base_url, path, THEN)
         served.site = maliweb_site("day2")
-        run_cli("crawl", "maliweb", "-a", f"base_url={served.base_url}", *FAST_CRAWL, db=archive)
+        crawled = run_cli("crawl", "maliweb", "-a", f"base_url={served.base_url}", *FAST_CRAWL, db=archive, check=False)
+        assert crawled.returncode == 3, crawled.stderr[-3000:]  # incomplete: the replica's 500 page is pending
     process, cdx = _pywb(directory, warc)
     try:
         base = served.base_url
