@@ -16,7 +16,7 @@ import pytest
 
 from conftest import REPO
 from hostile.server import HostileServer
-from issue5_fixtures import BASE, built_archive, copy_archive  # noqa: F401
+from archive_fixtures import BASE, built_archive, copy_archive  # noqa: F401
 from newsarchive.db.migrations import MIGRATIONS
 from newsarchive.schedule import EXIT_LOCKED, archive_lock
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from issue5_fixtures import built_archive, copy_archive  # noqa: F401
+from archive_fixtures import built_archive, copy_archive  # noqa: F401
 from newsarchive.db import open_archive, queries, store
 from newsarchive.items import Article
 from newsarchive.search import Filters, search

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
-from issue5_fixtures import REPO, BASE, built_archive, copy_archive, crawled_archive, newsarchive, ok  # noqa: F401
+from archive_fixtures import REPO, BASE, built_archive, copy_archive, crawled_archive, newsarchive, ok  # noqa: F401
 from newsarchive.serve import metadata_for, metadata_path
 
 CHROMIUM = Path("/usr/bin/chromium")

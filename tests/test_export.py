@@ -11,7 +11,7 @@ import pytest
 
 from newsarchive.safe import FORMULA_STARTS, csv_cell
 
-from issue5_fixtures import any_archive, built_archive, crawled_archive, newsarchive, ok  # noqa: F401
+from archive_fixtures import any_archive, built_archive, crawled_archive, newsarchive, ok  # noqa: F401
 
 SAHEL = "http://journal.example/politique/la-securite-au-sahel-101.html"
 

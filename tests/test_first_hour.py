@@ -16,7 +16,7 @@ import pytest
 
 from conftest import FAST_CRAWL, run_cli
 from newsarchive.db import open_archive
-from issue5_fixtures import built_archive, crawled_archive  # noqa: F401 (fixtures)
+from archive_fixtures import built_archive, crawled_archive  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize("args, line", [

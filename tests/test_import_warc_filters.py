@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from issue5_fixtures import built_archive, newsarchive, ok  # noqa: F401
+from archive_fixtures import built_archive, newsarchive, ok  # noqa: F401
 
 from test_warc import export_warc, records, rows, snapshot
 

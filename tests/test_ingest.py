@@ -10,7 +10,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from issue5_fixtures import (ARTICLES, BASE, SITE, built_archive, capture_of, copy_archive,  # noqa: F401
+from archive_fixtures import (ARTICLES, BASE, SITE, built_archive, capture_of, copy_archive,  # noqa: F401
                              newsarchive, ok)
 from newsarchive.db import open_archive, store
 from newsarchive.extraction import extract

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from issue5_fixtures import (ARTICLES, BASE, built_archive, capture_of, copy_archive,  # noqa: F401
+from archive_fixtures import (ARTICLES, BASE, built_archive, capture_of, copy_archive,  # noqa: F401
                              crawled_archive, newsarchive, ok)
 from newsarchive.db import open_archive, store
 from newsarchive.extraction import extract

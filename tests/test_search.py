@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from issue5_fixtures import built_archive, crawled_archive, newsarchive, ok  # noqa: F401
+from archive_fixtures import built_archive, crawled_archive, newsarchive, ok  # noqa: F401
 from newsarchive.db import open_archive, queries
 from newsarchive.search import SearchError, fts_expression, search
 

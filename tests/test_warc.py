@@ -7,7 +7,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from issue5_fixtures import any_archive, built_archive, crawled_archive, newsarchive, ok  # noqa: F401
+from archive_fixtures import any_archive, built_archive, crawled_archive, newsarchive, ok  # noqa: F401
 
 from newsarchive import db
 from newsarchive.db import queries, store
