@@ -123,14 +123,16 @@ def _print_crawl_summary(conn, crawl: dict) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the article and nested thread as JSON.")
 @click.pass_context
 def show(ctx: click.Context, url: str, as_json: bool) -> None:
-    """Print an archived article and its comment tree.
+    """Print an archived article and its comment tree. URL may be any URL of the article: with a
+    #fragment, a comment page (/comment-page-2/, ?cpage=2) or a reply link (?replytocom=N).
 
     Example: newsarchive show https://www.maliweb.net/politique/mali-russie-2281222.html
     """
+    from .article_urls import find_archived_article
     from .render import article_document, render_article
 
     conn = reading_conn(ctx)
-    article = queries.find_article(conn, url)
+    article = find_archived_article(conn, url)
     if article is None:
         raise click.ClickException(f"no archived article at {url}")
     document = article_document(article, queries.article_comments(conn, article["id"]))

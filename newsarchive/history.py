@@ -6,6 +6,7 @@ import sqlite3
 import textwrap
 from collections import defaultdict
 
+from .article_urls import find_archived_article
 from .db import queries
 from .render import comment_counts
 
@@ -17,7 +18,7 @@ QUOTE = 70
 
 def article_history(conn: sqlite3.Connection, url: str) -> dict | None:
     """The history of the archived article at ``url`` (or id, or path), None if not archived."""
-    article = queries.find_article(conn, url)
+    article = find_archived_article(conn, url)
     if article is None:
         return None
     versions = _versions(conn, article)

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import FAST_CRAWL, run_cli
 from newsarchive.db import open_archive
-from archive_fixtures import built_archive, crawled_archive  # noqa: F401 (fixtures)
+from archive_fixtures import ARTICLES, BASE, built_archive, crawled_archive, newsarchive, ok  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize("args, line", [
@@ -230,3 +230,16 @@ def test_a_crawl_on_a_terminal_shows_a_live_line_and_a_pipe_gets_none(tmp_path):
     stdout, stderr = _crawl_replica(tmp_path / "pipe.db", stderr_tty=False)
     assert "pages/s" not in stderr and "\x1b[K" not in stderr
     assert f"{articles} articles stored" in stdout  # the one summary line
+
+
+def test_show_and_history_take_any_url_of_an_article(built_archive):
+    """A reader pastes what the browser shows: a #fragment, a comment page, a reply link."""
+    url = BASE + ARTICLES[0]["path"]
+    plain = json.loads(ok(newsarchive("show", url, "--json", db=built_archive)))
+    history = ok(newsarchive("history", url, db=built_archive))
+    for variant in (url + "#comments", url + "/comment-page-2/", url + "?replytocom=7#respond",
+                    url + "/comment-page-1/#comment-12"):
+        assert json.loads(ok(newsarchive("show", variant, "--json", db=built_archive))) == plain, variant
+        assert ok(newsarchive("history", variant, db=built_archive)) == history, variant
+    missing = newsarchive("show", BASE + "/politique/nothing-here-1.html#comments", db=built_archive)
+    assert missing.returncode == 1 and "no archived article" in missing.stderr
