@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
+from html import escape, unescape
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -76,6 +76,16 @@ def on_site_of(url: str, page_url: str) -> bool:
     host, page_host = host_of(url), host_of(page_url)
     domain = page_host[4:] if page_host.startswith("www.") else page_host
     return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
+def embed_attributes(body: bytes, marker: bytes, tag_pattern: re.Pattern, names: tuple[str, ...]) -> tuple | None:
+    """The values of ``names`` on the page's embed tag (``tag_pattern``, looked for only where
+    ``marker`` is in the page), None per missing attribute; None when the page has no such tag."""
+    found = tag_pattern.search(body) if marker in body else None
+    if found is None:
+        return None
+    tag = unescape(found.group(0).decode("utf-8", "replace"))
+    return tuple(tag_attribute(tag, name) for name in names)
 
 
 def tag_attribute(tag: str, name: str) -> str | None:

@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..items import Comment, FetchedPage
-from .base import WidgetAdapter, body_fields, host_of, json_of, on_site_of, tag_attribute, utc_time
+from .base import WidgetAdapter, body_fields, embed_attributes, host_of, json_of, on_site_of, utc_time
 
 HOSTED = "https://cusdis.com"
 CONTAINER = re.compile(rb"""<div\b[^>]*\bid=["']cusdis_thread["'][^>]*>""", re.I)
@@ -21,13 +21,10 @@ class CusdisAdapter(WidgetAdapter):
     hosts = ("cusdis.com",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
-        if b"cusdis_thread" not in body:
+        attributes = embed_attributes(body, b"cusdis_thread", CONTAINER, ("data-host", "data-app-id", "data-page-id"))
+        if attributes is None:
             return None
-        container = CONTAINER.search(body)
-        if container is None:
-            return None
-        tag = html.unescape(container.group(0).decode("utf-8", "replace"))
-        host, app, page = (tag_attribute(tag, name) for name in ("data-host", "data-app-id", "data-page-id"))
+        host, app, page = attributes
         if not app or not page:
             return None
         first = f"{(host or HOSTED).rstrip('/')}/api/open/comments?{urlencode([('appId', app), ('pageId', page), ('page', 1)])}"

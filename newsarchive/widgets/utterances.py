@@ -1,12 +1,11 @@
 """utterances: a GitHub issue's comments (the public REST API), the issue named by number or found by the embed's search term."""
 from __future__ import annotations
 
-import html
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ..items import Comment, FetchedPage
-from .base import WidgetAdapter, json_of, plain_paragraphs, tag_attribute, utc_time
+from .base import WidgetAdapter, embed_attributes, json_of, plain_paragraphs, utc_time
 
 API = "https://api.github.com"
 SCRIPT = re.compile(rb"""<script\b[^>]*\bsrc=["'][^"']*utteranc\.es/client\.js["'][^>]*>""", re.I)
@@ -25,13 +24,10 @@ class UtterancesAdapter(WidgetAdapter):
     hosts = ("api.github.com",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
-        if b"utteranc.es" not in body:
+        attributes = embed_attributes(body, b"utteranc.es", SCRIPT, ("repo", "issue-number", "issue-term"))
+        if attributes is None:
             return None
-        script = SCRIPT.search(body)
-        if script is None:
-            return None
-        tag = html.unescape(script.group(0).decode("utf-8", "replace"))
-        repo, number, term = (tag_attribute(tag, name) for name in ("repo", "issue-number", "issue-term"))
+        repo, number, term = attributes
         if not repo or not REPO.match(repo):
             return None
         if number and number.isdigit():
