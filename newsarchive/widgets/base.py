@@ -52,6 +52,14 @@ def json_of(page: FetchedPage):
     return json.loads(page.body.decode("utf-8"))
 
 
+def json_list(page: FetchedPage, key: str, vendor: str) -> list:
+    """The list under ``key`` of a data page's JSON object; ValueError when the page holds none."""
+    data = json_of(page)
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise ValueError(f"not a {vendor} thread: {str(data)[:200]}")
+    return data[key]
+
+
 def body_fields(fragment: str | None) -> tuple[str, str]:
     """Plain text and sanitised HTML of a vendor's comment HTML, read as the HTML threads read theirs."""
     if not fragment or not fragment.strip():

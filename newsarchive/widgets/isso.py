@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from ..items import Comment, FetchedPage
-from .base import DELETED, WidgetAdapter, body_fields, json_of, on_site_of
+from .base import DELETED, WidgetAdapter, body_fields, json_list, on_site_of
 
 SERVER = re.compile(rb"""data-isso\s*=\s*["']([^"'<>]{1,500})["']""")
 THREAD_ID = re.compile(rb"""data-isso-id\s*=\s*["']([^"'<>]{1,500})["']""")
@@ -39,11 +39,8 @@ class IssoAdapter(WidgetAdapter):
         return "uri" in query and query.get("plain") == "0"
 
     def page_comments(self, page: FetchedPage) -> list[Comment]:
-        data = json_of(page)
-        if not isinstance(data, dict) or not isinstance(data.get("replies"), list):
-            raise ValueError(f"not an Isso thread: {str(data)[:200]}")
         found: list[Comment] = []
-        _walk(data["replies"], found)
+        _walk(json_list(page, "replies", "Isso"), found)
         return found
 
 

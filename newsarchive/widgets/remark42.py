@@ -5,7 +5,7 @@ import re
 from urllib.parse import urlencode, urlsplit
 
 from ..items import Comment, FetchedPage
-from .base import DELETED, WidgetAdapter, body_fields, json_of, on_site_of, utc_time
+from .base import DELETED, WidgetAdapter, body_fields, json_list, on_site_of, utc_time
 
 _VALUE = rb"""\s*:\s*["']([^"'\\<>]{1,500})["']"""
 CONFIG = re.compile(rb"remark_config\s*=\s*\{(.{0,2000}?)\}", re.S)
@@ -37,11 +37,8 @@ class Remark42Adapter(WidgetAdapter):
         return urlsplit(url).path.endswith("/api/v1/find")
 
     def page_comments(self, page: FetchedPage) -> list[Comment]:
-        data = json_of(page)
-        if not isinstance(data, dict) or not isinstance(data.get("comments"), list):
-            raise ValueError(f"not a Remark42 thread: {str(data)[:200]}")
         found: list[Comment] = []
-        _walk(data["comments"], found)
+        _walk(json_list(page, "comments", "Remark42"), found)
         return found
 
 
