@@ -611,6 +611,12 @@ def capture_groups(conn: sqlite3.Connection, fetched_since: str | None = None, s
         " ORDER BY g.article_url", {"fetched_since": fetched_since, "since": since, "until": until}))
 
 
+def frontier_state(conn: sqlite3.Connection, url: str) -> str | None:
+    """The frontier state of ``url`` (pending, done, failed), or None when never planned."""
+    row = conn.execute("SELECT state FROM frontier WHERE url = ?", (url,)).fetchone()
+    return row[0] if row else None
+
+
 def capture_kept_at(conn: sqlite3.Connection, url: str, fetched_at: str) -> bool:
     """Whether a capture of ``url`` was first or last fetched at ``fetched_at``."""
     return conn.execute("SELECT 1 FROM captures WHERE url = ? AND ? IN (fetched_at, last_fetched_at) LIMIT 1",

@@ -270,6 +270,16 @@ def thread_fetched(conn: sqlite3.Connection, crawl_id: int | None, article_url: 
     return url_failed(conn, crawl_id, article_url, reason, at, None, False, retry) == "failed"
 
 
+def fetched_page_done(conn: sqlite3.Connection, page: FetchedPage, article_url: str, crawl_id: int | None,
+                      page_type: str | None, frontier_url: str, at: str) -> int:
+    """Keep a fetched page and mark the frontier row it was planned under done, in one
+    transaction; its capture id."""
+    with transaction(conn):
+        capture_id = store_capture(conn, page, article_url, crawl_id, page_type=page_type)
+        conn.execute(_URL_DONE, (at, crawl_id, frontier_url))
+        return capture_id
+
+
 def pending_count(conn: sqlite3.Connection, crawl_id: int) -> int:
     """How many URLs the crawl planned or tried are still pending."""
     return conn.execute("SELECT count(*) FROM frontier WHERE crawl_id = ? AND state = 'pending'",
