@@ -18,7 +18,7 @@ from .hostmap import parse_host_map
 from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
 from .limits import Refused, comment_cap
-from .widgets import WIDGET_HOSTS, adapter_of, first_widget_url
+from .widgets import WIDGET_HOSTS, adapter_of, first_widget_url, widget_request
 from .threads.registry import derived
 
 A_HREF = re.compile(rb"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
@@ -487,7 +487,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
             yield from self.render_or_finish(capture)
             return
         yield scrapy.Request(url, callback=self.parse_widget_page, errback=self.widget_page_failed,
-                             dont_filter=True, priority=20,
+                             dont_filter=True, priority=20, **widget_request(url),
                              meta={"capture": capture, "widget_pages": fetched, "allow_offsite": True})
 
     def parse_widget_page(self, response: Response):
@@ -505,7 +505,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         page = fetched_page(response)
         capture.pages.append(page)
         try:
-            following = adapter.next_url(page)
+            following = adapter.following_url(capture.pages)
         except ValueError as error:
             self.logger.warning("widget data page %s unreadable (%s); thread kept partial", response.url, error)
             capture.comment_pages_complete, following = False, None

@@ -4,8 +4,11 @@ from __future__ import annotations
 from ..items import Comment, FetchedPage
 from ..threads import assign_positions, resolve_thread
 from .base import WidgetAdapter
+from .commento import CommentoAdapter
 from .cusdis import CusdisAdapter
 from .disqus import DisqusAdapter
+from .giscus import GiscusAdapter
+from .hyvor import HyvorTalkAdapter
 from .isso import IssoAdapter
 from .remark42 import Remark42Adapter
 from .utterances import UtterancesAdapter
@@ -19,6 +22,9 @@ ADAPTERS: list[WidgetAdapter] = [
     IssoAdapter(),
     UtterancesAdapter(),
     CusdisAdapter(),
+    HyvorTalkAdapter(),
+    CommentoAdapter(),
+    GiscusAdapter(),
 ]
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
@@ -38,6 +44,17 @@ def adapter_of(url: str) -> WidgetAdapter | None:
     return next((adapter for adapter in ADAPTERS if adapter.owns(url)), None)
 
 
+def widget_request(url: str) -> dict:
+    """How a data URL is asked for, as ``scrapy.Request`` keywords: nothing for a GET, method,
+    body and content type for an adapter's POST."""
+    adapter = adapter_of(url)
+    posted = adapter.request_body(url) if adapter else None
+    if posted is None:
+        return {}
+    content_type, body = posted
+    return {"method": "POST", "body": body, "headers": {"Content-Type": content_type}}
+
+
 def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comment]:
     """The thread of a capture's data pages (fetch order), ids deduplicated, parents checked,
     positions in the vendor's order; an unreadable page is named in ``warnings``."""
@@ -50,4 +67,5 @@ def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comme
     return assign_positions(resolve_thread(found, warnings))
 
 
-__all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "widget_comments"]
+__all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "widget_comments",
+           "widget_request"]
