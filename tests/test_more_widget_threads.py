@@ -100,3 +100,23 @@ def test_a_giscus_discussion_is_read_across_its_cursor_pages(archive):
                         "&category=D%C3%A9bats&strict=false&first=100")
     assert [url.rpartition("after=")[2] if "after=" in url else None for url in pages] == [
         None, "cursor%3A2", "cursor%3A4"]
+
+
+def test_a_wpdiscuz_thread_gets_its_further_comments_and_collapsed_replies_from_admin_ajax(archive):
+    article = shown(archive, "wpdiscuz")
+    assert article["comments_widget"] == "wpdiscuz"
+    comments = by_id(article["comments"])
+    # Guests see approved comments only: the trashed 7004 and its reply are gone from wpDiscuz.
+    assert {k: v["parent_comment_id"] for k, v in comments.items()} == {
+        k: v for k, v in NESTED.items() if k not in ("7004", "7005")}
+    assert [c["comment_id"] for c in article["comments"]] == ["7001", "7006", "7008"]
+    assert comments["7003"]["depth"] == 3 and comments["7003"]["author_name"] == "Awa Diarra"
+    assert comments["7001"]["author_url"] == "https://awa.example.org/"
+    assert comments["7002"]["date_published"] == "2024-03-01T08:40:00Z"
+    assert comments["7009"]["text"] == "Courage, la saison sèche arrive."
+    ajax = f"{HOST}/wp-admin/admin-ajax.php?action="
+    assert capture_urls(archive, "wpdiscuz")[1:] == [
+        f"{ajax}wpdGetNonce&postId=4021&nonceName=wpdiscuz_nonce",
+        f"{ajax}wpdLoadMoreComments&offset=1&lastParentId=7006&isFirstLoad=0&wpdType=&postId=4021&wpdiscuz_nonce=5f1c1d2e3a",
+        f"{ajax}wpdShowReplies&commentId=7001&postId=4021&wpdiscuz_nonce=5f1c1d2e3a",
+        f"{ajax}wpdShowReplies&commentId=7008&postId=4021&wpdiscuz_nonce=5f1c1d2e3a"]

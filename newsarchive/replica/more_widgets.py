@@ -7,11 +7,14 @@ from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
 from .disqus import THREAD
-from .site import Resource, Site, html_page
+from .site import Resource, Site, html_page, text_file
+from .wpdiscuz_ajax import ROBOTS, WpDiscuzThread
 
 JSON = "application/json; charset=utf-8"
 HOST = "http://debats.sahel.example"  # the articles' real host
-PATHS = {"hyvor": "/debats/hyvor-forages/", "commento": "/debats/commento-puits/", "giscus": "/debats/giscus-kati/"}
+PATHS = {"hyvor": "/debats/hyvor-forages/", "commento": "/debats/commento-puits/", "giscus": "/debats/giscus-kati/",
+         "wpdiscuz": "/2024/03/01/forages-du-village-4021/"}
+AJAX = "/wp-admin/admin-ajax.php"
 HYVOR_WEBSITE, HYVOR_PAGE_ID, HYVOR_PAGE = 4021, "forages-4021", 77
 GISCUS_REPO = "sahel-news/commentaires"
 SECOND_REPLY = {"id": "7011", "author": ("Fatou Sow", "", "fatousow"), "at": "2024-03-01T08:50:00",
@@ -38,16 +41,22 @@ class MoreWidgetsSite(Site):
       "commenters": {hex: {"name", "link", …}}}``, approved comments only;
     * giscus ``GET /api/discussions?repo=&term=&first=&after=`` → ``{"discussion": {"pageInfo",
       "comments": [{"id", "author", "createdAt", "bodyHTML", "deletedAt", "isMinimized", "replies"}]}}``,
-      ``page_size`` top-level comments a page, replies one level deep (GitHub's threads).
+      ``page_size`` top-level comments a page, replies one level deep (GitHub's threads);
+    * wpDiscuz's ``admin-ajax.php`` (``replica.wpdiscuz_ajax``) beside a post that shows the first batch.
     """
 
     def __init__(self, page_size: int = 2):
         self.thread = replica_thread()
         self.page_size = page_size
+        self.wpdiscuz = WpDiscuzThread(self.thread, page_size)
 
     def resolve(self, path_and_query: str, base_url: str) -> Resource | None:
         parts = urlsplit(path_and_query)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if parts.path == "/robots.txt":
+            return text_file(ROBOTS, "text/plain")
+        if parts.path == PATHS["wpdiscuz"]:
+            return html_page(article_page("wpdiscuz", self.wpdiscuz.page_markup(HOST + AJAX)))
         for vendor, path in PATHS.items():
             if parts.path == path:
                 return html_page(article_page(vendor))
@@ -63,6 +72,8 @@ class MoreWidgetsSite(Site):
             return self._hyvor_init(json.loads(body))
         if path == "/api/comment/list":
             return self._commento(json.loads(body))
+        if path == AJAX:
+            return self.wpdiscuz.ajax(body)
         return None
 
     # -- Hyvor Talk --------------------------------------------------------------------------
@@ -209,11 +220,11 @@ EMBEDS = {
 }
 
 
-def article_page(vendor: str) -> str:
-    """An article whose comments the ``vendor`` widget loads."""
+def article_page(vendor: str, comments: str | None = None) -> str:
+    """An article whose comments the ``vendor`` widget loads (``comments``: the markup it shows)."""
     return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Débat sur les forages ({vendor})</title>
 <meta property="article:published_time" content="2024-03-01T07:30:00+00:00"></head>
 <body><article><h1>Débat sur les forages ({vendor})</h1><div class="entry-content">
 <p>Les habitants se sont réunis samedi pour débattre des forages du village.</p>
 <p>Le conseil communal doit rendre ses arbitrages avant la saison des pluies.</p></div></article>
-<section class="comments">{EMBEDS[vendor]}</section></body></html>"""
+<section class="comments">{EMBEDS[vendor] if comments is None else comments}</section></body></html>"""

@@ -1,6 +1,8 @@
 """Widget adapters: a JS comment widget's thread read from the vendor's own data endpoints, one module per vendor."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..items import Comment, FetchedPage
 from ..threads import assign_positions, resolve_thread
 from .base import WidgetAdapter
@@ -12,6 +14,7 @@ from .hyvor import HyvorTalkAdapter
 from .isso import IssoAdapter
 from .remark42 import Remark42Adapter
 from .utterances import UtterancesAdapter
+from .wpdiscuz import WpDiscuzLoadMoreAdapter
 from .wordpress import WordPressRestAdapter
 
 # Asked in order; the first that finds what it needs in the article page fetches the thread.
@@ -25,6 +28,7 @@ ADAPTERS: list[WidgetAdapter] = [
     HyvorTalkAdapter(),
     CommentoAdapter(),
     GiscusAdapter(),
+    WpDiscuzLoadMoreAdapter(),
 ]
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
@@ -55,6 +59,25 @@ def widget_request(url: str) -> dict:
     return {"method": "POST", "body": body, "headers": {"Content-Type": content_type}}
 
 
+def html_thread_pages(pages: list[FetchedPage], warnings: list[str]) -> list[FetchedPage] | None:
+    """The data pages as the comment markup they carry, when their adapters answer the site's own
+    markup (``answers_html``: read like comment pages, merged with the article page's thread);
+    None when they hold a thread as data. An unreadable page is named in ``warnings``."""
+    if not pages or not all(adapter_of(page.url).answers_html for page in pages):
+        return None
+    found = []
+    for page in pages:
+        try:
+            markup = adapter_of(page.url).html_of(page)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            warnings.append(f"widget data page {page.url}: {error}")
+            continue
+        if markup.strip():
+            found.append(replace(page, body=markup.encode("utf-8"),
+                                 headers=[("Content-Type", "text/html; charset=utf-8")]))
+    return found
+
+
 def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comment]:
     """The thread of a capture's data pages (fetch order), ids deduplicated, parents checked,
     positions in the vendor's order; an unreadable page is named in ``warnings``."""
@@ -67,5 +90,5 @@ def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comme
     return assign_positions(resolve_thread(found, warnings))
 
 
-__all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "widget_comments",
-           "widget_request"]
+__all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "html_thread_pages",
+           "widget_comments", "widget_request"]

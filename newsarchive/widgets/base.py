@@ -25,6 +25,9 @@ class WidgetAdapter:
     """The widget's name, as ``pages.widgets`` detects it (``comments_widget``)."""
     hosts: tuple[str, ...] = ()
     """The vendor's hosts its data endpoints are on (none: the site's own host)."""
+    answers_html = False
+    """True when the data pages carry the site's own comment markup (``html_of``), which extends
+    the thread the article page shows; False when they hold the whole thread as data."""
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         """The first data URL of the thread an article page embeds; None when the page does not
@@ -49,6 +52,10 @@ class WidgetAdapter:
         page fetched for its thread): by default read from the last page alone (``next_url``);
         a vendor whose next request depends on the whole thread so far reads all of them."""
         return self.next_url(pages[-1])
+
+    def html_of(self, page: FetchedPage) -> str:
+        """The comment markup a data page carries (``answers_html`` adapters); ValueError when unreadable."""
+        raise NotImplementedError
 
     def request_body(self, url: str) -> tuple[str, bytes] | None:
         """Content type and body when the data URL is asked for with a POST, None for a GET (the
