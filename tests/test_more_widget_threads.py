@@ -16,10 +16,10 @@ NESTED = {"7001": None, "7002": "7001", "7003": "7002", "7011": "7001", "7004": 
           "7006": None, "7008": None, "7009": "7008"}
 
 
-def crawl(db, served, *arguments: str) -> None:
+def crawl(db, served, *arguments: str, vendors=tuple(PATHS)) -> None:
     spider_args = [part for argument in arguments for part in ("-a", argument)]
     host_map = json.dumps({host: served.base_url for host in (HOST.split("//")[1], *VENDOR_HOSTS)})
-    urls = ",".join(HOST + path for path in PATHS.values())
+    urls = ",".join(HOST + PATHS[vendor] for vendor in vendors)
     run_cli("crawl", "generic", "-a", f"urls={urls}", *spider_args, *FAST_CRAWL, "-s", f"NEWSARCHIVE_HOST_MAP={host_map}",
             db=db, timeout=180)
 
@@ -120,3 +120,23 @@ def test_a_wpdiscuz_thread_gets_its_further_comments_and_collapsed_replies_from_
         f"{ajax}wpdLoadMoreComments&offset=1&lastParentId=7006&isFirstLoad=0&wpdType=&postId=4021&wpdiscuz_nonce=5f1c1d2e3a",
         f"{ajax}wpdShowReplies&commentId=7001&postId=4021&wpdiscuz_nonce=5f1c1d2e3a",
         f"{ajax}wpdShowReplies&commentId=7008&postId=4021&wpdiscuz_nonce=5f1c1d2e3a"]
+
+
+def test_history_of_a_hyvor_thread_shows_added_removed_and_edited(tmp_path):
+    db = tmp_path / "a.db"
+    with serve(MoreWidgetsSite(page_size=2)) as served:
+        crawl(db, served, vendors=["hyvor"])
+        thread = served.site.thread
+        thread[0]["replies"][0]["message"] = "<p>D'accord, mais qui paiera les forages et leur entretien ?</p>"
+        thread[4]["replies"][0].setdefault("replies", []).append(
+            {"id": "7010", "author": ("Awa Diarra", "", "awadiarra"), "at": "2024-03-02T09:00:00",
+             "message": "<p>La saison sèche, justement, presse tout le monde.</p>"})
+        del thread[2]  # 7006, the guest's comment, taken down
+        crawl(db, served, "revisit=all", vendors=["hyvor"])
+    out = run_cli("history", HOST + PATHS["hyvor"], db=db).stdout
+    kinds = {line.split()[1]: line for line in out.splitlines() if line.startswith("  20")}
+    assert set(kinds) == {"added", "removed", "edited"}, out
+    assert "#7010 by Awa Diarra, reply to #7009 (Moussa Keita)" in kinds["added"]
+    assert "#7006 by Invité" in kinds["removed"]
+    assert "#7002 by Moussa Keita" in kinds["edited"] and "entretien" in kinds["edited"]
+    assert shown(db, "hyvor")["comments_removed"] == 1
