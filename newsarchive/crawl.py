@@ -492,12 +492,17 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
 
     def parse_widget_page(self, response: Response):
         """A widget data page joins the capture; its adapter names the next one. A first page the
-        vendor refuses (4xx) leaves the capture as its HTML had it; any later failure marks the
-        thread partial."""
+        vendor refuses (4xx) hands the thread to the next adapter that applies, else leaves the
+        capture as its HTML had it; any later failure marks the thread partial."""
         capture, fetched = response.meta["capture"], response.meta["widget_pages"]
         adapter = adapter_of(response.url)
         if response.status >= 400 or adapter is None:
             self.logger.warning("widget data page %s: HTTP %s", response.url, response.status)
+            fallback = (first_widget_url(capture.pages[0].body, capture.url, after=adapter)
+                        if not fetched and adapter is not None and response.status < 500 else None)
+            if fallback:
+                yield from self._next_widget_page(capture, fallback)
+                return
             if fetched or response.status >= 500 or adapter is None:
                 capture.comment_pages_complete = False
             yield capture

@@ -31,7 +31,11 @@ def archive(tmp_path_factory):
     with serve(MoreWidgetsSite(page_size=2)) as served:
         crawl(db, served)
         assert not served.errors, served.errors
+        ARCHIVE_REQUESTS[:] = served.requests
     return db
+
+
+ARCHIVE_REQUESTS: list[tuple[str, str]] = []  # what the replica received during the ``archive`` crawl
 
 
 def shown(db, vendor: str) -> dict:
@@ -120,6 +124,10 @@ def test_a_wpdiscuz_thread_gets_its_further_comments_and_collapsed_replies_from_
         f"{ajax}wpdLoadMoreComments&offset=1&lastParentId=7006&isFirstLoad=0&wpdType=&postId=4021&wpdiscuz_nonce=5f1c1d2e3a",
         f"{ajax}wpdShowReplies&commentId=7001&postId=4021&wpdiscuz_nonce=5f1c1d2e3a",
         f"{ajax}wpdShowReplies&commentId=7008&postId=4021&wpdiscuz_nonce=5f1c1d2e3a"]
+    # The post links its REST route first: refused to guests, the thread falls to wpDiscuz's own endpoint.
+    assert ("GET", "/wp-json/wp/v2/comments?post=4021&per_page=100&page=1&orderby=id&order=asc") in ARCHIVE_REQUESTS
+    assert [path for method, path in ARCHIVE_REQUESTS if method == "POST" and "admin-ajax" in path] == [
+        url.removeprefix(HOST) for url in capture_urls(archive, "wpdiscuz")[1:]]
 
 
 def test_history_of_a_hyvor_thread_shows_added_removed_and_edited(tmp_path):

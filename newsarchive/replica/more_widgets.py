@@ -42,7 +42,8 @@ class MoreWidgetsSite(Site):
     * giscus ``GET /api/discussions?repo=&term=&first=&after=`` → ``{"discussion": {"pageInfo",
       "comments": [{"id", "author", "createdAt", "bodyHTML", "deletedAt", "isMinimized", "replies"}]}}``,
       ``page_size`` top-level comments a page, replies one level deep (GitHub's threads);
-    * wpDiscuz's ``admin-ajax.php`` (``replica.wpdiscuz_ajax``) beside a post that shows the first batch.
+    * wpDiscuz's ``admin-ajax.php`` (``replica.wpdiscuz_ajax``) beside a post that shows the first batch
+      and links its REST route, which refuses guests (401).
     """
 
     def __init__(self, page_size: int = 2):
@@ -57,6 +58,8 @@ class MoreWidgetsSite(Site):
             return text_file(ROBOTS, "text/plain")
         if parts.path == PATHS["wpdiscuz"]:
             return html_page(article_page("wpdiscuz", self.wpdiscuz.page_markup(HOST + AJAX)))
+        if parts.path == "/wp-json/wp/v2/comments":  # restricted to signed-in users, as many sites have it
+            return Resource(401, b'{"code": "rest_login_required", "data": {"status": 401}}', JSON)
         for vendor, path in PATHS.items():
             if parts.path == path:
                 return html_page(article_page(vendor))

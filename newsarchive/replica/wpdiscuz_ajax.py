@@ -40,7 +40,9 @@ class WpDiscuzThread:
                     "isLoadOnlyParentComments": "1", "commentListLoadType": "0", "firstLoadWithAjax": "0",
                     "wc_show_replies_text": "Voir les réponses", "nonceName": "wpdiscuz_nonce"}
         more = len(self.top_level()) > len(first)
-        return f"""<script id="wpdiscuz-combo-js-js-extra">
+        rest = ajax_url.replace("wp-admin/admin-ajax.php", f"wp-json/wp/v2/posts/{POST_ID}")
+        return f"""<link rel="alternate" title="JSON" type="application/json" href="{rest}">
+<script id="wpdiscuz-combo-js-js-extra">
 var wpdiscuzAjaxObj = {json.dumps(settings)};
 </script><div id="comments" class="comments-area"><div id="wpdcom" class="wpdiscuz_unauth wpd-default wpd-layout-2">
 <div class="wpd-thread-list">{"".join(_item(node, None, 1, False) for node in first)}

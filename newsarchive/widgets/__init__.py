@@ -34,9 +34,10 @@ ADAPTERS: list[WidgetAdapter] = [
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
 
 
-def first_widget_url(body: bytes, page_url: str) -> str | None:
-    """The first data URL of the widget thread an article page embeds, None when no adapter applies."""
-    for adapter in ADAPTERS:
+def first_widget_url(body: bytes, page_url: str, after: WidgetAdapter | None = None) -> str | None:
+    """The first data URL of the widget thread an article page embeds, None when no adapter applies;
+    ``after``: asked of the adapters registered after that one only (its endpoint refused)."""
+    for adapter in ADAPTERS[ADAPTERS.index(after) + 1 if after else 0:]:
         url = adapter.first_url(body, page_url)
         if url:
             return url
