@@ -9,6 +9,7 @@ import pytest
 from conftest import FAST_CRAWL, run_cli
 from newsarchive.replica import more_widgets, serve
 from newsarchive.replica.more_widgets import HOST, PATHS, MoreWidgetsSite
+from test_widget_threads import by_id
 
 VENDOR_HOSTS = ("talk.hyvor.com", "commento.io", "giscus.app")
 # The replica thread's public comments and their parents (7011: a second reply to 7001).
@@ -40,14 +41,6 @@ ARCHIVE_REQUESTS: list[tuple[str, str]] = []  # what the replica received during
 
 def shown(db, vendor: str) -> dict:
     return json.loads(run_cli("show", HOST + PATHS[vendor], "--json", db=db).stdout)
-
-
-def by_id(comments: list[dict], found: dict | None = None) -> dict:
-    found = {} if found is None else found
-    for comment in comments:
-        found[comment["comment_id"]] = comment
-        by_id(comment.get("replies", []), found)
-    return found
 
 
 def capture_urls(db, vendor: str) -> list[str]:

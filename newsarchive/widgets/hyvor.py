@@ -54,8 +54,10 @@ class HyvorTalkAdapter(WidgetAdapter):
 
     def following_url(self, pages: list[FetchedPage]) -> str | None:
         data_pages = pages_of(self, pages)
+        loaded, more = _lists_so_far(data_pages)  # every page read: ValueError on an unreadable one
         init = json_of(data_pages[0])
-        loaded, more = _lists_so_far(data_pages)
+        if not isinstance(init.get("page"), dict) or "id" not in init["page"]:
+            raise ValueError(f"Hyvor Talk named no page: {str(init)[:200]}")
         asked = {_asked_list(page.url) + (dict(query_fields(page.url)).get("offset"),) for page in data_pages[1:]}
         for key in more:
             offset = str(len(loaded.get(key, ())))
@@ -79,7 +81,7 @@ class HyvorTalkAdapter(WidgetAdapter):
 def _listing(page: FetchedPage) -> dict:
     """A data page's ``{list, indexed, has_more_ids}`` (under ``comments`` in the init answer)."""
     data = json_of(page)
-    listed = data.get("comments") if urlsplit(page.url).path.endswith("/init") else data
+    listed = data.get("comments") if isinstance(data, dict) and urlsplit(page.url).path.endswith("/init") else data
     if not isinstance(listed, dict) or not isinstance(listed.get("list"), dict):
         raise ValueError(f"not a Hyvor Talk comment list: {str(data)[:200]}")
     return listed

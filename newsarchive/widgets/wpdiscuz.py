@@ -90,7 +90,10 @@ def _nonce(page: FetchedPage, fields: dict) -> list[tuple[str, str]]:
     """The guest nonce the first answer gave, as the field its settings name."""
     if fields.get("action") != "wpdGetNonce":
         return []
-    value = (json_of(page).get("data") or {}).get(fields.get("nonceName", ""))
+    data = json_of(page)
+    if not isinstance(data, dict) or not isinstance(data.get("data"), dict):
+        raise ValueError(f"wpDiscuz answered no nonce: {str(data)[:200]}")
+    value = data["data"].get(fields.get("nonceName", ""))
     return [(fields["nonceName"], str(value))] if value else []
 
 
