@@ -83,3 +83,18 @@ def test_wpdiscuz_asks_nothing_when_the_page_shows_the_whole_thread_and_never_le
     assert widget_request(url)["body"] == b"action=wpdShowReplies&commentId=5&postId=77"
     elsewhere = collapsed.replace(b"www.sahel.example", b"tracker.other.example")
     assert first_widget_url(elsewhere, PAGE) is None
+
+
+def test_wpdiscuz_loads_the_first_batch_itself_where_the_page_leaves_it_to_the_script():
+    settings = {"wc_post_id": "77", "url": "https://www.sahel.example/wp-admin/admin-ajax.php", "firstLoadWithAjax": "1"}
+    page = (f'<script>var wpdiscuzAjaxObj = {json.dumps(settings)};</script><div id="wpdcom">'
+            '<button name="submit" data-lastparentid="0" class="wpd-load-more-submit wpd-loaded">Plus</button>'
+            '<span id="wpdiscuzHasMoreComments" data-is_show_load_more="0"></span></div>').encode()
+    first = first_widget_url(page, PAGE)
+    assert first.endswith("?action=wpdLoadMoreComments&offset=0&lastParentId=0&isFirstLoad=1&wpdType=&postId=77")
+    article = FetchedPage(url=PAGE, status=200, headers=[], body=page, fetched_at="2024-03-02T00:00:00Z")
+    batch = data_page(first, {"success": True, "data": {"comment_list": '<div id="wpd-comm-9_0" class="wpd-comment">'
+                                                                       '</div>', "is_show_load_more": True,
+                                                        "last_parent_id": "9"}})
+    following = adapter_of(first).following_url([article, batch])
+    assert following.endswith("?action=wpdLoadMoreComments&offset=1&lastParentId=9&isFirstLoad=0&wpdType=&postId=77")

@@ -20,7 +20,8 @@ class WpDiscuzLoadMoreAdapter(WidgetAdapter):
     """What wpDiscuz's script asks of ``admin-ajax.php`` (or its own ``wpdiscuz-ajax.php``), by
     POST with the post id its settings (``wpdiscuzAjaxObj``) give: a guest nonce first where the
     settings name one (``wpdGetNonce``); ``wpdLoadMoreComments`` from the load-more button's
-    ``data-lastparentid``, ``offset`` counting up, while the answer's ``is_show_load_more`` holds;
+    ``data-lastparentid`` (the first batch too where the page leaves it to the script,
+    ``firstLoadWithAjax``), ``offset`` counting up, while the answer's ``is_show_load_more`` holds;
     then ``wpdShowReplies`` for each comment whose replies are collapsed (``wpd-hidden-replies``),
     in the page or in a loaded batch. The answers carry the thread's own HTML (``comment_list``),
     read with the wpDiscuz thread parser and merged with the comments the article page shows.
@@ -38,7 +39,7 @@ class WpDiscuzLoadMoreAdapter(WidgetAdapter):
         if not endpoint.startswith(("http://", "https://")) or not on_site_of(endpoint, page_url):
             return None
         post = [("postId", str(settings["wc_post_id"]))]
-        todo = _next(endpoint, post, [], body.decode("utf-8", "replace"), [])
+        todo = _next(endpoint, post, [], body.decode("utf-8", "replace"), [], _loads_first(settings))
         if todo and settings.get("nonceName"):
             return _ask(endpoint, [("action", "wpdGetNonce"), *post, ("nonceName", str(settings["nonceName"]))])
         return todo
@@ -56,7 +57,8 @@ class WpDiscuzLoadMoreAdapter(WidgetAdapter):
         endpoint = data_pages[0].url.split("?")[0]
         post = [(k, v) for k, v in first if k == "postId"] + _nonce(data_pages[0], dict(first))
         fragments = [pages[0].body.decode("utf-8", "replace")] + [self.html_of(page) for page in data_pages]
-        return _next(endpoint, post, [_action(page) for page in data_pages], "".join(fragments), data_pages)
+        return _next(endpoint, post, [_action(page) for page in data_pages], "".join(fragments), data_pages,
+                     _loads_first(_settings(pages[0].body) or {}))
 
     def html_of(self, page: FetchedPage) -> str:
         """The comment HTML a data page carries ("" for the nonce); ValueError when unreadable."""
@@ -81,6 +83,13 @@ def _settings(body: bytes) -> dict | None:
     return settings if isinstance(settings, dict) else None
 
 
+def _loads_first(settings: dict) -> bool:
+    """True when the page holds no comment and the script loads the first batch itself
+    (``firstLoadWithAjax``: on load or on a click), as cached pages are often set up."""
+    return str(settings.get("firstLoadWithAjax") or "0") in ("1", "2") and \
+        str(settings.get("wordpressIsPaginate") or "0") in ("0", "")
+
+
 def _action(page: FetchedPage) -> tuple[str, str]:
     fields = dict(query_fields(page.url))
     return fields.get("action", ""), fields.get("commentId") or fields.get("lastParentId") or ""
@@ -97,13 +106,17 @@ def _nonce(page: FetchedPage, fields: dict) -> list[tuple[str, str]]:
     return [(fields["nonceName"], str(value))] if value else []
 
 
-def _next(endpoint: str, post: list, asked: list[tuple[str, str]], thread_html: str, pages: list) -> str | None:
-    """The next request: the next batch while there is more, then each collapsed reply list."""
-    more, last_parent = _load_more_state(thread_html, pages)
+def _next(endpoint: str, post: list, asked: list[tuple[str, str]], thread_html: str, pages: list,
+          loads_first: bool) -> str | None:
+    """The next request: the next batch while there is more, then each collapsed reply list (the
+    script's ``offset`` counts its batches: from 0 where it loads the first one itself)."""
     loads = sum(1 for action, _ in asked if action == "wpdLoadMoreComments")
+    more, last_parent = _load_more_state(thread_html, pages) if loads or not loads_first else (True, "0")
     if more and last_parent and ("wpdLoadMoreComments", last_parent) not in asked:
-        return _ask(endpoint, [("action", "wpdLoadMoreComments"), ("offset", str(loads + 1)),
-                               ("lastParentId", last_parent), ("isFirstLoad", "0"), ("wpdType", ""), *post])
+        first = loads_first and not loads
+        return _ask(endpoint, [("action", "wpdLoadMoreComments"), ("offset", str(loads if loads_first else loads + 1)),
+                               ("lastParentId", last_parent), ("isFirstLoad", str(int(first))), ("wpdType", ""),
+                               *post])
     shown = {comment for action, comment in asked if action == "wpdShowReplies"}
     for tag in HIDDEN_REPLIES.finditer(thread_html):
         comment = tag.group(1)
