@@ -92,10 +92,12 @@ def _item(node: dict, parent: str | None, depth: int, with_replies: bool) -> str
     author = f'<a href="{escape(url)}" rel="nofollow">{escape(name)}</a>' if url else escape(name)
     when = datetime.fromisoformat(node["at"]).strftime("%B %-d, %Y %-I:%M %p").replace("AM", "am").replace("PM", "pm")
     classes = f"comment depth-{depth} wpd-comment wpd_comment_level-{depth}" + (" wpd-reply" if parent else "")
-    toggle = (f'<div class="wpd-toggle wpd-hidden wpd_not_clicked" wpd-tooltip="Voir les réponses"><span class="wpd-view-replies">'
-              f'<span class="wpd-view-replies-text">Voir les réponses</span> ({len(replies)})</span></div>') if collapsed else ""
+    toggle = (f'<div class="wpd-toggle wpd-hidden wpd_not_clicked" wpd-tooltip="Voir les réponses">'
+              f'<span class="wpd-view-replies"><span class="wpd-view-replies-text">Voir les réponses</span>'
+              f' ({len(replies)})</span></div>') if collapsed else ""
     nested = "".join(_item(reply, node["id"], depth + 1, True) for reply in replies) if not collapsed else ""
-    return (f'<div id="wpd-comm-{node["id"]}_{parent or 0}" class="{classes}{" wpd-hidden-replies" if collapsed else ""}">'
+    classes += " wpd-hidden-replies" if collapsed else ""
+    return (f'<div id="wpd-comm-{node["id"]}_{parent or 0}" class="{classes}">'
             f'<div class="wpd-comment-wrap wpd-blog-guest"><div id="comment-{node["id"]}" class="wpd-comment-right">'
             f'<div class="wpd-comment-header"><div class="wpd-comment-author">{author}</div>'
             f'<div class="wpd-comment-date" title="{when}">il y a 9 mois</div></div>'

@@ -59,7 +59,8 @@ class CommentoAdapter(WidgetAdapter):
 
 def _comment(item: dict, commenters: dict) -> Comment:
     parent = item.get("parentHex")
-    comment = Comment(comment_id=str(item["commentHex"]), parent_comment_id=None if parent in (None, "", "root") else parent,
+    comment = Comment(comment_id=str(item["commentHex"]),
+                      parent_comment_id=None if parent in (None, "", "root") else parent,
                       date_published=utc_time(item.get("creationDate")), date_published_raw=item.get("creationDate"))
     if item.get("deleted"):
         comment.type = DELETED

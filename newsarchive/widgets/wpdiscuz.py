@@ -46,7 +46,8 @@ class WpDiscuzLoadMoreAdapter(WidgetAdapter):
 
     def owns(self, url: str) -> bool:
         path = urlsplit(url).path
-        return path.endswith(("/admin-ajax.php", "/wpdiscuz-ajax.php")) and dict(query_fields(url)).get("action") in ACTIONS
+        action = dict(query_fields(url)).get("action")
+        return path.endswith(("/admin-ajax.php", "/wpdiscuz-ajax.php")) and action in ACTIONS
 
     def request_body(self, url: str) -> tuple[str, bytes] | None:
         return FORM, urlencode([(k, v) for k, v in query_fields(url) if k != "nonceName"]).encode()
@@ -77,7 +78,8 @@ def _settings(body: bytes) -> dict | None:
     """The ``wpdiscuzAjaxObj`` object WordPress prints for the script."""
     found = SETTINGS.search(body)
     try:
-        settings, _ = json.JSONDecoder().raw_decode(body[found.end() - 1:found.end() + 100_000].decode("utf-8", "replace"))
+        text = body[found.end() - 1:found.end() + 100_000].decode("utf-8", "replace")
+        settings, _ = json.JSONDecoder().raw_decode(text)
     except (AttributeError, ValueError):
         return None
     return settings if isinstance(settings, dict) else None
