@@ -123,6 +123,14 @@ def test_a_wpdiscuz_thread_gets_its_further_comments_and_collapsed_replies_from_
         url.removeprefix(HOST) for url in capture_urls(archive, "wpdiscuz")[1:]]
 
 
+def test_reextract_gives_the_same_threads_from_the_stored_answers(archive):
+    before = {vendor: shown(archive, vendor)["comments"] for vendor in PATHS}
+    out = run_cli("reextract", db=archive).stdout
+    assert "re-extracted 4 articles: 0 changed" in out and "0 failed" in out, out
+    assert {vendor: shown(archive, vendor)["comments"] for vendor in PATHS} == before
+    assert all(len(by_id(comments)) >= 7 for comments in before.values())
+
+
 def test_history_of_a_hyvor_thread_shows_added_removed_and_edited(tmp_path):
     db = tmp_path / "a.db"
     with serve(MoreWidgetsSite(page_size=2)) as served:
