@@ -1,0 +1,164 @@
+"""The hand-written XPaths of each corpus page, read by tools/corpus_gold.py."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from corpus_gold import Spec, container_parent, number
+
+
+def epoch(attribute: str):
+    """A machine time from a Unix timestamp attribute on the node or below it."""
+    def read(node):
+        found = node.xpath(f"(.//@{attribute} | @{attribute})[1]")
+        return datetime.fromtimestamp(int(found[0]), timezone.utc).isoformat() if found else None
+    return read
+
+
+def utc(text: str, pattern: str) -> str | None:
+    """A UTC time a page writes out in full, as ISO 8601."""
+    try:
+        return datetime.strptime(" ".join(text.split()), pattern).replace(tzinfo=timezone.utc).isoformat()
+    except ValueError:
+        return None
+
+
+def attribute_number(xpath: str, pattern: str):
+    """A level read from a number inside an attribute."""
+    def read(node) -> int:
+        return int(re.search(pattern, node.xpath(xpath)[0]).group(1))
+    return read
+
+
+LJ_COMMENTS = '//article[contains(concat(" ", @class, " "), " mdspost-comment ")][@id]'
+LJ_LEVEL = attribute_number("../@class", r"mdspost-thread--level-(\d+)")
+
+
+def lj_parent(node) -> str | None:
+    """LiveJournal lists every comment flat, indented by level: the parent is the last comment one level up
+    (collapsed ones included: their text is not in the page, their place in the thread is)."""
+    level = LJ_LEVEL(node)
+    for before in reversed(node.xpath("preceding::article[@id]")):
+        if before.get("id", "").startswith("t") and LJ_LEVEL(before) == level - 1:
+            return before.get("id")[1:]
+    return None
+
+
+SPECS: dict[str, Spec] = {
+    "hn-item_1.html": Spec(
+        site="news.ycombinator.com",
+        items='//tr[contains(concat(" ", @class, " "), " comtr ")]',
+        ident="@id", text='.//div[@class="comment"]', drop='.//div[@class="reply"]',
+        author='.//a[@class="hnuser"]', published_raw='.//span[@class="age"]',
+        level=lambda node: int(node.xpath('.//td[@class="ind"]/img/@width')[0]) // 40 + 1),
+    "pikabu-story_1.html": Spec(
+        site="pikabu.ru",
+        items='//div[@class="comment"]', ident="@data-id",
+        text='./div[contains(@class,"comment__body")]/div[@class="comment__content"]',
+        author='.//div[@class="comment__user"]/@data-name',
+        published='./div[contains(@class,"comment__body")]//time[@class="comment__datetime hint"]/@datetime',
+        published_raw='./div[contains(@class,"comment__body")]//time[@class="comment__datetime hint"]',
+        declared=number(r"(\d+)", '//*[@class="story__comments-link-count"]')),
+    "vc-ru_1.html": Spec(
+        site="vc.ru",
+        items='//div[contains(@class,"comments__item ") or @class="comments__item"]', ident="@data-id",
+        text='./div[contains(@class,"comments__item__space")]//div[@class="comments__item__text"]',
+        author='./div[contains(@class,"comments__item__space")]//p[@class="comments__item__user__name"]',
+        published=lambda node: epoch("air-date-timestamp")(node.xpath('./div[contains(@class,"comments__item__space")]')[0]),
+        published_raw='./div[contains(@class,"comments__item__space")]//time'),
+    "4pda-news_1.html": Spec(
+        site="4pda.ru",
+        items='//div[starts-with(@id,"comment-")]', ident=lambda node: node.get("id")[len("comment-"):],
+        parent=container_parent("li", './div[starts-with(@id,"comment-")]'),
+        text='./p[@class="content"]', author='./div[@class="heading"]/a[@class="nickname"]',
+        published_raw='./div[@class="heading"]/span[@class="h-meta"]/text()[1]'),
+    "livejournal-lozga_1.html": Spec(
+        site="lozga.livejournal.com",
+        items=LJ_COMMENTS + '[div/div[@class="mdspost-comment__body"]]',
+        parent=lambda node, ids: lj_parent(node),
+        ident=lambda node: node.get("id")[1:], text='./div/div[@class="mdspost-comment__body"]',
+        author='.//span[@class="mdspost-comment-username__name"]//a[@class="i-ljuser-username"]',
+        published_raw='.//a[contains(@class,"mdspost-comment-time--ctime")]',
+        published=lambda node: utc(node.xpath('string(.//a[contains(@class,"mdspost-comment-time--ctime")])'),
+                                   "%B %d %Y, %H:%M:%S UTC"),
+),
+}
+
+
+def habr(site: str) -> Spec:
+    """Habr-family pages (habrahabr.ru, geektimes.ru in 2018): replies in a list inside the comment's li."""
+    return Spec(
+        site=site, items='//div[@class="comment"][starts-with(@id,"comment_")]',
+        ident=lambda node: node.get("id")[len("comment_"):],
+        parent=container_parent("li", './div[@class="comment"]'),
+        text='./div[contains(@class,"comment__message")]',
+        author='./div[contains(@class,"comment__head")]//span[contains(@class,"user-info__nickname")]',
+        published_raw='./div[contains(@class,"comment__head")]/time',
+        declared=number(r"(\d+)", '//span[@id="comments_count"] | //h2[@class="comments-section__head-title"]'))
+
+
+SPECS.update({
+    "habrahabr_1.html": habr("habrahabr.ru"),
+    "geektimes_1.html": habr("geektimes.ru"),
+    "disqus-embed-mobile-review_1.html": Spec(
+        site="android.mobile-review.com", widget="disqus",
+        items='//li[contains(concat(" ", @class, " "), " post ")][starts-with(@id,"post-")]',
+        ident=lambda node: node.get("id")[len("post-"):],
+        text='./div[@data-role="post-content"]//div[@data-role="message"]',
+        author='./div[@data-role="post-content"]//span[contains(@class,"author")]',
+        published_raw='./div[@data-role="post-content"]//a[@data-role="relative-time"]/@title',
+        declared=number(r"(\d+)", '//li[contains(@class,"tab-conversation")]//span[@class="comment-count"]')),
+})
+
+REDDIT_ENTRY = './div[contains(@class,"entry")]'
+SPECS.update({
+    "reddit-old_1.html": Spec(
+        site="www.reddit.com",
+        items='//div[contains(concat(" ", @class, " "), " comment ")][starts-with(@id,"thing_t1_")]',
+        ident=lambda node: node.get("id")[len("thing_t1_"):],
+        text=REDDIT_ENTRY + '//div[contains(@class,"usertext-body")]/div[@class="md"]',
+        author=REDDIT_ENTRY + '/p[@class="tagline"]/*[contains(@class,"author")]',
+        published=REDDIT_ENTRY + '/p[@class="tagline"]/time[contains(@class,"live-timestamp")]/@datetime',
+        published_raw=REDDIT_ENTRY + '/p[@class="tagline"]/time[contains(@class,"live-timestamp")]'),
+    "launchpad-bug_1.html": Spec(
+        site="bugs.launchpad.net",
+        items='//div[contains(@class,"boardComment")][div[@class="boardCommentDetails"]][.//div[@class="comment-text"]]',
+        ident=lambda node: node.xpath('string(.//td[@class="bug-comment-index"]/a/@href)').rsplit("/", 1)[-1],
+        text='.//div[@class="comment-text"]',
+        author='.//div[@class="boardCommentDetails"]//a[contains(@class,"person")]',
+        published='.//div[@class="boardCommentDetails"]//time/@datetime',
+        published_raw='.//div[@class="boardCommentDetails"]//time'),
+    "dataworld-wp_1.html": Spec(
+        site="dataworld.info",
+        items='//li[starts-with(@id,"comment-")]', ident=lambda node: node.get("id")[len("comment-"):],
+        text='./div[@class="commententry"]',
+        author=lambda node: node.xpath('string(./p[@class="comment-author"]/cite)').strip().removesuffix("пишет:").strip(),
+        published_raw='./p[@class="comment-author"]/small[@class="comment-time"]',
+        declared=number(r"(\d+)", '//*[@id="comments"]/h3 | //h3[@id="comments"]')),
+    "spotim-conversation_1.html": Spec(
+        site="spot.im", widget="spotim",
+        items='//div[contains(@class,"sppre_message-view")][@data-message-id]', ident="@data-message-id",
+        level=lambda node: int(node.get("data-message-depth")) + 1,
+        text='.//div[contains(@class,"sppre_message-entities")]',
+        author='.//span[@class="sppre_username"]', published_raw='.//*[contains(@class,"sppre_posted-at")]'),
+    "youtube-watch_1.html": Spec(
+        site="www.youtube.com",
+        items='//ytd-comment-renderer[.//*[@id="content-text"]]', text='.//*[@id="content-text"]',
+        ident=lambda node: node.xpath('string(.//*[@id="published-time-text"]//a/@href)').split("lc=")[-1],
+        parent=lambda node, ids: next((ids[top] for top in node.xpath(
+            'ancestor::ytd-comment-replies-renderer/ancestor::ytd-comment-thread-renderer[1]'
+            '/ytd-comment-renderer') if top in ids), None),
+        author='.//a[@id="author-text"]', published_raw='.//*[@id="published-time-text"]',
+        declared=number(r"([\d,]+)", '//ytd-comments-header-renderer//*[@id="count"]')),
+})
+
+SPECS.update({
+    "d3-ru-post_1.html": Spec(
+        site="gif.d3.ru",
+        items='//div[starts-with(@id,"b-comment-")][contains(concat(" ", @class, " "), " b-comment ")]'
+              '[not(@id="b-comment-root")]',
+        ident=lambda node: node.get("id")[len("b-comment-"):],
+        text='./div[@class="b-comment__body"]//div[contains(@class,"b-comment__content-cell")]',
+        author='./div[@class="b-comment__body"]//a[contains(@class,"b-comment__user-login")]',
+        published_raw='./div[@class="b-comment__body"]//*[contains(@class,"b-comment__time")]'),
+})
