@@ -92,9 +92,19 @@ def nesting_parent(node, ids: dict) -> str | None:
     return None
 
 
+def parse(html: bytes):
+    """The page as a reader's browser reads it: UTF-8 when the bytes are UTF-8, else the declared charset."""
+    try:
+        text = html.decode("utf-8")
+    except UnicodeDecodeError:
+        return lxml.html.fromstring(html)
+    return lxml.html.fromstring(text.removeprefix("\ufeff").split("?>", 1)[-1] if text.lstrip().startswith("<?xml")
+                                else text)
+
+
 def build(entry: dict, spec: Spec, html: bytes) -> dict:
     """The gold document of one page."""
-    document = lxml.html.fromstring(html)
+    document = parse(html)
     nodes = document.xpath(spec.items)
     ids = {}
     for node in nodes:

@@ -162,3 +162,54 @@ SPECS.update({
         author='./div[@class="b-comment__body"]//a[contains(@class,"b-comment__user-login")]',
         published_raw='./div[@class="b-comment__body"]//*[contains(@class,"b-comment__time")]'),
 })
+
+
+def wordpress(site: str, author: str, text: str = './*[contains(@class,"comment-body")]//div[contains(@class,"comment-content")]',
+              published: str | None = './/time/@datetime', published_raw: str | None = './/time',
+              drop: str | None = None, **more) -> Spec:
+    """A WordPress walker: li#comment-N, replies in the li's children list."""
+    return Spec(site=site, items='//li[starts-with(@id,"comment-")]', ident=lambda node: node.get("id")[8:],
+                text=text, author=author, published=published, published_raw=published_raw, drop=drop, **more)
+
+
+def own(xpath: str) -> str:
+    """An XPath restricted to a WordPress comment's own part (not its replies)."""
+    return f'./*[not(self::ol or self::ul)]{xpath}'
+
+
+SPECS.update({
+    "profootballtalk_1.html": wordpress(
+        "profootballtalk.nbcsports.com", author=own('//*[contains(@class,"comment-author")]//*[@class="fn"]'),
+        published=own('//time/@datetime'), published_raw=own('//time'),
+        drop='.//div[contains(@class,"pd-rating")]'),
+    "givewell-blog_1.html": wordpress(
+        "blog.givewell.org", author=own('//div[@class="comment-author"]/strong'),
+        text=own('/self::div[contains(@class,"comment-body")]'),
+        drop='./div[@class="comment-author"] | ./div[@class="reply"]',
+        published=None, published_raw=own('//div[@class="comment-author"]/a')),
+    "bigbrandsystem-mindset_1.html": wordpress(
+        "www.bigbrandsystem.com", author=own('//cite[contains(@class,"fn")]'),
+        published=own('//time/@datetime'), published_raw=own('//time')),
+    "comoeducarseusfilhos_1.html": wordpress(
+        "comoeducarseusfilhos.com.br", author=own('//cite[contains(@class,"comment-author")]'),
+        text=own('//div[contains(@class,"comment-content")]'),
+        published=own('//time/@datetime'), published_raw=own('//time')),
+    "macrumors-article_1.html": Spec(
+        site="www.macrumors.com", items='//div[contains(concat(" ", @class, " "), " comment ")][div[@class="comment_content"]]',
+        ident=lambda node: node.xpath('string(.//div[@class="username"]/a/@href)').rstrip("/").rsplit("/", 1)[-1],
+        text='./div[@class="comment_content"]/div[@class="content"]', author='.//div[@class="username"]',
+        published_raw='.//div[@class="date"]'),
+    "theantijunecleaver-hike_1.html": Spec(
+        site="theantijunecleaver.com", items='//div[starts-with(@id,"comment-")][div[@class="thecomment"]]',
+        ident=lambda node: node.get("id")[8:], text='./div[@class="thecomment"]//div[contains(@class,"comment-content")]',
+        author='./div[@class="thecomment"]//span[@class="author"]', published='./div[@class="thecomment"]//span[@class="date"]/@datetime',
+        published_raw='./div[@class="thecomment"]//span[@class="date"]'),
+})
+SPECS["theantijunecleaver-jam_1.html"] = SPECS["theantijunecleaver-hike_1.html"]
+for _page, _site in (("theparadigmng-lawan_1.html", "www.theparadigmng.com"),
+                     ("theparadigmng-saraki_1.html", "www.theparadigmng.com"),
+                     ("telegraph-tennis_1.html", "www.telegraph.co.uk"),
+                     ("quantamagazine-tuft_1.html", "www.quantamagazine.org"),
+                     ("thesun-plague_1.html", "www.thesun.co.uk"),
+                     ("physorg-hibernating_1.html", "phys.org")):
+    SPECS[_page] = Spec(site=_site, items="/nothing", text=".", comments_in_html=False)
