@@ -213,3 +213,28 @@ for _page, _site in (("theparadigmng-lawan_1.html", "www.theparadigmng.com"),
                      ("thesun-plague_1.html", "www.thesun.co.uk"),
                      ("physorg-hibernating_1.html", "phys.org")):
     SPECS[_page] = Spec(site=_site, items="/nothing", text=".", comments_in_html=False)
+
+
+def position(prefix: str):
+    """An id for comments that carry none: their place in the page (ids only serve to link parents)."""
+    def ident(node) -> str:
+        before = node.xpath('preceding::li[contains(@class, "fig-comment")]')
+        return f"{prefix}{len(before) + 1}"
+    return ident
+
+
+SPECS.update({
+    "netzpolitik-fundis_1.html": wordpress(
+        "netzpolitik.org", author=own('//*[contains(@class,"comment-author")]//*[@class="fn"]'),
+        published=own('//time/@datetime'), published_raw=own('//time')),
+    "dailymaverick_1.html": wordpress(
+        "www.dailymaverick.co.za", author=own('//*[contains(@class,"comment-author")]//*[@class="fn"]'),
+        text=own('/self::div[contains(@class,"comment-body")]'),
+        drop='./div[contains(@class,"comment-author")] | ./div[contains(@class,"comment-meta")] | ./div[@class="reply"]',
+        published=None, published_raw=own('//div[contains(@class,"comment-meta")]/a')),
+    "lefigaro-ukraine_1.html": Spec(
+        site="www.lefigaro.fr", items='//li[contains(concat(" ", @class, " "), " fig-comment ")]',
+        ident=position("fig-"), text='./p[@class="fig-comment__text"]', author='./p[@class="fig-comment__username"]',
+        published='./p[@class="fig-comment__date"]/time/@datetime', published_raw='./p[@class="fig-comment__date"]/time',
+        declared=number(r"(\d[\d\s\u00a0]*)", '//*[contains(@class,"fig-comments__count") or contains(@class,"fig-comments__title")]')),
+})
