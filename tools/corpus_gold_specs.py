@@ -243,3 +243,9 @@ SPECS["lefigaro-londres_1.html"] = SPECS["lefigaro-ukraine_1.html"]
 for _page, _site in (("elpais-bruselas_1.html", "elpais.com"), ("rzeczpospolita-granice_1.html", "www.rp.pl"),
                      ("asahi-article_1.html", "www.asahi.com"), ("nrk-ol_1.html", "www.nrk.no")):
     SPECS[_page] = Spec(site=_site, items="/nothing", text=".", comments_in_html=False)
+
+SPECS["smittenkitchen-raita_1.html"] = Spec(
+    site="smittenkitchen.com", items='//li[starts-with(@id,"comment-")][contains(@class,"commentbody")]',
+    ident=lambda node: node.get("id")[8:], text=".",
+    drop='./cite | ./a[@class="commentlink"] | ./div[@class="commentcount"] | ./ul | ./ol',
+    author="./cite", published_raw='./a[@class="commentlink"]')
