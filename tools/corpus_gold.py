@@ -119,6 +119,8 @@ def build(entry: dict, spec: Spec, html: bytes) -> dict:
         else:
             parent = (spec.parent or nesting_parent)(node, ids)
         text = node_text(node.xpath(spec.text), spec.drop)
+        if not text:  # an image-only or emptied comment: the metric matches on text, so it cannot be gold
+            continue
         depth = 1
         by_id = {c["id"]: c for c in comments}
         if parent in by_id:

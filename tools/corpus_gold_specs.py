@@ -53,7 +53,7 @@ SPECS: dict[str, Spec] = {
         level=lambda node: int(node.xpath('.//td[@class="ind"]/img/@width')[0]) // 40 + 1),
     "pikabu-story_1.html": Spec(
         site="pikabu.ru",
-        items='//div[@class="comment"]', ident="@data-id",
+        items='//div[@class="comment"][@data-id]', ident="@data-id",  # the sidebar's comment of the day has none
         text='./div[contains(@class,"comment__body")]/div[@class="comment__content"]',
         author='.//div[@class="comment__user"]/@data-name',
         published='./div[contains(@class,"comment__body")]//time[@class="comment__datetime hint"]/@datetime',
