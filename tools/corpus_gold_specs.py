@@ -249,3 +249,10 @@ SPECS["smittenkitchen-raita_1.html"] = Spec(
     ident=lambda node: node.get("id")[8:], text=".",
     drop='./cite | ./a[@class="commentlink"] | ./div[@class="commentcount"] | ./ul | ./ol',
     author="./cite", published_raw='./a[@class="commentlink"]')
+
+SPECS["wday-model_1.html"] = Spec(
+    site="www.wday.ru", items='//div[contains(concat(" ", @class, " "), " comment-item ")][@itemprop="comment"]',
+    ident='./div[contains(@class,"comment-item__container")]/@id', text='.//div[@itemprop="text"]',
+    author='.//span[@itemprop="author"]', published='.//span[@itemprop="datePublished"]/@content',
+    published_raw='.//span[@itemprop="datePublished"]')
+SPECS["wday-foodblogers_1.html"] = SPECS["wday-model_1.html"]
