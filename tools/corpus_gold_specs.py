@@ -256,3 +256,25 @@ SPECS["wday-model_1.html"] = Spec(
     author='.//span[@itemprop="author"]', published='.//span[@itemprop="datePublished"]/@content',
     published_raw='.//span[@itemprop="datePublished"]')
 SPECS["wday-foodblogers_1.html"] = SPECS["wday-model_1.html"]
+
+SPECS.update({
+    # A forum thread page: the opening post is the page's article, the replies are its comments.
+    "xenforo-techist_1.html": Spec(
+        site="www.techist.com",
+        items='(//article[contains(concat(" ", @class, " "), " message--post ")])[position() > 1]',
+        drop='.//div[contains(@class,"bbCodeBlock-expandLink")]',
+        ident=lambda node: node.get("data-content")[len("post-"):],
+        parent=lambda node, ids: None, text='.//article[contains(@class,"message-body")]//div[contains(@class,"bbWrapper")]',
+        author='.//h4[@class="message-name"]', published='.//header//time[@class="u-dt"]/@datetime',
+        published_raw='.//header//time[@class="u-dt"]'),
+    # The topic's only reply is a "Pinned globally" notice without text: nothing to take as a comment.
+    "discourse-ttrss_1.html": Spec(site="community.tt-rss.org", items="/nothing", text=".", comments_in_html=False),
+    "lemmy-startrek_1.html": Spec(
+        site="startrek.website", items='//div[starts-with(@id,"comment-")][contains(@class,"comment-node")]',
+        ident=lambda node: node.get("id")[len("comment-"):],
+        parent=container_parent('div[contains(concat(" ", @class, " "), " comment ")]',
+                                './div[starts-with(@id,"comment-")][contains(@class,"comment-node")]'),
+        text='.//div[@class="md-div"]',
+        author=lambda node: node.xpath('string(./div/div[1]/span[1]//a)').strip().removeprefix("@"),
+        published_raw='./div/div[1]//span[@data-tippy-content]'),
+})
