@@ -278,3 +278,25 @@ SPECS.update({
         author=lambda node: node.xpath('string(./div/div[1]/span[1]//a)').strip().removeprefix("@"),
         published_raw='./div/div[1]//span[@data-tippy-content]'),
 })
+
+
+def something_awful(site: str = "forums.somethingawful.com") -> Spec:
+    """A Something Awful thread page past the first: every post answers the thread; quotes stay in the text."""
+    return Spec(
+        site=site, items='//table[contains(concat(" ", @class, " "), " post ")][starts-with(@id,"post")]',
+        ident=lambda node: node.get("id")[len("post"):], parent=lambda node, ids: None,
+        text='.//td[@class="postbody"]', drop='.//p[@class="editedby"]', author='.//dt[contains(@class,"author")]',
+        published_raw=lambda node: " ".join(node.xpath('string(.//td[@class="postdate"]/text()[last()])').split()))
+
+
+SPECS.update({
+    "somethingawful-canpoli_1.html": something_awful(),
+    "somethingawful-logie_1.html": something_awful(),
+    "somethingawful-codinghorrors_1.html": something_awful(),
+    "v2ex-topic_1.html": Spec(
+        site="www.v2ex.com", items='//div[starts-with(@id,"r_")][contains(@class,"cell")]',
+        ident=lambda node: node.get("id")[2:], parent=lambda node, ids: None,
+        text='.//div[@class="reply_content"]', author='.//strong/a[starts-with(@href,"/member/")]',
+        published_raw='.//span[@class="ago"]',
+        declared=number(r"(\d+)\s*条回复", '//div[@class="box"]/div[@class="cell"]/span[@class="gray"]')),
+})
