@@ -300,3 +300,50 @@ SPECS.update({
         published_raw='.//span[@class="ago"]',
         declared=number(r"(\d+)\s*条回复", '//div[@class="box"]/div[@class="cell"]/span[@class="gray"]')),
 })
+
+
+def margin_level(node) -> int:
+    """The depth a Mafra discussion shows by indentation: the rank of the comment's left margin among the
+    page's margins (0px is the top level)."""
+    def margin(element) -> int:
+        found = re.search(r"margin-left:\s*(\d+)px", element.get("style") or "")
+        return int(found.group(1)) if found else 0
+    margins = sorted({margin(other) for other in node.xpath('//div[contains(concat(" ", @class, " "), " contribution ")]')})
+    return margins.index(margin(node)) + 1
+
+
+def idnes(site: str) -> Spec:
+    """iDNES.cz discussions (Mafra): a flat list indented by margin; the names are salted with hidden <i> digits."""
+    return Spec(
+        site=site, items='//div[@class="contribution"][@id]', ident="@id", level=margin_level,
+        text='.//div[@class="user-text"]',
+        author=lambda node: "".join(node.xpath('.//h4[@class="name"]/a/text()')).strip(),
+        published_raw='.//div[contains(@class,"date")]')
+
+
+def lidovky(site: str = "www.lidovky.cz") -> Spec:
+    """Lidovky.cz discussions (Mafra, older template): text paragraphs next to the action list."""
+    return Spec(
+        site=site, items='//div[contains(concat(" ", @class, " "), " contribution ")]',
+        ident=lambda node: node.xpath('string(.//ul[@class="itemrow"]//a[@name]/@name)'), level=margin_level,
+        text='.//td[@class="right"]/p', author='.//h5/span[@class="name"]', published_raw='.//h5/span[2]')
+
+
+def novinky(site: str = "www.novinky.cz") -> Spec:
+    """Novinky.cz discussions (2018): one flat list; the name is followed by the writer's town."""
+    return Spec(
+        site=site, items='//div[contains(concat(" ", @class, " "), " contribution ")][starts-with(@id,"c")]',
+        ident=lambda node: node.get("id")[1:], parent=lambda node, ids: None,
+        text='./div[@class="content"]', author='.//h4[@class="name"]/span[starts-with(@id,"name-")]',
+        published_raw='.//div[@class="infoDate"]/span[1]')
+
+
+SPECS.update({
+    "idnes-naraz_1.html": idnes("pardubice.idnes.cz"),
+    "idnes-diskuse_1.html": idnes("www.idnes.cz"),
+    "idnes-ridic_1.html": idnes("budejovice.idnes.cz"),
+    "lidovky-posta_1.html": lidovky(),
+    "lidovky-volby_1.html": lidovky(),
+    "novinky-jaro_1.html": novinky(),
+    "novinky-miliardy_1.html": novinky(),
+})
