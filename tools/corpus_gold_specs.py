@@ -347,3 +347,20 @@ SPECS.update({
     "novinky-jaro_1.html": novinky(),
     "novinky-miliardy_1.html": novinky(),
 })
+
+
+def joyreactor(site: str = "joyreactor.cc") -> Spec:
+    """JoyReactor posts: a comment's replies sit in the sibling list whose id names it (comment_list_comment_N)."""
+    def parent(node, ids) -> str | None:
+        holder = node.getparent()
+        name = holder.get("id") or ""
+        return name[len("comment_list_comment_"):] if name.startswith("comment_list_comment_") else None
+    return Spec(
+        site=site, items='//div[@class="comment"][starts-with(@id,"comment")]',
+        ident=lambda node: node.get("id")[len("comment"):], parent=parent,
+        text='./div[@class="txt"]/div[not(@class="comments_bottom")]',
+        author='.//a[contains(@class,"comment_username")]', published=epoch("timestamp"),
+        published_raw=lambda node: " ".join(node.xpath('.//span[@class="comment_date"]//span/text()')))
+
+
+SPECS.update({"joyreactor-post_1.html": joyreactor(), "joyreactor-cats_1.html": joyreactor()})

@@ -39,10 +39,13 @@ def problems(entry: dict, reserved: set[str]) -> list[str]:
 
 
 def mirror_git_dir(mirrors: Path, repository: str) -> Path:
-    """The git directory of ``repository`` under ``mirrors`` (``owner+name/repo`` as `fetch` lays it out,
-    or ``owner+name`` itself when that is the git directory)."""
+    """The git directory of ``repository`` under ``mirrors``: ``owner+name/repo`` as `fetch` lays it out
+    (bare, or a checkout holding ``.git``), else ``owner+name`` itself."""
     folder = mirrors / repository.replace("/", "+")
-    return folder / "repo" if (folder / "repo").is_dir() else folder
+    for candidate in (folder / "repo" / ".git", folder / "repo", folder / ".git"):
+        if candidate.is_dir():
+            return candidate
+    return folder
 
 
 def stored_bytes(entry: dict, mirrors: Path | None) -> bytes:
