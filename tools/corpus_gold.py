@@ -119,14 +119,13 @@ def build(entry: dict, spec: Spec, html: bytes) -> dict:
         else:
             parent = (spec.parent or nesting_parent)(node, ids)
         text = node_text(node.xpath(spec.text), spec.drop)
-        if not text:  # an image-only or emptied comment: the metric matches on text, so it cannot be gold
-            continue
         depth = 1
         by_id = {c["id"]: c for c in comments}
         if parent in by_id:
             depth = by_id[parent]["depth"] + 1
         comment = {
-            "id": ids[node], "parent": parent, "depth": depth, "type": "comment",
+            # a comment without text (an image only, or emptied) is matched on its author, as bare pingbacks are
+            "id": ids[node], "parent": parent, "depth": depth, "type": "comment" if text else "empty",
             "author": as_text(first(node, spec.author)),
             "author_url": as_text(first(node, spec.author_url)),
             "published": as_text(first(node, spec.published)),

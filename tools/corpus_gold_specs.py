@@ -364,3 +364,5 @@ def joyreactor(site: str = "joyreactor.cc") -> Spec:
 
 
 SPECS.update({"joyreactor-post_1.html": joyreactor(), "joyreactor-cats_1.html": joyreactor()})
+
+SPECS["habr-wikiasaria_1.html"] = habr("habr.com")
