@@ -285,7 +285,7 @@ def something_awful(site: str = "forums.somethingawful.com") -> Spec:
     return Spec(
         site=site, items='//table[contains(concat(" ", @class, " "), " post ")][starts-with(@id,"post")]',
         ident=lambda node: node.get("id")[len("post"):], parent=lambda node, ids: None,
-        text='.//td[@class="postbody"]', drop='.//p[@class="editedby"]', author='.//dt[contains(@class,"author")]',
+        text='.//td[@class="postbody"]', drop='.//p[@class="editedby"] | .//div[contains(@class,"userinfo")]', author='.//dt[contains(@class,"author")]',
         published_raw=lambda node: " ".join(node.xpath('string(.//td[@class="postdate"]/text()[last()])').split()))
 
 
@@ -366,3 +366,11 @@ def joyreactor(site: str = "joyreactor.cc") -> Spec:
 SPECS.update({"joyreactor-post_1.html": joyreactor(), "joyreactor-cats_1.html": joyreactor()})
 
 SPECS["habr-wikiasaria_1.html"] = habr("habr.com")
+
+SPECS.update({
+    "somethingawful-last_1.html": something_awful(),
+    "somethingawful-fyad_1.html": something_awful(),
+    # the thread's first page: its opening post is the page's article, not a comment
+    "somethingawful-fyad-first_1.html": Spec(**{**something_awful().__dict__, "items":
+        '(//table[contains(concat(" ", @class, " "), " post ")][starts-with(@id,"post")])[position() > 1]'}),
+})
