@@ -374,3 +374,16 @@ SPECS.update({
     "somethingawful-fyad-first_1.html": Spec(**{**something_awful().__dict__, "items":
         '(//table[contains(concat(" ", @class, " "), " post ")][starts-with(@id,"post")])[position() > 1]'}),
 })
+
+SPECS.update({
+    # taz.de: one flat list; a reply is marked only by its indentation class (mgl-xlarge)
+    "taz-selbstbestimmung_1.html": Spec(
+        site="taz.de", items='//li[starts-with(@id,"bb_message_")][contains(concat(" ", @class, " "), " comment ")]',
+        ident="@data-cid", level=lambda node: 2 if "mgl-xlarge" in node.get("class", "").split() else 1,
+        text='.//div[contains(@class,"message-text-container")]', author='.//span[contains(@class,"author")]',
+        published='.//time/@datetime', published_raw='.//time',
+        declared=number(r"(\d+)\s*Kommentar", '//*[contains(@class,"comments-list")]/preceding-sibling::*[1]')),
+})
+for _page, _site in (("larepubblica-laziale_1.html", "roma.repubblica.it"), ("hankookilbo_1.html", "www.hankookilbo.com"),
+                     ("haberturk-yangin_1.html", "www.haberturk.com"), ("aftonbladet-ukraina_1.html", "www.aftonbladet.se")):
+    SPECS[_page] = Spec(site=_site, items="/nothing", text=".", comments_in_html=False)
