@@ -380,8 +380,8 @@ SPECS.update({
     "taz-selbstbestimmung_1.html": Spec(
         site="taz.de", items='//li[starts-with(@id,"bb_message_")][contains(concat(" ", @class, " "), " comment ")]',
         ident="@data-cid", level=lambda node: 2 if "mgl-xlarge" in node.get("class", "").split() else 1,
-        text='.//div[contains(@class,"message-text-container")]', author='.//span[contains(@class,"author")]',
-        published='.//time/@datetime', published_raw='.//time',
+        text='(.//div[contains(@class,"message-text-container")])[1]', author='(.//span[contains(@class,"author")])[1]',
+        published='(.//time)[1]/@datetime', published_raw='(.//time)[1]',
         declared=number(r"(\d+)\s*Kommentar", '//*[contains(@class,"comments-list")]/preceding-sibling::*[1]')),
 })
 for _page, _site in (("larepubblica-laziale_1.html", "roma.repubblica.it"), ("hankookilbo_1.html", "www.hankookilbo.com"),
