@@ -52,7 +52,7 @@ def node_text(nodes, drop: str | None = None) -> str:
         if isinstance(node, str):
             parts.append(node)
             continue
-        copy = lxml.html.fromstring(lxml.html.tostring(node, encoding="unicode"))
+        copy = lxml.html.fromstring(lxml.html.tostring(node, encoding="unicode", with_tail=False))
         for gone in copy.xpath(f".//*[re:test(local-name(), '^({NOISE})$')]",
                                namespaces={"re": "http://exslt.org/regular-expressions"}):
             gone.drop_tree()

@@ -387,3 +387,37 @@ SPECS.update({
 for _page, _site in (("larepubblica-laziale_1.html", "roma.repubblica.it"), ("hankookilbo_1.html", "www.hankookilbo.com"),
                      ("haberturk-yangin_1.html", "www.haberturk.com"), ("aftonbladet-ukraina_1.html", "www.aftonbladet.se")):
     SPECS[_page] = Spec(site=_site, items="/nothing", text=".", comments_in_html=False)
+
+
+def stack_exchange_time(node) -> str | None:
+    """A Stack Exchange post's time (its owner's signature, or the comment's date) as ISO 8601."""
+    title = node.xpath('string(.//span[@class="relativetime-clean"]/@title)') if node.get("data-comment-id") else \
+        node.xpath('string(.//div[contains(@class,"post-signature")][last()]//span[@class="relativetime"]/@title)')
+    return f"{title.replace(' ', 'T')[:-1]}+00:00" if title else None
+
+
+def stack_exchange(site: str) -> Spec:
+    """A Stack Exchange question: the question is the article; each answer answers it, each comment under a post
+    answers that post (comments under the question answer the question)."""
+    answer = 'ancestor-or-self::div[contains(concat(" ", @class, " "), " answer ")][@data-answerid]'
+    def ident(node) -> str:
+        return node.get("data-answerid") or node.get("data-comment-id")
+    def parent(node, ids) -> str | None:
+        if node.get("data-answerid"):
+            return None
+        owner = node.xpath(answer)
+        return owner[0].get("data-answerid") if owner else None
+    def author(node) -> str | None:
+        if node.get("data-comment-id"):
+            return node.xpath('string(.//a[contains(@class,"comment-user")])').strip() or None
+        owners = node.xpath('.//div[contains(@class,"post-signature")][last()]//div[@class="user-details"]/a')
+        return owners[0].text_content().strip() if owners else None
+    return Spec(
+        site=site, items='//div[contains(concat(" ", @class, " "), " answer ")][@data-answerid]'
+                         ' | //li[contains(concat(" ", @class, " "), " comment ")][@data-comment-id]',
+        ident=ident, parent=parent, author=author, published=stack_exchange_time,
+        text='./self::li//span[@class="comment-copy"] | ./self::div//div[contains(@class,"post-text")]')
+
+
+SPECS.update({"stackoverflow-scala_1.html": stack_exchange("stackoverflow.com"),
+              "ru-stackoverflow-php_1.html": stack_exchange("ru.stackoverflow.com")})
