@@ -421,3 +421,10 @@ def stack_exchange(site: str) -> Spec:
 
 SPECS.update({"stackoverflow-scala_1.html": stack_exchange("stackoverflow.com"),
               "ru-stackoverflow-php_1.html": stack_exchange("ru.stackoverflow.com")})
+
+# Listing pages: posts of a community or a forum with their reply counts, or a feed showing the top comment of
+# each post; none of it is this page's thread.
+for _page, _site in (("lemmy-community-listing_1.html", "startrek.website"),
+                     ("discourse-latest-topics_1.html", "community.tt-rss.org"),
+                     ("joyreactor-feed_1.html", "joyreactor.cc")):
+    SPECS[_page] = Spec(site=_site, items="/nothing", text=".", comments_in_html=False)
