@@ -262,7 +262,7 @@ SPECS.update({
     "xenforo-techist_1.html": Spec(
         site="www.techist.com",
         items='(//article[contains(concat(" ", @class, " "), " message--post ")])[position() > 1]',
-        drop='.//div[contains(@class,"bbCodeBlock-expandLink")]',
+        drop='.//div[contains(@class,"bbCodeBlock-expandLink")] | .//div[contains(@class,"bbCodeBlock-title")]',
         ident=lambda node: node.get("data-content")[len("post-"):],
         parent=lambda node, ids: None, text='.//article[contains(@class,"message-body")]//div[contains(@class,"bbWrapper")]',
         author='.//h4[@class="message-name"]', published='.//header//time[@class="u-dt"]/@datetime',
@@ -281,11 +281,13 @@ SPECS.update({
 
 
 def something_awful(site: str = "forums.somethingawful.com") -> Spec:
-    """A Something Awful thread page past the first: every post answers the thread; quotes stay in the text."""
+    """A Something Awful thread page past the first: every post answers the thread; a quoted post stays in the
+    text, its "X posted:" heading does not (a label, as "says:" is)."""
     return Spec(
         site=site, items='//table[contains(concat(" ", @class, " "), " post ")][starts-with(@id,"post")]',
         ident=lambda node: node.get("id")[len("post"):], parent=lambda node, ids: None,
-        text='.//td[@class="postbody"]', drop='.//p[@class="editedby"] | .//div[contains(@class,"userinfo")]', author='.//dt[contains(@class,"author")]',
+        text='.//td[@class="postbody"]', author='.//dt[contains(@class,"author")]',
+        drop='.//p[@class="editedby"] | .//div[contains(@class,"userinfo")] | .//div[@class="bbc-block"]/h4',
         published_raw=lambda node: " ".join(node.xpath('string(.//td[@class="postdate"]/text()[last()])').split()))
 
 
