@@ -23,7 +23,7 @@ class Spec:
     """How a reader finds each comment of one page: XPaths relative to a comment's node unless said."""
 
     items: str                                   # every comment node, page order (from the document)
-    text: str                                    # the body node(s) of a comment
+    text: str | Callable                         # the body node(s) of a comment, or a function giving its text
     author: str | None = None                    # the node(s) whose text is the author's name
     ident: Callable | str = "@id"                # XPath to the id, or a function of the node
     parent: Callable | None = None               # function(node, ids_by_node) -> parent id; default: nesting
@@ -118,7 +118,7 @@ def build(entry: dict, spec: Spec, html: bytes) -> dict:
             open_levels = {k: v for k, v in open_levels.items() if k < level} | {level: ids[node]}
         else:
             parent = (spec.parent or nesting_parent)(node, ids)
-        text = node_text(node.xpath(spec.text), spec.drop)
+        text = clean(spec.text(node)) if callable(spec.text) else node_text(node.xpath(spec.text), spec.drop)
         depth = 1
         by_id = {c["id"]: c for c in comments}
         if parent in by_id:

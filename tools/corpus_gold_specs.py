@@ -430,3 +430,72 @@ for _page, _site in (("lemmy-community-listing_1.html", "startrek.website"),
                      ("discourse-latest-topics_1.html", "community.tt-rss.org"),
                      ("joyreactor-feed_1.html", "joyreactor.cc")):
     SPECS[_page] = Spec(site=_site, items="/nothing", text=".", comments_in_html=False)
+
+
+TALK_ID = re.compile(r"^c-(?P<author>.+?)-(?P<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z)(?:-(?P<rest>.*))?$")
+BLOCKS = {"p", "dd", "dt", "li", "div", "br", "blockquote", "pre", "h2", "h3", "h4", "table", "tr", "td"}
+
+
+def talk_texts(document) -> dict[str, str]:
+    """Each comment's text on a MediaWiki talk page served with DiscussionTools markup: what stands between
+    its start marker (span[data-mw-comment-start]) and its signature marker (span[data-mw-comment-sig])."""
+    texts: dict[str, list[str]] = {}
+    current: list[str] | None = None
+
+    def walk(element) -> None:
+        nonlocal current
+        if element.get("data-mw-comment-start") is not None and (element.get("id") or "").startswith("c-"):
+            current = texts.setdefault(element.get("id"), [])
+        elif element.get("data-mw-comment-sig") is not None or element.get("data-mw-comment-end") is not None:
+            current = None
+        if isinstance(element.tag, str) and element.tag not in ("script", "style"):
+            if current is not None and element.tag in BLOCKS:
+                current.append(" ")
+            if current is not None and element.text:
+                current.append(element.text)
+            for child in element:
+                walk(child)
+                if current is not None and child.tail:
+                    current.append(child.tail)
+            if current is not None and element.tag in BLOCKS:
+                current.append(" ")
+
+    walk(document)
+    return {key: "".join(parts) for key, parts in texts.items()}
+
+
+def talk_page(site: str) -> Spec:
+    """A MediaWiki talk page with DiscussionTools markup: each comment's id names its author, its UTC time and
+    the comment it answers (or its section's heading)."""
+    cache: dict[int, dict[str, str]] = {}
+
+    def text(node) -> str:
+        document = node.getroottree().getroot()
+        if id(document) not in cache:
+            cache[id(document)] = talk_texts(document)
+        # the "--" or "~" a writer puts before the signature is part of signing, not of the comment
+        return cache[id(document)].get(node.get("id"), "").rstrip(" \n\t-\u2013\u2014~")
+
+    def parent(node, ids) -> str | None:
+        rest = TALK_ID.match(node.get("id")).group("rest") or ""
+        answered = TALK_ID.match(f"c-{rest}")
+        if not answered:
+            return None
+        prefix = f"c-{answered.group('author')}-{answered.group('time')}"
+        return next((key for key in ids.values() if key.startswith(prefix)), None)
+
+    return Spec(
+        site=site, items='//span[@data-mw-comment-start][starts-with(@id,"c-")]', ident="@id", parent=parent, text=text,
+        author=lambda node: TALK_ID.match(node.get("id")).group("author").replace("_", " "),
+        published=lambda node: TALK_ID.match(node.get("id")).group("time")[:19] + "+00:00",
+        published_raw=lambda node: next((link.text_content() for link in node.xpath(
+            '//a[contains(@class,"ext-discussiontools-init-timestamplink")]')
+            if link.get("href", "").endswith("#" + node.get("id"))), None))
+
+
+SPECS.update({
+    "wikipedia-kawiarenka_1.html": talk_page("pl.wikipedia.org"),
+    "wikipedia-ar-talk_1.html": talk_page("ar.wikipedia.org"),
+    "wikipedia-fr-le-monde_1.html": talk_page("fr.wikipedia.org"),
+    "wikipedia-it-sportello_1.html": talk_page("it.wikipedia.org"),
+})
