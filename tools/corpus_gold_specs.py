@@ -499,3 +499,5 @@ SPECS.update({
     "wikipedia-fr-le-monde_1.html": talk_page("fr.wikipedia.org"),
     "wikipedia-it-sportello_1.html": talk_page("it.wikipedia.org"),
 })
+
+SPECS["wikipedia-nl-overleg_1.html"] = talk_page("nl.wikipedia.org")
