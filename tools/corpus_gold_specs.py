@@ -501,3 +501,29 @@ SPECS.update({
 })
 
 SPECS["wikipedia-nl-overleg_1.html"] = talk_page("nl.wikipedia.org")
+
+SPECS.update({"wikipedia-it-vandalismi_1.html": talk_page("it.wikipedia.org"),
+              "wikipedia-en-afd_1.html": talk_page("en.wikipedia.org"),
+              "wikipedia-pl-medal_1.html": talk_page("pl.wikipedia.org")})
+
+
+def hacker_news_2012(site: str = "news.ycombinator.com") -> Spec:
+    """Hacker News in 2012: each comment a table row indented by a spacer image 40px a level."""
+    row = "ancestor::table[1]/ancestor::tr[1]"
+    return Spec(
+        site=site, items='//span[@class="comment"]',
+        ident=lambda node: node.xpath(f'string({row}//span[@class="comhead"]/a[starts-with(@href,"item?id=")]/@href)')[8:],
+        level=lambda node: int(node.xpath(f'{row}//td/img[@src][contains(@src,"s.gif")]/@width')[0]) // 40 + 1,
+        text=".", author=f'{row}//span[@class="comhead"]/a[starts-with(@href,"user?id=")]',
+        published_raw=lambda node: " ".join((node.xpath(f'{row}//span[@class="comhead"]/a[1]')[0].tail or "").split()).strip(" |") or None)
+
+
+SPECS.update({
+    "hn-2012-outage_1.html": hacker_news_2012(),
+    "hn-2012-ask_1.html": hacker_news_2012(),
+    # Futaba (2chan.net): the thread's opening post is its article; each reply a table cell with its number
+    "futaba-thread_1.html": Spec(
+        site="img.2chan.net", items='//td[@bgcolor="#F0E0D6"][input[@type="checkbox"]]',
+        ident="./input/@name", parent=lambda node, ids: None, text="./blockquote",
+        published_raw=lambda node: " ".join((node.xpath("./input")[0].tail or "").split()[:1]) or None),
+})
