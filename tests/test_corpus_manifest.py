@@ -58,3 +58,18 @@ def test_fill_reads_a_page_from_a_local_mirror_unpacks_it_and_checks_its_digest(
     body = page_bytes(entry, mirrors)
     assert body == page
     assert hashlib.sha256(body).hexdigest() == hashlib.sha256(page).hexdigest()
+
+
+def test_every_gold_thread_is_well_formed():
+    """Ids are unique, every parent is a comment of the same page, a comment has a text to be matched on, and a
+    page said to hold no thread lists no comment."""
+    for entry in manifest()["pages"]:
+        gold = json.loads((REPO / "tests" / "corpus" / "gold" / f"{Path(entry['page']).stem}.json").read_text())
+        assert gold["page"] == entry["page"] and gold["language"] == entry["language"], entry["page"]
+        ids = [comment["id"] for comment in gold["comments"]]
+        assert len(ids) == len(set(ids)), entry["page"]
+        assert gold["comments_in_html"] or not ids, entry["page"]
+        for comment in gold["comments"]:
+            assert comment["type"] in ("comment", "empty", "pingback", "trackback"), (entry["page"], comment["id"])
+            assert comment["type"] != "comment" or comment["text_start"], (entry["page"], comment["id"])
+            assert comment["parent"] is None or comment["parent"] in ids, (entry["page"], comment["id"])
