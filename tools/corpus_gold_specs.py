@@ -30,6 +30,19 @@ def attribute_number(xpath: str, pattern: str):
     return read
 
 
+def quoted_post(reference: str, pattern: str):
+    """Parent for forum posts: the first post the reply quotes (``reference``: an XPath to the attribute naming
+    it, ``pattern``: the number in it), when that post is on the page; a quote of a post elsewhere answers
+    nothing the page holds."""
+    def parent(node, ids) -> str | None:
+        for value in node.xpath(reference):
+            found = re.search(pattern, value)
+            if found and found.group(1) in ids.values() and found.group(1) != ids[node]:
+                return found.group(1)
+        return None
+    return parent
+
+
 LJ_COMMENTS = '//article[contains(concat(" ", @class, " "), " mdspost-comment ")][@id]'
 LJ_LEVEL = attribute_number("../@class", r"mdspost-thread--level-(\d+)")
 
@@ -264,7 +277,8 @@ SPECS.update({
         items='(//article[contains(concat(" ", @class, " "), " message--post ")])[position() > 1]',
         drop='.//div[contains(@class,"bbCodeBlock-expandLink")] | .//div[contains(@class,"bbCodeBlock-title")]',
         ident=lambda node: node.get("data-content")[len("post-"):],
-        parent=lambda node, ids: None, text='.//article[contains(@class,"message-body")]//div[contains(@class,"bbWrapper")]',
+        parent=quoted_post('.//blockquote[@data-source]/@data-source', r"post:\s*(\d+)"),
+        text='.//article[contains(@class,"message-body")]//div[contains(@class,"bbWrapper")]',
         author='.//h4[@class="message-name"]', published='.//header//time[@class="u-dt"]/@datetime',
         published_raw='.//header//time[@class="u-dt"]'),
     # The topic's only reply is a "Pinned globally" notice without text: nothing to take as a comment.
@@ -281,11 +295,12 @@ SPECS.update({
 
 
 def something_awful(site: str = "forums.somethingawful.com") -> Spec:
-    """A Something Awful thread page past the first: every post answers the thread; a quoted post stays in the
-    text, its "X posted:" heading does not (a label, as "says:" is)."""
+    """A Something Awful thread page past the first: a post answers the post it quotes (when that one is on the
+    page), else the thread; a quoted post stays in the text, its "X posted:" heading does not (a label)."""
     return Spec(
         site=site, items='//table[contains(concat(" ", @class, " "), " post ")][starts-with(@id,"post")]',
-        ident=lambda node: node.get("id")[len("post"):], parent=lambda node, ids: None,
+        ident=lambda node: node.get("id")[len("post"):],
+        parent=quoted_post('.//div[@class="bbc-block"]/h4/a[@class="quote_link"]/@href', r"postid=(\d+)"),
         text='.//td[@class="postbody"]', author='.//dt[contains(@class,"author")]',
         drop='.//p[@class="editedby"] | .//div[contains(@class,"userinfo")] | .//div[@class="bbc-block"]/h4',
         published_raw=lambda node: " ".join(node.xpath('string(.//td[@class="postdate"]/text()[last()])').split()))
