@@ -302,7 +302,7 @@ def something_awful(site: str = "forums.somethingawful.com") -> Spec:
         ident=lambda node: node.get("id")[len("post"):],
         parent=quoted_post('.//div[@class="bbc-block"]/h4/a[@class="quote_link"]/@href', r"postid=(\d+)"),
         text='.//td[@class="postbody"]', author='.//dt[contains(@class,"author")]',
-        drop='.//p[@class="editedby"] | .//div[contains(@class,"userinfo")] | .//div[contains(concat(" ", @class, " "), " bbc-block ")]/h4',
+        drop='.//p[@class="editedby"] | .//div[contains(@class,"userinfo")] | .//div[contains(concat(" ", @class, " "), " bbc-block ")]/*[self::h4 or self::h5]',
         published_raw=lambda node: " ".join(node.xpath('string(.//td[@class="postdate"]/text()[last()])').split()))
 
 
