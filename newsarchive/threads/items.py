@@ -134,7 +134,7 @@ class ItemThread:
         comments, ids, elsewhere, depths = [], {}, {}, {}
         for item in items:
             owner = nesting.owner(item)
-            if _elsewhere(item, elsewhere) if owner is None else owner not in ids:
+            if self.elsewhere(item, elsewhere) if owner is None else owner not in ids:
                 continue  # a sidebar's comment, or a reply to one
             comment = self.comment(item, own_parts(item, nesting.items, nesting.containers), ctx)
             ids[item] = comment.comment_id
@@ -143,6 +143,10 @@ class ItemThread:
             depths.setdefault(comment.comment_id, comment.depth)
             comments.append(comment)
         return comments
+
+    def elsewhere(self, item, cache: dict) -> bool:
+        """True when a top-level comment sits in a sidebar widget (``cache``: per list)."""
+        return _elsewhere(item, cache)
 
     def comment(self, item, parts: list, ctx: ThreadContext) -> Comment:
         """One comment's fields read from its own markup."""
