@@ -12,8 +12,10 @@ from .items import ItemThread
 from .prescan import owners
 
 ITEM_ID = re.compile(r"^c(\d+)$")
-THREADED = frozenset({"li"})
-CLASSIC = frozenset({"dt"})
+# The ids of the element holding a post's thread (threaded form), or of the classic list.
+THREAD_BOXES = frozenset({"comments", "comment-holder"})
+CLASSIC_LIST = "comments-block"
+LIST = frozenset({"dl"})
 SHOW_COMMENT = re.compile(r"[?&]showComment=(\d{10,13})")
 # "NAME said..." in the languages Blogger ships: the verb and its ellipsis are not the name.
 SAID = re.compile(r"\s*(?:said|dijo|disse|a dit|hat gesagt|ha detto|zei|napisał\(a\)|sanoi|skrev)\s*(?:\.\.\.|…)?\s*:?\s*$",
@@ -25,12 +27,8 @@ NOT_TEXT = frozenset({"comment-header", "comment-actions", "comment-replies", "c
                       "thread-toggle", "continue"})
 
 
-def _threaded(value: str) -> bool:
-    return value == "comment"
-
-
-def _classic(value: str) -> bool:
-    return "comment-author" in value.split()
+def _thread_box(value: str) -> bool:
+    return value in THREAD_BOXES
 
 
 def _blogger_item(item) -> bool:
@@ -41,21 +39,20 @@ class BloggerThread(ItemThread):
     """Threaded: replies in the parent's ``div.comment-replies``; classic: a flat ``dt``/``dd`` list."""
 
     name = "blogger"
-    prescan = {"class": ("omm",)}
+    prescan = {"id": ("omm",)}
     item_marks = {b"comment-thread": (b'"', b"'"), b"comments-block": (b'"', b"'")}
-    item_id_pattern = ITEM_ID
     section_classes = frozenset({"comments-content", "comment-thread"})
     section_ids = frozenset({"comments-block", "comment-holder"})
     author_rules = AUTHOR
     content_rules = CONTENT
 
     def items_from(self, hits) -> list:
-        threaded = [li for li in owners(hits, "class", _threaded, THREADED)
-                    if _blogger_item(li) and _in_thread_list(li)]
+        threaded = [li for box in owners(hits, "id", _thread_box) for li in box.iter("li")
+                    if li.get("class") == "comment" and _blogger_item(li) and _in_thread_list(li)]
         if threaded:
-            return threaded
-        return [dt for dt in owners(hits, "class", _classic, CLASSIC)
-                if _blogger_item(dt) and (dt.getparent().get("id") or "").endswith("comments-block")]
+            return list(dict.fromkeys(threaded))
+        return [dt for box in owners(hits, "id", CLASSIC_LIST.__eq__, LIST) for dt in box.iterchildren("dt")
+                if _blogger_item(dt)]
 
     def item_id(self, item) -> str | None:
         return ITEM_ID.match(item.get("id")).group(1)

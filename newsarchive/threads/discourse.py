@@ -47,8 +47,7 @@ class DiscourseThread(ItemThread):
     name = "discourse"
     prescan = {"id": ("post",)}
     item_marks = {b"crawler-post": (b"'", b'"', b" "), b"in-reply-to": (b"'", b'"', b" ")}
-    item_id_pattern = POST_ID
-    section_classes = frozenset({"discourse-embed"})
+    section_classes = frozenset({"discourse-embed", "crawler-post"})
     section_ids = frozenset({"discourse-comments"})
     page_number_pattern = re.compile(r"[?&]page=(\d+)")
     author_rules = AUTHOR

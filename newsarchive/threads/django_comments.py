@@ -25,8 +25,6 @@ class DjangoCommentsThread(ItemThread):
 
     name = "django_comments"
     prescan = {"id": ("omm",)}
-    item_id_pattern = ITEM_ID
-    section_ids = frozenset({"comments"})
     content_rules = CONTENT_RULES
 
     def items_from(self, hits) -> list:

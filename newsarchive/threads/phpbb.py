@@ -42,7 +42,7 @@ class PhpBBThread(ItemThread):
     name = "phpbb"
     prescan = {"id": ("post",)}
     item_marks = {b"post_content": (b'id="', b"id='")}
-    item_id_pattern = POST_ID
+    item_id_pattern = CONTENT_ID  # a post's text: kept out of the article body
     page_number_pattern = re.compile(r"[?&]start=(\d+)")
     first_page_number = 0
     author_rules = AUTHOR

@@ -47,8 +47,7 @@ class VBulletinThread(ItemThread):
     name = "vbulletin"
     prescan = {"id": ("post",)}
     item_marks = {b"post_message_": (b'id="', b"id='")}
-    item_id_pattern = POST_ID
-    section_ids = frozenset({"posts", "postlist"})
+    item_id_pattern = MESSAGE_ID
     page_number_pattern = re.compile(r"[?&]page=(\d+)")
     author_rules = AUTHOR
     content_rules = CONTENT

@@ -32,7 +32,7 @@ class XenForoThread(ItemThread):
     name = "xenforo"
     prescan = {"id": ("post",)}
     item_marks = {b"js-post-": (b'id="', b"id='"), b"message--post": (b'"', b" ")}
-    item_id_pattern = POST_ID
+    item_id_pattern = re.compile(r"^js-post-(\d+)$")
     section_classes = frozenset({"block--messages", "messageList"})
     author_rules = AUTHOR
     content_rules = CONTENT
