@@ -43,6 +43,9 @@ class PhpBBThread(ItemThread):
     prescan = {"id": ("post",)}
     item_marks = {b"post_content": (b'id="', b"id='")}
     item_id_pattern = CONTENT_ID  # a post's text: kept out of the article body
+    page_query_marks = (b"start=",)
+    page_href = rb"[?&](?:amp;)?start=\d+"
+    # The offset of the page's first post (0: the topic's own page) orders the pages.
     page_number_pattern = re.compile(r"[?&]start=(\d+)")
     first_page_number = 0
     author_rules = AUTHOR

@@ -48,6 +48,8 @@ class VBulletinThread(ItemThread):
     prescan = {"id": ("post",)}
     item_marks = {b"post_message_": (b'id="', b"id='")}
     item_id_pattern = MESSAGE_ID
+    page_query_marks = (b"page=",)
+    page_href = rb"[?&](?:amp;)?page=\d+"
     page_number_pattern = re.compile(r"[?&]page=(\d+)")
     author_rules = AUTHOR
     content_rules = CONTENT
