@@ -1,4 +1,5 @@
-"""django-contrib-comments' default list: ``dl#comments``, each ``dt#cN`` "DATE - NAME" then its ``dd``."""
+"""django-contrib-comments' list (``dl#comments``, each ``dt#cN`` "DATE - NAME" then its ``dd``) and
+django-threadedcomments' tree (``li#cN`` in nested ``ul``, each holding that ``dt``/``dd`` pair)."""
 from __future__ import annotations
 
 import re
@@ -12,37 +13,53 @@ from .items import ItemThread
 from .prescan import owners
 
 ITEM_ID = re.compile(r"^c(\d+)$")
-LIST = frozenset({"dl"})
 DATE_AND_NAME = re.compile(r"^(.*\d.*?)\s+[-–—]\s+(.+)$")
 
 
-def _comment_list(value: str) -> bool:
+def _comment_box(value: str) -> bool:
     return value == "comments"
 
 
 class DjangoCommentsThread(ItemThread):
-    """A flat list; the ``dt`` line holds the date and the name, the ``dd`` after it the text."""
+    """The ``dt`` line holds the date and the name, the ``dd`` after it the text; a threaded reply
+    sits in the ``ul`` of its parent's ``li``."""
 
     name = "django_comments"
     prescan = {"id": ("omm",)}
     content_rules = CONTENT_RULES
 
     def items_from(self, hits) -> list:
-        return [dt for dl in owners(hits, "id", _comment_list, LIST) for dt in dl.iterchildren("dt")
-                if ITEM_ID.match(dt.get("id") or "") and _text_after(dt) is not None]
+        found = []
+        for box in owners(hits, "id", _comment_box):
+            if box.tag == "dl":
+                found += [dt for dt in box.iterchildren("dt") if ITEM_ID.match(dt.get("id") or "")
+                          and _text_after(dt) is not None]
+            else:
+                found += [li for li in box.iter("li") if ITEM_ID.match(li.get("id") or "")
+                          and li.getparent().tag == "ul" and _name_line(li) is not None]
+        return found
 
     def item_id(self, item) -> str | None:
         return ITEM_ID.match(item.get("id")).group(1)
 
     def comment(self, item, parts: list, ctx: ThreadContext) -> Comment:
-        comment = super().comment(item, [_text_after(item)], ctx)
-        line = normalize_space(text_of(item))
-        found = DATE_AND_NAME.match(line)
-        date, name = (found.group(1), found.group(2)) if found else (None, line)
+        line = item if item.tag == "dt" else _name_line(item)
+        comment = super().comment(item, [_text_after(line)], ctx)
+        found = DATE_AND_NAME.match(normalize_space(text_of(line)))
+        date, name = (found.group(1), found.group(2)) if found else (None, normalize_space(text_of(line)))
         comment.author_name, comment.author_url = name or None, None
         comment.date_published_raw = date
         comment.date_published = parse_date(date, ctx.tz, ctx.languages, ctx.fetched_at) if date else None
         return comment
+
+
+def _name_line(li):
+    """The ``dt`` of a threaded comment's own ``dl`` (its replies' are in a nested ``ul``)."""
+    for dl in li.iterchildren("dl"):
+        dt = next(dl.iterchildren("dt"), None)
+        if dt is not None and _text_after(dt) is not None:
+            return dt
+    return None
 
 
 def _text_after(dt):

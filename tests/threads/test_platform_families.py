@@ -34,7 +34,8 @@ def dates(comments) -> list[str]:
     ("blogger_threaded", "blogger"), ("blogger_classic", "blogger"), ("drupal10_de", "drupal"),
     ("jcomments_ru", "jcomments"), ("komento_it", "komento"), ("discourse_crawler", "discourse"),
     ("discourse_embed", "discourse"), ("phpbb_fr", "phpbb"), ("xenforo_de", "xenforo"),
-    ("vbulletin_pl", "vbulletin"), ("django_comments_pt", "django_comments")])
+    ("vbulletin_pl", "vbulletin"), ("django_comments_pt", "django_comments"),
+    ("django_threaded_es", "django_comments")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -160,6 +161,16 @@ def test_django_contrib_comments_date_and_name_line():
                               ("419", None, 1, "comment", "Feirante Zé", None)]
     assert texts(comments)[1] == "Para quem vai a pé ficou longe. Vai ter ônibus até lá no sábado?"
     assert dates(comments) == ["2024-03-02T10:15:00Z", "2024-03-02T14:02:00Z", "2024-03-03T08:30:00Z"]
+
+
+def test_django_threadedcomments_nested_lists():
+    comments, _ = thread("django_threaded_es")
+    assert rows(comments) == [("2051", None, 1, "comment", "Julián", None),
+                              ("2053", "2051", 2, "comment", "Marisa P.", None),
+                              ("2060", "2053", 3, "comment", "Julián", None),
+                              ("2072", None, 1, "comment", "Puesto 14", None)]
+    assert texts(comments)[3] == "Nosotros abriremos desde el primer domingo. ¡Os esperamos!"
+    assert dates(comments)[2] == "2024-03-04T11:30:00Z"
 
 
 @pytest.mark.parametrize("name", ["no_thread_forum_sidebar", "no_thread_phpbb_topics"])
