@@ -40,7 +40,7 @@ class DiscourseThread(PostThread):
 
     name = "discourse"
     prescan = {"id": ("post",)}
-    item_marks = {b"crawler-post": (b"'", b'"', b" "), b"in-reply-to": (b"'", b'"', b" ")}
+    item_marks = {b"crawler-post": (b"'", b'"', b" "), b"cooked": (b"'", b'"', b" ")}
     section_classes = frozenset({"discourse-embed", "crawler-post"})
     section_ids = frozenset({"discourse-comments"})
     page_query_marks = (b"page=",)

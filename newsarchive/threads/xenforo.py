@@ -24,7 +24,7 @@ class XenForoThread(PostThread):
 
     name = "xenforo"
     prescan = {"id": ("post",)}
-    item_marks = {b"js-post-": (b'id="', b"id='"), b"message--post": (b'"', b" ")}
+    item_marks = {b"js-post-": (b'id="', b"id='"), b"data-author": (b" ",)}
     item_id_pattern = re.compile(r"^js-post-(\d+)$")
     section_classes = frozenset({"block--messages", "messageList"})
     author_rules = [cls("message-name"), ("within", (cls("messageUserInfo"), cls("username")))] + AUTHOR_RULES

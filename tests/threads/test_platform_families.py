@@ -183,3 +183,19 @@ def test_latest_posts_sidebars_and_related_lists_are_not_a_thread(name):
 def _context(url: str):
     from newsarchive.threads import ThreadContext
     return ThreadContext(page_url=url, article_url=url)
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in PAGES.glob("*.html")))
+def test_a_comment_page_read_from_its_section_alone_keeps_every_comment(name):
+    """Extra comment pages are parsed from ``id="comments"`` on when no item comes before it."""
+    from newsarchive.pages.base import comment_section_tree
+    from newsarchive.threads import ThreadContext, parse_thread
+
+    fetched = FetchedPage("https://example.org/a", 200, [("Content-Type", "text/html; charset=utf-8")],
+                          (PAGES / f"{name}.html").read_bytes(), FETCHED_AT)
+    section = comment_section_tree(fetched)
+    if section is None:
+        return  # parsed whole
+    whole, _ = thread(name, "https://example.org/a")
+    alone = parse_thread(section, ThreadContext(page_url="https://example.org/a"))
+    assert [c.comment_id for c in alone] == [c.comment_id for c in whole]
