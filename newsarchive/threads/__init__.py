@@ -8,6 +8,7 @@ from .cards import CardThread
 from .discourse import DiscourseThread
 from .django_comments import DjangoCommentsThread
 from .drupal import DrupalThread
+from .fos_comment import FosCommentThread
 from .jcomments import JCommentsThread
 from .komento import KomentoThread
 from .microdata import MicrodataThread
@@ -34,6 +35,7 @@ register(PhpBBThread())
 register(XenForoThread())
 register(VBulletinThread())
 register(DjangoCommentsThread())
+register(FosCommentThread())
 register(MicrodataThread())
 register(CardThread())
 

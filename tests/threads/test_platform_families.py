@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,7 +35,7 @@ def dates(comments) -> list[str]:
     ("jcomments_ru", "jcomments"), ("komento_it", "komento"), ("discourse_crawler", "discourse"),
     ("discourse_embed", "discourse"), ("phpbb_fr", "phpbb"), ("xenforo_de", "xenforo"),
     ("vbulletin_pl", "vbulletin"), ("django_comments_pt", "django_comments"),
-    ("django_threaded_es", "django_comments")])
+    ("django_threaded_es", "django_comments"), ("fos_comment_nl", "fos_comment")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -171,6 +171,16 @@ def test_django_threadedcomments_nested_lists():
                               ("2072", None, 1, "comment", "Puesto 14", None)]
     assert texts(comments)[3] == "Nosotros abriremos desde el primer domingo. ¡Os esperamos!"
     assert dates(comments)[2] == "2024-03-04T11:30:00Z"
+
+
+def test_symfony_fos_comment_bundle_data_parent_and_metas_line():
+    comments, _ = thread("fos_comment_nl")
+    assert rows(comments) == [("901", None, 1, "comment", "Ingrid", None),
+                              ("904", "901", 2, "comment", "Fietsersbond afdeling Maasdal", None),
+                              ("912", None, 1, "comment", "Henk", None)]
+    assert texts(comments)[0] == "Eindelijk een veilige oversteek voor de scholieren."  # no votes, no button
+    assert [(c.date_published, c.date_published_raw) for c in comments][2] == (
+        "2024-03-04T08:05:00Z", "4 maart 2024 08:05")
 
 
 @pytest.mark.parametrize("name", ["no_thread_forum_sidebar", "no_thread_phpbb_topics"])
