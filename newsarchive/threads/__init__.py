@@ -5,6 +5,7 @@ from ..items import Comment
 from .base import ThreadContext, ThreadParser, assign_positions, content_id, resolve_thread
 from .blogger import BloggerThread
 from .cards import CardThread
+from .commontator import CommontatorThread
 from .discourse import DiscourseThread
 from .django_comments import DjangoCommentsThread
 from .drupal import DrupalThread
@@ -36,6 +37,7 @@ register(XenForoThread())
 register(VBulletinThread())
 register(DjangoCommentsThread())
 register(FosCommentThread())
+register(CommontatorThread())
 register(MicrodataThread())
 register(CardThread())
 

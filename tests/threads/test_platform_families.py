@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,7 +35,8 @@ def dates(comments) -> list[str]:
     ("jcomments_ru", "jcomments"), ("komento_it", "komento"), ("discourse_crawler", "discourse"),
     ("discourse_embed", "discourse"), ("phpbb_fr", "phpbb"), ("xenforo_de", "xenforo"),
     ("vbulletin_pl", "vbulletin"), ("django_comments_pt", "django_comments"),
-    ("django_threaded_es", "django_comments"), ("fos_comment_nl", "fos_comment")])
+    ("django_threaded_es", "django_comments"), ("fos_comment_nl", "fos_comment"),
+    ("commontator_en", "commontator")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -181,6 +182,16 @@ def test_symfony_fos_comment_bundle_data_parent_and_metas_line():
     assert texts(comments)[0] == "Eindelijk een veilige oversteek voor de scholieren."  # no votes, no button
     assert [(c.date_published, c.date_published_raw) for c in comments][2] == (
         "2024-03-04T08:05:00Z", "4 maart 2024 08:05")
+
+
+def test_rails_commontator_children_box_and_posted_on_times():
+    comments, _ = thread("commontator_en")
+    assert rows(comments) == [("5101", None, 1, "comment", "Grace T.", "https://example.org/users/31"),
+                              ("5106", "5101", 2, "comment", "Library Board", None),
+                              ("5112", None, 1, "comment", "rlopez", "https://example.org/users/58")]
+    assert texts(comments)[2] == ("And what happens in two years when the grant runs out? "
+                                  "We have seen this before with the pool.")  # no vote count, no "Reply"
+    assert dates(comments) == ["2024-03-03T14:20:00Z", "2024-03-03T16:05:00Z", "2024-03-04T09:30:00Z"]
 
 
 @pytest.mark.parametrize("name", ["no_thread_forum_sidebar", "no_thread_phpbb_topics"])
