@@ -91,6 +91,21 @@ def vbulletin_page(page: int) -> str:
             f'{links}</form></div><ol id="posts" class="posts">{posts}</ol></body></html>')
 
 
+def discourse_page(page: int) -> str:
+    """A Discourse topic's crawler view: ``div#post_N.crawler-post``, ``rel=next``/``rel=prev`` ``?page=N`` links."""
+    posts = "".join(
+        f"<div id='post_{n}' itemprop='comment' class='topic-body crawler-post'><div class='crawler-post-meta'>"
+        f"<span class='creator' itemprop='author'><a href='/u/reader{n}'><span itemprop='name'>reader{n}</span></a>"
+        f"</span><span class='crawler-post-infos'><time datetime='2024-03-04T15:2{page}:00Z' class='post-time'>"
+        f"March 4, 2024</time><span itemprop='position'>{n}</span></span></div>"
+        f"<div class='post' itemprop='text'><p>Post number {n} of the topic.</p></div></div>"
+        for n in _numbers(page))
+    links = "".join(f"<a rel='{rel}' href='/t/les-routes/5120{f'?page={p + 1}' if p else ''}'>{rel}</a>"
+                    for rel, p in (("prev", page - 1), ("next", page + 1)) if 0 <= p < PAGES)
+    return (HEAD.format(title="Les routes du pays") + f"<div id='main-outlet'>{posts}"
+            f"<div role='navigation' class='topic-body crawler-post'>{links}</div></div></body></html>")
+
+
 def _numbers(page: int) -> range:
     return range(1000 + page * PER_PAGE, 1000 + (page + 1) * PER_PAGE)
 
@@ -99,6 +114,7 @@ SITES = {  # family: (article path, the page served for a request)
     "spip": ("/spip.php?article7", lambda query: spip_page(int(query.get("debut_forums", ["0"])[0]) // 20)),
     "drupal": ("/node/55", lambda query: drupal_page(int(query.get("page", ["0"])[0]))),
     "phpbb": ("/viewtopic.php?t=2210", lambda query: phpbb_page(int(query.get("start", ["0"])[0]) // PER_PAGE)),
+    "discourse": ("/t/les-routes/5120", lambda query: discourse_page(int(query.get("page", ["1"])[0]) - 1)),
     "vbulletin": ("/showthread.php?t=3301", lambda query: vbulletin_page(int(query.get("page", ["1"])[0]) - 1)),
 }
 
@@ -155,7 +171,8 @@ def _pages() -> list[tuple[str, bytes]]:
         + sorted((FIXTURES / "families" / "html").glob("*.html"))
     pages = [(file.name, file.read_bytes()) for file in files]
     pages += [("spip page 2", spip_page(1).encode()), ("drupal page 2", drupal_page(1).encode()),
-              ("phpbb page 2", phpbb_page(1).encode()), ("vbulletin page 2", vbulletin_page(1).encode())]
+              ("phpbb page 2", phpbb_page(1).encode()), ("vbulletin page 2", vbulletin_page(1).encode()),
+              ("discourse page 2", discourse_page(1).encode())]
     return pages
 
 
