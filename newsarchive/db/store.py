@@ -289,7 +289,7 @@ def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str 
     """Keep one raw response (body compressed, deduplicated by hash); returns its capture id.
 
     Fetching the same bytes again from the same URL only bumps ``last_fetched_at``. ``packed``:
-    the body already hashed and compressed (``pack_pages``); ``page_type``: the page object that
+    the body already hashed and compressed (``bodies.Packer``); ``page_type``: the page object that
     reads it (``pages.registry``).
     """
     digest = packed.digest if packed is not None else body_hash(page.body)
@@ -325,12 +325,6 @@ def forget_article(conn: sqlite3.Connection, url: str) -> bool:
         return conn.execute("DELETE FROM articles WHERE url = ?", (url,)).rowcount > 0
 
 
-def pack_pages(conn: sqlite3.Connection, pages: list[FetchedPage]) -> list[bodies.PackedBody]:
-    """Each page's body hashed, and compressed with its site's latest dictionary ``conn`` reads,
-    for ``store_capture``: an extraction worker does this for the crawl's writer."""
-    return [bodies.pack_body(conn, body_hash(page.body), page.body, bodies.site_of(page.url)) for page in pages]
-
-
 def capture_body(capture: dict) -> bytes:
     """The raw body of a capture row of ``queries.iter_captures`` or ``queries.article_captures``."""
     return bodies.decompress(capture["compression"], capture["data"], capture["dictionary"])
@@ -345,18 +339,6 @@ def decompress_body(compression: str, data: bytes, dictionary=None) -> bytes:
 
 ARTICLE_FIELDS = column_names(Article)
 VERSIONED_FIELDS = ("headline", "article_body")
-
-
-def store_crawled_article(conn: sqlite3.Connection, article: Article, seen_at: str, capture_id: int | None,
-                          spider: str, policy: RevisitPolicy, crawl_id: int | None, page_urls: list[str],
-                          retry: RetryPolicy, capped: str | None = None) -> StoreResult:
-    """``store_article`` for a crawl: in the same transaction, the article's frontier rows (its
-    ``page_urls`` as requested, the first one its own) are done, or, its thread incomplete, pending
-    until ``retry`` gives up, and then settled as it is; a thread ``capped`` is settled at once."""
-    with _indexed_on_commit(conn):
-        gave_up = thread_fetched(conn, crawl_id, page_urls[0], page_urls[1:], article.comments_complete, seen_at,
-                                 retry, capped)
-        return store_article(conn, article, seen_at, capture_id, spider, policy, settle_incomplete=gave_up)
 
 
 def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
