@@ -6,10 +6,11 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from . import frontier
 from .db import store
 from .items import Article, Capture
 from .pages.base import ExtractionError
-from .revisit import DEFAULT_POLICY, RetryPolicy, RevisitPolicy
+from .revisit import DEFAULT_POLICY, RetryPolicy, RevisitPolicy, next_visit_at
 
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -54,17 +55,33 @@ def ingest(conn: sqlite3.Connection, capture: Capture, article: Article, crawl_i
     passes validation, its article with byline and thread, in one transaction. A refused article
     is a ``validate`` failure (of ``crawl_id``); the pages are kept either way. ``retry``: the
     capture comes from a crawl, whose frontier rows are settled in the same transaction (see
-    ``settle_frontier``)."""
+    ``frontier.thread_fetched``)."""
     with store.article_transaction(conn):
         capture_ids = _stored_pages(conn, capture, crawl_id)
         problem = validation_problem(article)
         if problem:
             return _refuse(conn, capture, capture_ids, "validate", problem, crawl_id, retry, article)
         gave_up = retry is not None and _thread_fetched(conn, capture, article, crawl_id, retry)
-        changes = store.store_article(conn, article, capture.pages[0].fetched_at,
-                                      capture_ids[0] if capture_ids else None, capture.spider, policy,
-                                      settle_incomplete=gave_up)
+        changes = store_article(conn, article, capture.pages[0].fetched_at,
+                                capture_ids[0] if capture_ids else None, capture.spider, policy, gave_up)
     return Ingested(capture_ids, changes)
+
+
+def store_article(conn: sqlite3.Connection, article: Article, seen_at: str, capture_id: int | None = None,
+                  spider: str = "", policy: RevisitPolicy = DEFAULT_POLICY,
+                  settle_incomplete: bool = False) -> store.StoreResult:
+    """``store.store_article`` and, for a new visit (re-extracting a stored capture, seen no later
+    than the last visit, is not one), when the revisit ``policy`` wants the article fetched again,
+    in one transaction. A thread with comment pages missing stays due, unless ``settle_incomplete``
+    (its tries were given up)."""
+    with store.article_transaction(conn):
+        result = store.store_article(conn, article, seen_at, capture_id, spider)
+        if result.visit_first_seen is not None:
+            growth = 0 if result.new_article else len(result.comments_added)
+            due = next_visit_at(article.date_published, result.visit_first_seen, seen_at, growth, policy,
+                                article.comments_complete or settle_incomplete)
+            store.plan_revisit(conn, result.article_id, due, growth)
+    return result
 
 
 def ingest_unextracted(conn: sqlite3.Connection, capture: Capture, reason: str,
@@ -117,7 +134,7 @@ def _thread_fetched(conn: sqlite3.Connection, capture: Capture, article: Article
     """A crawl's article stored: its pages' frontier rows (as requested) are done, the article's
     too once its thread is complete or capped; True once its missing comment pages are given up."""
     requested = [page.request_url or page.url for page in capture.pages[1:]]
-    return store.thread_fetched(conn, crawl_id, capture.url, requested, article.comments_complete,
+    return frontier.thread_fetched(conn, crawl_id, capture.url, requested, article.comments_complete,
                                 capture.pages[0].fetched_at, retry, capture.thread_capped)
 
 
@@ -128,7 +145,7 @@ def _refuse(conn: sqlite3.Connection, capture: Capture, capture_ids: list[int], 
     if retry is None:
         store.record_failure(conn, crawl_id, capture.url, stage, reason, utc_now(), status, capture.site)
     else:
-        store.page_failed(conn, crawl_id, capture.url, stage, truncation_note(capture, reason, article), utc_now(),
+        frontier.page_failed(conn, crawl_id, capture.url, stage, truncation_note(capture, reason, article), utc_now(),
                           status, capture.site, permanent and not was_truncated(capture), retry)
     return Ingested(capture_ids, refused=reason, stage=stage)
 

@@ -16,7 +16,7 @@ from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
-from . import db
+from . import db, frontier
 from .crawl import utc_now
 from .db import bodies, queries, store
 from .ingest import Ingested, ingest, ingest_unextracted
@@ -95,7 +95,7 @@ class ArchiveHandle:
              permanent: bool = False) -> None:
         """Keep a failure in the archive (its frontier row pending for a later try unless
         ``permanent``) and count it in the crawl's stats."""
-        self.write_later(store.page_failed, self.crawl_id, url, stage, reason, utc_now(), status, site,
+        self.write_later(frontier.page_failed, self.crawl_id, url, stage, reason, utc_now(), status, site,
                          permanent, self.retry)
         stats.inc_value(f"newsarchive/failures/{stage}")
 
@@ -107,7 +107,7 @@ class ArchiveHandle:
     def give_up(self, url: str, reason: str) -> None:
         """``url`` will not be fetched, by this crawl or a later one (a trap's cap): its frontier
         row fails for good, without a failure row of its own."""
-        self.write_later(store.url_failed, self.crawl_id, url, reason, utc_now(), None, True, self.retry)
+        self.write_later(frontier.url_failed, self.crawl_id, url, reason, utc_now(), None, True, self.retry)
 
     def plan(self, rows: list[tuple], done_url: str | None = None) -> None:
         """Record ``(url, site, kind, article_url)`` rows as pending before they are requested, and
