@@ -12,6 +12,7 @@ from .drupal import DrupalThread
 from .fos_comment import FosCommentThread
 from .jcomments import JCommentsThread
 from .komento import KomentoThread
+from .mediawiki import MediaWikiTalkThread
 from .microdata import MicrodataThread
 from .phpbb import PhpBBThread
 from .prescan import Hits, attribute_hits
@@ -38,6 +39,7 @@ register(VBulletinThread())
 register(DjangoCommentsThread())
 register(FosCommentThread())
 register(CommontatorThread())
+register(MediaWikiTalkThread())
 register(MicrodataThread())
 register(CardThread())
 
