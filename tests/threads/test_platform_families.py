@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,7 +36,7 @@ def dates(comments) -> list[str]:
     ("discourse_embed", "discourse"), ("phpbb_fr", "phpbb"), ("xenforo_de", "xenforo"),
     ("vbulletin_pl", "vbulletin"), ("django_comments_pt", "django_comments"),
     ("django_threaded_es", "django_comments"), ("fos_comment_nl", "fos_comment"),
-    ("commontator_en", "commontator")])
+    ("commontator_en", "commontator"), ("mediawiki_talk_de", "mediawiki")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -220,3 +220,14 @@ def test_a_comment_page_read_from_its_section_alone_keeps_every_comment(name):
     whole, _ = thread(name, "https://example.org/a")
     alone = parse_thread(section, ThreadContext(page_url="https://example.org/a"))
     assert [c.comment_id for c in alone] == [c.comment_id for c in whole]
+
+
+def test_mediawiki_talk_comments_run_from_start_marker_to_signature():
+    comments, _ = thread("mediawiki_talk_de")
+    assert [(c.author_name, c.depth) for c in comments] == [
+        ("Gleisbauer", 1), ("Anna Fahrplan", 2), ("Gleisbauer", 3), ("2001:DB8:11:5C00:1", 1), ("Anna Fahrplan", 2)]
+    assert comments[2].parent_comment_id == comments[1].comment_id  # named in the reply's own id
+    # the signature, its "--" and the timestamp link are not text; the text's own list is
+    assert texts(comments)[1].endswith("als Beleg eingefügt.")
+    assert "Zugang Marktplatz" in texts(comments)[4]
+    assert dates(comments)[0] == "2023-04-02T08:15:00Z" and comments[0].date_published_raw == "10:15, 2. Apr. 2023 (CEST)"
