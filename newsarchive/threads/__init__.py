@@ -10,6 +10,7 @@ from .discourse import DiscourseThread
 from .django_comments import DjangoCommentsThread
 from .drupal import DrupalThread
 from .fos_comment import FosCommentThread
+from .hacker_news import HackerNewsThread
 from .jcomments import JCommentsThread
 from .komento import KomentoThread
 from .mediawiki import MediaWikiTalkThread
@@ -40,6 +41,7 @@ register(DjangoCommentsThread())
 register(FosCommentThread())
 register(CommontatorThread())
 register(MediaWikiTalkThread())
+register(HackerNewsThread())
 register(MicrodataThread())
 register(CardThread())
 

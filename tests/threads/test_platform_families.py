@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,7 +36,8 @@ def dates(comments) -> list[str]:
     ("discourse_embed", "discourse"), ("phpbb_fr", "phpbb"), ("xenforo_de", "xenforo"),
     ("vbulletin_pl", "vbulletin"), ("django_comments_pt", "django_comments"),
     ("django_threaded_es", "django_comments"), ("fos_comment_nl", "fos_comment"),
-    ("commontator_en", "commontator"), ("mediawiki_talk_de", "mediawiki")])
+    ("commontator_en", "commontator"), ("mediawiki_talk_de", "mediawiki"),
+    ("hacker_news_en", "hacker_news")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -231,3 +232,12 @@ def test_mediawiki_talk_comments_run_from_start_marker_to_signature():
     assert texts(comments)[1].endswith("als Beleg eingefügt.")
     assert "Zugang Marktplatz" in texts(comments)[4]
     assert dates(comments)[0] == "2023-04-02T08:15:00Z" and comments[0].date_published_raw == "10:15, 2. Apr. 2023 (CEST)"
+
+
+def test_hacker_news_rows_nest_by_their_indentation():
+    comments, page = thread("hacker_news_en", "https://news.example.com/item?id=39000")
+    assert [(c.comment_id, c.parent_comment_id, c.depth) for c in comments] == [
+        ("39001", None, 1), ("39004", "39001", 2), ("39007", "39004", 3), ("39010", "39001", 2), ("39012", None, 1)]
+    assert texts(comments)[0].endswith("Downtime was under four minutes.")  # no "reply" link
+    assert [c.author_name for c in comments][:2] == ["marta_k", "dbnerd"]
+    assert dates(comments)[4] == "2024-02-10T11:20:31Z" and comments[4].date_published_raw == "52 minutes ago"
