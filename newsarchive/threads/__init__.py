@@ -17,6 +17,7 @@ from .mediawiki import MediaWikiTalkThread
 from .microdata import MicrodataThread
 from .phpbb import PhpBBThread
 from .prescan import Hits, attribute_hits
+from .reddit import RedditThread
 from .registry import FAMILIES, register, unregister
 from .spip import SpipThread
 from .vbulletin import VBulletinThread
@@ -42,6 +43,7 @@ register(FosCommentThread())
 register(CommontatorThread())
 register(MediaWikiTalkThread())
 register(HackerNewsThread())
+register(RedditThread())
 register(MicrodataThread())
 register(CardThread())
 

@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,7 +37,7 @@ def dates(comments) -> list[str]:
     ("vbulletin_pl", "vbulletin"), ("django_comments_pt", "django_comments"),
     ("django_threaded_es", "django_comments"), ("fos_comment_nl", "fos_comment"),
     ("commontator_en", "commontator"), ("mediawiki_talk_de", "mediawiki"),
-    ("hacker_news_en", "hacker_news")])
+    ("hacker_news_en", "hacker_news"), ("reddit_old_en", "reddit")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -241,3 +241,13 @@ def test_hacker_news_rows_nest_by_their_indentation():
     assert texts(comments)[0].endswith("Downtime was under four minutes.")  # no "reply" link
     assert [c.author_name for c in comments][:2] == ["marta_k", "dbnerd"]
     assert dates(comments)[4] == "2024-02-10T11:20:31Z" and comments[4].date_published_raw == "52 minutes ago"
+
+
+def test_reddit_things_nest_in_their_child_lists_without_load_more_stubs():
+    comments, page = thread("reddit_old_en", "https://old.example.com/r/velocity/comments/1abc/bike_lanes/")
+    assert [(c.comment_id, c.parent_comment_id, c.author_name) for c in comments] == [
+        ("k2a1b3c", None, "velo_maria"), ("k2a1d9x", "k2a1b3c", "citycouncil_watch"),
+        ("k2a1f02", "k2a1d9x", "velo_maria"), ("k2a1h77", None, "pedestrian_paul")]
+    assert texts(comments)[0] == ("The new bike lanes on the ring road are great until the junction with the bridge,"
+                                  " where they just stop. Nobody seems to know who is responsible for that stretch.")
+    assert dates(comments)[1] == "2024-05-03T08:05:40Z"
