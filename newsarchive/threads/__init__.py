@@ -19,6 +19,7 @@ from .phpbb import PhpBBThread
 from .prescan import Hits, attribute_hits
 from .reddit import RedditThread
 from .registry import FAMILIES, register, unregister
+from .something_awful import SomethingAwfulThread
 from .spip import SpipThread
 from .vbulletin import VBulletinThread
 from .wordpress import WordPressThread
@@ -38,6 +39,7 @@ register(DiscourseThread())
 register(PhpBBThread())
 register(XenForoThread())
 register(VBulletinThread())
+register(SomethingAwfulThread())
 register(DjangoCommentsThread())
 register(FosCommentThread())
 register(CommontatorThread())

@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,7 +37,8 @@ def dates(comments) -> list[str]:
     ("vbulletin_pl", "vbulletin"), ("django_comments_pt", "django_comments"),
     ("django_threaded_es", "django_comments"), ("fos_comment_nl", "fos_comment"),
     ("commontator_en", "commontator"), ("mediawiki_talk_de", "mediawiki"),
-    ("hacker_news_en", "hacker_news"), ("reddit_old_en", "reddit")])
+    ("hacker_news_en", "hacker_news"), ("reddit_old_en", "reddit"),
+    ("something_awful_en", "something_awful")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -251,3 +252,13 @@ def test_reddit_things_nest_in_their_child_lists_without_load_more_stubs():
     assert texts(comments)[0] == ("The new bike lanes on the ring road are great until the junction with the bridge,"
                                   " where they just stop. Nobody seems to know who is responsible for that stretch.")
     assert dates(comments)[1] == "2024-05-03T08:05:40Z"
+
+
+def test_something_awful_posts_answer_the_post_they_quote_on_the_page():
+    comments, page = thread("something_awful_en", "https://forums.example.com/showthread.php?threadid=3900001&pagenumber=3")
+    assert [(c.comment_id, c.parent_comment_id, c.author_name) for c in comments] == [
+        ("91000101", None, "Grimsby Tom"), ("91000117", "91000101", "wet_socks"), ("91000130", None, "Harbourmaster Flo"),
+        ("91000152", "91000130", "Grimsby Tom"), ("91000188", None, "elsewhere_quoter")]  # its quote is of another page
+    # the quote is text, its "X posted:" heading is not
+    assert texts(comments)[1].startswith("So the council finally published") and "posted:" not in texts(comments)[1]
+    assert comments[0].date_published == "2024-03-04T09:12:00Z"
