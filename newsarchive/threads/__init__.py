@@ -13,8 +13,10 @@ from .fos_comment import FosCommentThread
 from .hacker_news import HackerNewsThread
 from .jcomments import JCommentsThread
 from .komento import KomentoThread
+from .mafra import MafraDiscussionThread
 from .mediawiki import MediaWikiTalkThread
 from .microdata import MicrodataThread
+from .novinky import NovinkyThread
 from .phpbb import PhpBBThread
 from .prescan import Hits, attribute_hits
 from .reddit import RedditThread
@@ -46,6 +48,8 @@ register(CommontatorThread())
 register(MediaWikiTalkThread())
 register(HackerNewsThread())
 register(RedditThread())
+register(MafraDiscussionThread())
+register(NovinkyThread())
 register(MicrodataThread())
 register(CardThread())
 

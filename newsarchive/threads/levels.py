@@ -15,12 +15,16 @@ class LeveledThread(ItemThread):
         """The item's level, 1 at top (higher: deeper)."""
         raise NotImplementedError
 
+    def levels(self, items: list) -> list[int]:
+        """Every item's level (a family whose levels compare items overrides this instead)."""
+        return [self.level(item) for item in items]
+
     def parse(self, tree, ctx: ThreadContext, items: list | None = None) -> list[Comment]:
         items = self.items(tree) if items is None else items
         comments: list[Comment] = []
         open_ids: list[str] = []  # open_ids[d - 1]: the last comment seen at depth d
-        for item in items:
-            depth = max(1, min(self.level(item), len(open_ids) + 1))  # a skipped level is no level
+        for item, level in zip(items, self.levels(items)):
+            depth = max(1, min(level, len(open_ids) + 1))  # a skipped level is no level
             comment = self.comment(item, [item], ctx)
             del open_ids[depth - 1:]
             comment.parent_comment_id = open_ids[-1] if open_ids else None

@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,7 +38,7 @@ def dates(comments) -> list[str]:
     ("django_threaded_es", "django_comments"), ("fos_comment_nl", "fos_comment"),
     ("commontator_en", "commontator"), ("mediawiki_talk_de", "mediawiki"),
     ("hacker_news_en", "hacker_news"), ("reddit_old_en", "reddit"),
-    ("something_awful_en", "something_awful")])
+    ("something_awful_en", "something_awful"), ("mafra_cs", "mafra"), ("novinky_cs", "novinky")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -262,3 +262,19 @@ def test_something_awful_posts_answer_the_post_they_quote_on_the_page():
     # the quote is text, its "X posted:" heading is not
     assert texts(comments)[1].startswith("So the council finally published") and "posted:" not in texts(comments)[1]
     assert comments[0].date_published == "2024-03-04T09:12:00Z"
+
+
+def test_mafra_contributions_nest_by_margin_and_names_lose_their_hidden_digits():
+    comments, _ = thread("mafra_cs")
+    assert [(c.comment_id, c.parent_comment_id, c.author_name) for c in comments] == [
+        ("90010001", None, "Petra Nováková"), ("90010007", "90010001", "Jan Dvořák"),
+        ("90010012", "90010007", "Petra Nováková"), ("90010020", None, "Karel Svoboda")]
+    assert texts(comments)[3] == "Řidiči tam jezdí moc rychle. Pomohl by i obyčejný retardér."
+
+
+def test_novinky_names_without_the_writers_town():
+    comments, _ = thread("novinky_cs")
+    assert [(c.comment_id, c.parent_comment_id, c.author_name) for c in comments] == [
+        ("31000100", None, "Jana Malá"), ("31000200", None, "Tomáš Král"), ("31000300", None, "Eva Horáková")]
+    assert texts(comments)[1] == "Jízdné se nezdražovalo od roku 2015, inflace mezitím byla přes 40 procent."
+    assert comments[2].date_published_raw.startswith("Po, 4. března 2024")
