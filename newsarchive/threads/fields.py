@@ -45,6 +45,10 @@ AUTHOR_RULES: list[Rule] = [
     ("child", (cls("comment-author", "comment-meta", "meta"), frozenset({"strong", "b", "cite"}))),
     cls("comment-author", "vcard", "epoch-comment-author"),
     ("tag", frozenset({"cite"})),
+    # no name marked by class: the first link to a user's profile page (a name or an @handle)
+    ("xpath", etree.XPath("(.//a[contains(@href, '/u/') or contains(@href, '/user/')"
+                          " or contains(@href, '/users/') or contains(@href, '/member/')"
+                          " or contains(@href, '/members/') or contains(@href, '/profile/')])[1]")),
 ]
 DATE_RULES: list[Rule] = [
     cls("comment-metadata", "commentmetadata", "comment-date", "comment_date", "comment-time",
@@ -295,7 +299,7 @@ def name_text(node, skip: Callable = is_meta) -> str:
     else:
         text = text_of(node)
     text = normalize_space(text)[:200].strip(TRAILING)
-    return BY_LABEL.sub("", SAYS.sub("", text).strip(TRAILING)).strip()
+    return BY_LABEL.sub("", SAYS.sub("", text).strip(TRAILING)).strip().removeprefix("@")
 
 
 def author_of(scan: Scan, ctx: ThreadContext,

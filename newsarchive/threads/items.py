@@ -106,7 +106,7 @@ class ItemThread:
         just before the ``div.indented`` holding it (Drupal's reply lists)."""
         owner = nesting.owner(item)
         if owner is None:
-            owner = _before_indented(item, nesting.items)
+            owner = _before_indented(item, nesting.items) or _before_reply_list(item, nesting.items)
         return ids.get(owner) if owner is not None else None
 
     # True for markup inside a comment that is not its text; families may add their own markup.
@@ -178,6 +178,26 @@ def _before_indented(item, items: set):
                     return sibling
                 if sibling.tag != "a" and "indented" not in (sibling.get("class") or "").split():
                     return None
+    return None
+
+
+REPLY_LIST_LEVELS = 3
+
+
+def _before_reply_list(item, items: set):
+    """The comment just before the list holding ``item``, when replies sit in a sibling list after
+    the comment they answer (``<div.node/><div.replies><div.wrap><div.node/>``): the first
+    element before one of the item's three nearest ancestors, when that one is a comment."""
+    node = item
+    for _ in range(REPLY_LIST_LEVELS):
+        node = node.getparent()
+        if node is None:
+            return None
+        before = node.getprevious()
+        while before is not None and not isinstance(before.tag, str):
+            before = before.getprevious()
+        if before is not None and before in items:
+            return before
     return None
 
 
