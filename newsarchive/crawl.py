@@ -477,9 +477,12 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
             capture.pages.append(fetched_page(response))
         yield from self._next_comment_page(capture, response, meta["seen"], meta["pending"])
 
-    def _next_widget_page(self, capture: Capture, url: str | None, fetched: int = 0):
+    def _next_widget_page(self, capture: Capture, url: str | None, fetched: int = 0, pending: tuple = ()):
         """Request the next data page of the article's widget thread (``newsarchive.widgets``), or
-        yield the finished capture. Allowed off the site's domains: the vendor's host serves it."""
+        yield the finished capture. Allowed off the site's domains: the vendor's host serves it.
+        ``pending``: further data URLs the pages named (replies to load), asked after ``url``'s chain."""
+        if url is None and pending:
+            url, pending = pending[0], pending[1:]
         capped = comment_cap(self.settings, fetched, sum(len(page.body) for page in capture.pages)) if url else None
         if capped:
             yield self.comments_capped(capture, *capped)
@@ -488,7 +491,8 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
             return
         yield scrapy.Request(url, callback=self.parse_widget_page, errback=self.widget_page_failed,
                              dont_filter=True, priority=20,
-                             meta={"capture": capture, "widget_pages": fetched, "allow_offsite": True})
+                             meta={"capture": capture, "widget_pages": fetched, "allow_offsite": True,
+                                   "widget_pending": pending})
 
     def parse_widget_page(self, response: Response):
         """A widget data page joins the capture; its adapter names the next one. A first page the
@@ -504,12 +508,13 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
             return
         page = fetched_page(response)
         capture.pages.append(page)
+        pending = response.meta.get("widget_pending", ())
         try:
-            following = adapter.next_url(page)
+            following, pending = adapter.next_url(page), (*pending, *adapter.more_urls(page))
         except ValueError as error:
             self.logger.warning("widget data page %s unreadable (%s); thread kept partial", response.url, error)
             capture.comment_pages_complete, following = False, None
-        yield from self._next_widget_page(capture, following, fetched + 1)
+        yield from self._next_widget_page(capture, following, fetched + 1, pending)
 
     def widget_page_failed(self, failure):
         capture = failure.request.meta["capture"]

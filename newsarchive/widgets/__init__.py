@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..items import Comment, FetchedPage
 from ..threads import assign_positions, resolve_thread
 from .base import WidgetAdapter
+from .coral import CoralAdapter
 from .cusdis import CusdisAdapter
 from .disqus import DisqusAdapter
 from .isso import IssoAdapter
@@ -19,6 +20,7 @@ ADAPTERS: list[WidgetAdapter] = [
     IssoAdapter(),
     UtterancesAdapter(),
     CusdisAdapter(),
+    CoralAdapter(),
 ]
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))

@@ -44,6 +44,11 @@ class WidgetAdapter:
         """The comments of one data page, in the vendor's order; ValueError when unreadable."""
         raise NotImplementedError
 
+    def more_urls(self, page: FetchedPage) -> list[str]:
+        """Further data URLs ``page`` names besides its next page (a comment's replies, loaded
+        apart), asked once the current chain of pages ends; by default none."""
+        return []
+
 
 def json_of(page: FetchedPage):
     """The JSON body of a data page; ValueError when it is none."""
