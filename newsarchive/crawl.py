@@ -18,7 +18,7 @@ from .hostmap import parse_host_map
 from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
 from .limits import Refused, comment_cap
-from .widgets import WIDGET_HOSTS, adapter_of, first_widget_url
+from .widgets import WIDGET_HOSTS, adapter_of, first_widget_url, widget_request_options
 from .threads.registry import derived
 
 A_HREF = re.compile(rb"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
@@ -492,7 +492,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         yield scrapy.Request(url, callback=self.parse_widget_page, errback=self.widget_page_failed,
                              dont_filter=True, priority=20,
                              meta={"capture": capture, "widget_pages": fetched, "allow_offsite": True,
-                                   "widget_pending": pending})
+                                   "widget_pending": pending}, **widget_request_options(url, self.settings))
 
     def parse_widget_page(self, response: Response):
         """A widget data page joins the capture; its adapter names the next one. A first page the

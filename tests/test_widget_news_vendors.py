@@ -1,4 +1,4 @@
-"""Newsroom comment platforms end to end: Coral and Viafoura replicas on 127.0.0.1 behind NEWSARCHIVE_HOST_MAP, crawled and revisited."""
+"""Newsroom comment platforms end to end: Coral, OpenWeb and Facebook replicas on 127.0.0.1 behind NEWSARCHIVE_HOST_MAP, crawled and revisited."""
 from __future__ import annotations
 
 import json
@@ -9,9 +9,11 @@ import pytest
 
 from conftest import FAST_CRAWL, run_cli
 from newsarchive.replica import news_widgets, serve
-from newsarchive.replica.news_widgets import HOST, PATHS
+from newsarchive.replica.news_widgets import HOST, PATHS, POST_ID, SPOT_ID
 
-MAPPED_HOSTS = ("www.journal-sahel.example", "comments.journal-sahel.example")
+MAPPED_HOSTS = ("www.journal-sahel.example", "comments.journal-sahel.example", "api-2-0.spot.im",
+                "graph.facebook.com")
+TOKEN = "EAAB-replica-token"
 
 
 def crawl(db, served, *arguments: str):
@@ -19,7 +21,8 @@ def crawl(db, served, *arguments: str):
     host_map = json.dumps({host: served.base_url for host in MAPPED_HOSTS})
     urls = ",".join(HOST + path for path in PATHS.values())
     return run_cli("crawl", "generic", "-a", f"urls={urls}", *spider_args, *FAST_CRAWL,
-                   "-s", f"NEWSARCHIVE_HOST_MAP={host_map}", db=db, timeout=180)
+                   "-s", f"NEWSARCHIVE_HOST_MAP={host_map}", "-s", f"NEWSARCHIVE_FACEBOOK_TOKEN={TOKEN}",
+                   db=db, timeout=180)
 
 
 def shown(db, vendor: str) -> dict:
@@ -44,12 +47,17 @@ NESTED = {"7001": None, "7002": "7001", "7003": "7002", "7004": None, "7005": "7
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
+def served_archive(tmp_path_factory):
     """One crawl of every platform's article, two comments a page so that each pages."""
     db = tmp_path_factory.mktemp("news_widgets") / "a.db"
     with serve(news_widgets.NewsWidgetsSite(page_size=2)) as served:
         crawl(db, served)
-    return db
+    return db, served
+
+
+@pytest.fixture
+def archive(served_archive):
+    return served_archive[0]
 
 
 def test_a_coral_thread_is_archived_across_its_cursor_pages(archive):
@@ -67,3 +75,45 @@ def test_a_coral_thread_is_archived_across_its_cursor_pages(archive):
     assert len(urls) == 3 and all(u.startswith("https://comments.journal-sahel.example/api/graphql?query=") for u in urls[1:])
     assert [json.loads(parse_qs(urlsplit(u).query)["variables"][0]) for u in urls[1:]] == [
         {"id": "story-4021", "after": None}, {"id": "story-4021", "after": "2024-03-01T09:15:00Z"}]
+
+
+def openweb_id(n: str) -> str:
+    return f"{SPOT_ID}_{POST_ID}_{n}"
+
+
+def test_an_openweb_conversation_is_archived_across_its_pages_and_reply_reads(served_archive):
+    db, served = served_archive
+    article = shown(db, "openweb")
+    assert article["comments_widget"] == "openweb"
+    comments = by_id(article["comments"])
+    assert {k.removeprefix(openweb_id("")): (v["parent_comment_id"] or "").removeprefix(openweb_id("")) or None
+            for k, v in comments.items()} == NESTED
+    assert [c["comment_id"] for c in article["comments"]] == [openweb_id(n) for n in ("7001", "7004", "7006", "7008")]
+    reply = comments[openweb_id("7003")]  # below the inline depth: read by its parent's id
+    assert reply["depth"] == 3 and reply["author_name"] == "Awa Diarra"
+    assert reply["date_published"] == "2024-03-01T09:02:00Z"
+    assert comments[openweb_id("7004")]["type"] == "deleted" and comments[openweb_id("7004")]["text"] == ""
+    assert comments[openweb_id("7001")]["text"] == "Enfin un vrai débat sur l'eau potable.\n\nMerci pour cet article."
+    reads = [(path, headers) for (method, path), headers in zip(served.requests, served.headers)
+             if method == "POST"]
+    assert len(reads) == 3 and all(h["x-spot-id"] == SPOT_ID and h["x-post-id"] == POST_ID for _, h in reads)
+    pages = [parse_qs(urlsplit(u).query) for u in captured_urls(db, "openweb")[1:]]
+    assert [(p["offset"][0], p.get("parent_id", [""])[0]) for p in pages] == [
+        ("0", ""), ("2", ""), ("0", openweb_id("7002"))]
+
+
+def test_a_facebook_plugin_thread_is_read_from_the_graph_stream_with_the_token_kept_out_of_the_archive(served_archive):
+    db, served = served_archive
+    article = shown(db, "facebook")
+    assert article["comments_widget"] == "facebook"
+    comments = by_id(article["comments"])
+    # published comments only: the deleted 7004 is not listed, its reply is kept at the top level
+    assert {k.removeprefix("9004021_"): (v["parent_comment_id"] or "").removeprefix("9004021_") or None
+            for k, v in comments.items()} == {**{k: v for k, v in NESTED.items() if k != "7004"}, "7005": None}
+    assert comments["9004021_7003"]["depth"] == 3 and comments["9004021_7003"]["author_name"] == "Awa Diarra"
+    assert comments["9004021_7002"]["date_published"] == "2024-03-01T08:40:12Z"
+    urls = captured_urls(db, "facebook")
+    assert urls[1].startswith("https://graph.facebook.com/v19.0/?id=") and len(urls) == 6  # lookup + 4 pages of 2
+    assert not [u for u in urls if TOKEN in u]
+    graph = [h for (_, path), h in zip(served.requests, served.headers) if path.startswith("/v19.0/")]
+    assert graph and all(h.get("authorization") == f"Bearer {TOKEN}" for h in graph)

@@ -1,8 +1,9 @@
-"""Replicas of newsroom comment platforms (Coral, Viafoura): article pages that embed them and each API's JSON."""
+"""Replicas of newsroom comment platforms (Coral, OpenWeb, Facebook's plugin): article pages that embed them and each API's JSON."""
 from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
 from .disqus import THREAD
@@ -12,7 +13,9 @@ JSON = "application/json; charset=utf-8"
 HOST = "http://www.journal-sahel.example"  # the articles' real host
 CORAL_ROOT = "https://comments.journal-sahel.example"  # Coral runs on the site's subdomain
 CORAL_STORY = "story-4021"
-PATHS = {"coral": "/debats/coral-forages/"}
+SPOT_ID, POST_ID = "sp_Sahel4021", "article-4021"
+FACEBOOK_OBJECT = "9004021"
+PATHS = {"coral": "/debats/coral-forages/", "openweb": "/debats/openweb-forages/", "facebook": "/debats/facebook-forages/"}
 
 
 class NewsWidgetsSite(Site):
@@ -26,6 +29,17 @@ class NewsWidgetsSite(Site):
       hasNextPage}}}}}``: top-level comments oldest first, the cursor the last one's ``createdAt``;
       a deleted comment keeps its place with ``body`` and ``author`` null; a comment awaiting
       moderation (``PREMOD``) is not listed.
+    * OpenWeb ``POST /v1.0.0/conversation/read`` (headers ``x-spot-id``, ``x-post-id``; JSON body
+      ``offset``, ``count``, ``depth``, ``child_count``, ``parent_id``, ``message_id``) →
+      ``{"conversation": {"comments": [{id, parent_id, root_comment, depth, user_id, written_at
+      (Unix seconds), content [{type: "text", id, text}], deleted, status, replies, replies_count,
+      has_next, offset}], "users": {user_id: {display_name, user_name}}, "has_next", "offset",
+      "messages_count"}}``: ``depth`` levels given, ``child_count`` replies each (``page_size`` at
+      most), a comment with more replies marked ``has_next`` with the ``offset`` to read them from.
+    * Facebook Graph ``GET /v19.0/?id=URL&fields=og_object{id}`` → ``{"og_object": {"id"}, "id"}``;
+      ``GET /v19.0/{id}/comments?filter=stream&order=chronological&limit&after`` → ``{"data":
+      [{id, message, created_time, from {name, id}, parent {id}}], "paging": {"cursors": {before,
+      after}, "next"}}``: published comments only (a deleted one is gone).
     """
 
     def __init__(self, page_size: int = 100):
@@ -42,7 +56,47 @@ class NewsWidgetsSite(Site):
             return text_file("User-agent: *\nDisallow: /admin/\n", "text/plain")
         if parts.path == "/api/graphql":
             return self._coral(query)
+        if parts.path.startswith("/v19.0/"):
+            return self._facebook(parts.path.removeprefix("/v19.0/"), query)
         return None
+
+    def resolve_post(self, path_and_query: str, headers: dict, body: bytes, base_url: str) -> Resource | None:
+        if urlsplit(path_and_query).path != "/v1.0.0/conversation/read":
+            return None
+        if headers.get("x-spot-id") != SPOT_ID or headers.get("x-post-id") != POST_ID:
+            return _json({"success": False, "error": "conversation not found"}, 404)
+        return self._openweb(json.loads(body or b"{}"))
+
+    def _openweb(self, read: dict) -> Resource:
+        size, offset = min(int(read.get("count") or 15), self.page_size), int(read.get("offset") or 0)
+        listed = _public(self.thread) if not read.get("parent_id") else _public(_find(self.thread, read["parent_id"])["replies"])
+        chunk = listed[offset:offset + size]
+        depth, child_count = int(read.get("depth") or 2), min(int(read.get("child_count") or 2), self.page_size)
+        parent = read.get("parent_id") or None
+        comments = [_spotim_comment(node, parent, depth - 1, child_count) for node in chunk]
+        users = {f"u_{n['author'][2] or 'guest'}": {"display_name": n["author"][0], "user_name": n["author"][2] or "guest"}
+                 for n in _every(self.thread) if n.get("author")}
+        return _json({"conversation": {"comments": comments, "users": users, "sort_by": read.get("sort_by"),
+                                       "has_next": offset + size < len(listed), "offset": offset + len(chunk),
+                                       "messages_count": len(_every(self.thread)), "max_depth": 6}})
+
+    def _facebook(self, path: str, query: dict) -> Resource:
+        if path == "" and query.get("id") == HOST + PATHS["facebook"]:
+            return _json({"og_object": {"id": FACEBOOK_OBJECT, "type": "article", "title": "Forages"},
+                          "id": query["id"]})
+        if path != f"{FACEBOOK_OBJECT}/comments" or query.get("filter") != "stream":
+            return _json({"error": {"message": "Unsupported get request.", "type": "GraphMethodException",
+                                    "code": 100}}, 400)
+        stream = sorted((n for n in _every(self.thread) if not n.get("deleted") and n.get("approved", True)),
+                        key=lambda n: n["at"])
+        start = int(query["after"].removeprefix("c")) if query.get("after") else 0
+        size = min(int(query.get("limit") or 25), self.page_size)
+        chunk = stream[start:start + size]
+        paging = {"cursors": {"before": f"c{start}", "after": f"c{start + len(chunk)}"}}
+        if start + size < len(stream):
+            paging["next"] = (f"https://graph.facebook.com/v19.0/{FACEBOOK_OBJECT}/comments?filter=stream"
+                              f"&limit={size}&after=c{start + len(chunk)}")
+        return _json({"data": [_facebook_comment(n, self.thread) for n in chunk], "paging": paging})
 
     def _coral(self, query: dict) -> Resource:
         if "story(" not in query.get("query", ""):
@@ -63,6 +117,54 @@ class NewsWidgetsSite(Site):
 
 def _json(data, status: int = 200) -> Resource:
     return Resource(status, json.dumps(data).encode(), JSON)
+
+
+def _every(nodes: list[dict]) -> list[dict]:
+    """Every comment of the thread, depth first."""
+    found = []
+    for node in nodes:
+        found.append(node)
+        found.extend(_every(node.get("replies", [])))
+    return found
+
+
+def _public(nodes: list[dict]) -> list[dict]:
+    return [node for node in nodes if node.get("approved", True)]
+
+
+def _find(nodes: list[dict], comment_id: str) -> dict:
+    return next(node for node in _every(nodes) if f"{SPOT_ID}_{POST_ID}_{node['id']}" == comment_id)
+
+
+def _epoch(at: str) -> float:
+    return datetime.fromisoformat(at).replace(tzinfo=timezone.utc).timestamp()
+
+
+def _spotim_comment(node: dict, parent: str | None, depth: int, child_count: int) -> dict:
+    """One conversation message, its first ``child_count`` replies inline while ``depth`` lasts."""
+    replies = _public(node.get("replies", []))
+    inline = replies[:child_count] if depth > 0 else []
+    own_id = f"{SPOT_ID}_{POST_ID}_{node['id']}"
+    deleted = node.get("deleted", False)
+    author = node.get("author") or ("", "", None)
+    return {"id": own_id, "parent_id": parent or "", "root_comment": own_id if parent is None else parent,
+            "user_id": f"u_{author[2] or 'guest'}", "written_at": _epoch(node["at"]),
+            "content": [] if deleted else [{"type": "text", "id": "t1", "text": node["message"]}],
+            "deleted": deleted, "status": "deleted" if deleted else "approved", "edited": False,
+            "replies": [_spotim_comment(reply, own_id, depth - 1, child_count) for reply in inline],
+            "replies_count": len(replies), "has_next": len(replies) > len(inline), "offset": len(inline),
+            "rank": {"ranks_up": 0, "ranks_down": 0}}
+
+
+def _facebook_comment(node: dict, thread: list[dict]) -> dict:
+    parent = next((p for p in _every(thread) if node in p.get("replies", [])), None)
+    name, _, username = node["author"]
+    item = {"id": f"{FACEBOOK_OBJECT}_{node['id']}", "created_time": node["at"] + "+0000",
+            "message": node["message"].replace("</p><p>", "\n\n").replace("<p>", "").replace("</p>", ""),
+            "from": {"name": name, "id": f"10{node['id']}"}}
+    if parent:
+        item["parent"] = {"id": f"{FACEBOOK_OBJECT}_{parent['id']}"}
+    return item
 
 
 def _coral_node(node: dict, parent: str | None) -> dict:
@@ -106,6 +208,13 @@ EMBEDS = {
     (d.head || d.body).appendChild(s);
   }})();
 </script>""",
+    "openweb": f"""<div data-spotim-module="conversation" data-post-id="{POST_ID}"
+ data-post-url="{HOST}{PATHS['openweb']}" data-article-tags="eau, forages"></div>
+<script async src="https://launcher.spot.im/spot/{SPOT_ID}" data-spotim-module="spotim-launcher"
+ data-post-id="{POST_ID}"></script>""",
+    "facebook": f"""<div id="fb-root"></div>
+<script async defer crossorigin="anonymous" src="https://connect.facebook.net/fr_FR/sdk.js#xfbml=1&version=v19.0"></script>
+<div class="fb-comments" data-href="{HOST}{PATHS['facebook']}" data-width="100%" data-numposts="10"></div>""",
 }
 
 

@@ -17,6 +17,8 @@ class ServedSite:
         self.site = site
         self.requests: list[tuple[str, str]] = []
         """Every request received, as ``(method, path_and_query)``, in arrival order."""
+        self.headers: list[dict[str, str]] = []
+        """The headers of every request (names lower-cased), in the order of ``requests``."""
         self.errors: list[str] = []
         """Tracebacks of exceptions raised while resolving (each was answered with a 500)."""
         self._lock = threading.Lock()
@@ -31,9 +33,10 @@ class ServedSite:
         """``path`` (starting with ``/``) as an absolute URL on this server."""
         return self.base_url + path
 
-    def record(self, method: str, path: str) -> None:
+    def record(self, method: str, path: str, headers: dict[str, str] | None = None) -> None:
         with self._lock:
             self.requests.append((method, path))
+            self.headers.append(headers or {})
 
     def requested_paths(self) -> list[str]:
         """A snapshot of the requested paths (with their query strings)."""
@@ -81,13 +84,23 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.served.record("POST", self.path)
-        self._send(Resource(405, b"", HTML, [("Allow", "GET, HEAD")]), send_body=True)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        served, headers = self.server.served, self._headers()
+        served.record("POST", self.path, headers)
+        answer = getattr(served.site, "resolve_post", None)  # a site that takes POSTs says so
+        if answer is None:
+            self._send(Resource(405, b"", HTML, [("Allow", "GET, HEAD")]), send_body=True)
+            return
+        try:
+            res = answer(self.path, headers, body, served.base_url) or served.site.not_found(served.base_url)
+        except Exception:  # a bug in a replica page must not hang the client
+            served.errors.append(traceback.format_exc())
+            res = _ERROR
+        self._send(res, send_body=True)
 
     def _answer(self, send_body: bool) -> None:
         served = self.server.served
-        served.record(self.command, self.path)
+        served.record(self.command, self.path, self._headers())
         site = served.site
         try:
             res = site.resolve(self.path, served.base_url) or site.not_found(served.base_url)
@@ -95,6 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
             served.errors.append(traceback.format_exc())
             res = _ERROR
         self._send(res, send_body)
+
+    def _headers(self) -> dict[str, str]:
+        return {name.lower(): value for name, value in self.headers.items()}
 
     def _send(self, res: Resource, send_body: bool) -> None:
         self.send_response(res.status)

@@ -7,7 +7,9 @@ from .base import WidgetAdapter
 from .coral import CoralAdapter
 from .cusdis import CusdisAdapter
 from .disqus import DisqusAdapter
+from .facebook import FacebookAdapter
 from .isso import IssoAdapter
+from .openweb import OpenWebAdapter
 from .remark42 import Remark42Adapter
 from .utterances import UtterancesAdapter
 from .wordpress import WordPressRestAdapter
@@ -21,6 +23,8 @@ ADAPTERS: list[WidgetAdapter] = [
     UtterancesAdapter(),
     CusdisAdapter(),
     CoralAdapter(),
+    OpenWebAdapter(),
+    FacebookAdapter(),
 ]
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
@@ -40,6 +44,12 @@ def adapter_of(url: str) -> WidgetAdapter | None:
     return next((adapter for adapter in ADAPTERS if adapter.owns(url)), None)
 
 
+def widget_request_options(url: str, settings) -> dict:
+    """The Scrapy request options of a widget data URL (a POST endpoint's method, body, headers)."""
+    adapter = adapter_of(url)
+    return adapter.request_options(url, settings) if adapter else {}
+
+
 def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comment]:
     """The thread of a capture's data pages (fetch order), ids deduplicated, parents checked,
     positions in the vendor's order; an unreadable page is named in ``warnings``."""
@@ -52,4 +62,5 @@ def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comme
     return assign_positions(resolve_thread(found, warnings))
 
 
-__all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "widget_comments"]
+__all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "widget_comments",
+           "widget_request_options"]

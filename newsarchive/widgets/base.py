@@ -44,6 +44,11 @@ class WidgetAdapter:
         """The comments of one data page, in the vendor's order; ValueError when unreadable."""
         raise NotImplementedError
 
+    def request_options(self, url: str, settings) -> dict:
+        """Keyword arguments of the Scrapy request for data URL ``url`` (``method``, ``body``,
+        ``headers``) where the endpoint is not read by a plain GET; by default none."""
+        return {}
+
     def more_urls(self, page: FetchedPage) -> list[str]:
         """Further data URLs ``page`` names besides its next page (a comment's replies, loaded
         apart), asked once the current chain of pages ends; by default none."""
