@@ -508,9 +508,10 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
             return
         page = fetched_page(response)
         capture.pages.append(page)
-        pending = response.meta.get("widget_pending", ())
+        pending, fetched_urls = response.meta.get("widget_pending", ()), {p.url for p in capture.pages}
         try:
-            following, pending = adapter.next_url(page), (*pending, *adapter.more_urls(page))
+            following = adapter.next_url(page)
+            pending = tuple(dict.fromkeys(u for u in (*pending, *adapter.more_urls(page)) if u not in fetched_urls))
         except ValueError as error:
             self.logger.warning("widget data page %s unreadable (%s); thread kept partial", response.url, error)
             capture.comment_pages_complete, following = False, None

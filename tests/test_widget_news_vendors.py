@@ -1,4 +1,4 @@
-"""Newsroom comment platforms end to end: Coral, OpenWeb and Facebook replicas on 127.0.0.1 behind NEWSARCHIVE_HOST_MAP, crawled and revisited."""
+"""Newsroom comment platforms end to end: Coral, OpenWeb, Viafoura and Facebook replicas on 127.0.0.1 behind NEWSARCHIVE_HOST_MAP, crawled and revisited."""
 from __future__ import annotations
 
 import json
@@ -12,14 +12,14 @@ from newsarchive.replica import news_widgets, serve
 from newsarchive.replica.news_widgets import HOST, PATHS, POST_ID, SPOT_ID
 
 MAPPED_HOSTS = ("www.journal-sahel.example", "comments.journal-sahel.example", "api-2-0.spot.im",
-                "graph.facebook.com")
+                "graph.facebook.com", "livecomments.viafoura.co", "iam.viafoura.co")
 TOKEN = "EAAB-replica-token"
 
 
-def crawl(db, served, *arguments: str):
+def crawl(db, served, *arguments: str, vendors=tuple(PATHS)):
     spider_args = [part for argument in arguments for part in ("-a", argument)]
     host_map = json.dumps({host: served.base_url for host in MAPPED_HOSTS})
-    urls = ",".join(HOST + path for path in PATHS.values())
+    urls = ",".join(HOST + PATHS[vendor] for vendor in vendors)
     return run_cli("crawl", "generic", "-a", f"urls={urls}", *spider_args, *FAST_CRAWL,
                    "-s", f"NEWSARCHIVE_HOST_MAP={host_map}", "-s", f"NEWSARCHIVE_FACEBOOK_TOKEN={TOKEN}",
                    db=db, timeout=180)
@@ -117,3 +117,45 @@ def test_a_facebook_plugin_thread_is_read_from_the_graph_stream_with_the_token_k
     assert not [u for u in urls if TOKEN in u]
     graph = [h for (_, path), h in zip(served.requests, served.headers) if path.startswith("/v19.0/")]
     assert graph and all(h.get("authorization") == f"Bearer {TOKEN}" for h in graph)
+
+
+def viafoura_id(n: str) -> str:
+    return f"c0ffee00-0000-4000-8000-0000{int(n):08d}"
+
+
+def test_a_viafoura_thread_is_archived_with_its_threads_replies_and_its_authors_names(served_archive):
+    db, served = served_archive
+    article = shown(db, "viafoura")
+    assert article["comments_widget"] == "viafoura"
+    comments = by_id(article["comments"])
+    assert {k[-4:]: (v["parent_comment_id"] or "")[-4:] or None for k, v in comments.items()} == NESTED
+    assert [c["comment_id"] for c in article["comments"]] == [viafoura_id(n) for n in ("7001", "7004", "7006", "7008")]
+    assert comments[viafoura_id("7003")]["depth"] == 3 and comments[viafoura_id("7003")]["author_name"] == "Awa Diarra"
+    assert comments[viafoura_id("7009")]["author_name"] == "Moussa Keita"
+    assert comments[viafoura_id("7002")]["date_published"] == "2024-03-01T08:40:12Z"
+    assert comments[viafoura_id("7004")]["type"] == "deleted" and comments[viafoura_id("7004")]["author_name"] is None
+    urls = captured_urls(db, "viafoura")
+    users = [u for u in urls if u.startswith("https://iam.viafoura.co/v3/sections/")]
+    assert len(users) == len(set(users)) == 5  # each author asked once: Awa, Moussa, Fatou, the guest, Binta
+    lists = [u for u in urls if "/comments" in u]
+    assert [("starting_from" in u, u.split("?")[0].endswith("/comments")) for u in lists] == [
+        (False, True), (True, True), (False, False), (False, False), (False, False)]
+
+
+def test_history_of_an_openweb_conversation_shows_added_removed_and_edited(tmp_path):
+    db = tmp_path / "a.db"
+    site = news_widgets.NewsWidgetsSite(page_size=2)
+    with serve(site) as served:
+        crawl(db, served, vendors=("openweb",))
+        site.thread[0]["replies"][0]["message"] = "<p>D'accord, mais qui paiera les forages et leur entretien ?</p>"
+        site.thread[4]["replies"][0].setdefault("replies", []).append(
+            {"id": "7010", "author": ("Awa Diarra", "", "awadiarra"), "at": "2024-03-02T09:00:00",
+             "message": "<p>La saison sèche, justement, presse tout le monde.</p>"})
+        del site.thread[2]  # 7006, the guest's comment, taken down
+        crawl(db, served, "revisit=all", vendors=("openweb",))
+    out = run_cli("history", HOST + PATHS["openweb"], db=db).stdout
+    kinds = {line.split()[1]: line for line in out.splitlines() if line.startswith("  20")}
+    assert set(kinds) == {"added", "removed", "edited"}, out
+    assert f"#{openweb_id('7010')} by Awa Diarra, reply to #{openweb_id('7009')} (Moussa Keita)" in kinds["added"]
+    assert f"#{openweb_id('7006')} by Invité" in kinds["removed"]
+    assert f"#{openweb_id('7002')} by Moussa Keita" in kinds["edited"] and "entretien" in kinds["edited"]

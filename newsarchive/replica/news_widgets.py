@@ -1,8 +1,9 @@
-"""Replicas of newsroom comment platforms (Coral, OpenWeb, Facebook's plugin): article pages that embed them and each API's JSON."""
+"""Replicas of newsroom comment platforms (Coral, OpenWeb, Viafoura, Facebook's plugin): article pages that embed them and each API's JSON."""
 from __future__ import annotations
 
 import copy
 import json
+import zlib
 from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,7 +16,9 @@ CORAL_ROOT = "https://comments.journal-sahel.example"  # Coral runs on the site'
 CORAL_STORY = "story-4021"
 SPOT_ID, POST_ID = "sp_Sahel4021", "article-4021"
 FACEBOOK_OBJECT = "9004021"
-PATHS = {"coral": "/debats/coral-forages/", "openweb": "/debats/openweb-forages/", "facebook": "/debats/facebook-forages/"}
+VIAFOURA_SECTION, VIAFOURA_CONTAINER = "00000000-0000-4000-8000-5a4e1f0c4021", "c0a10000-0000-4000-8000-000000004021"
+PATHS = {"coral": "/debats/coral-forages/", "openweb": "/debats/openweb-forages/", "facebook": "/debats/facebook-forages/",
+         "viafoura": "/debats/viafoura-forages/"}
 
 
 class NewsWidgetsSite(Site):
@@ -36,6 +39,13 @@ class NewsWidgetsSite(Site):
       has_next, offset}], "users": {user_id: {display_name, user_name}}, "has_next", "offset",
       "messages_count"}}``: ``depth`` levels given, ``child_count`` replies each (``page_size`` at
       most), a comment with more replies marked ``has_next`` with the ``offset`` to read them from.
+    * Viafoura ``GET /v4/livecomments/{section}/contentcontainer/id?container_id=`` →
+      ``{"content_container_uuid", "total_visible_content"}``; ``GET …/{section}/{container}/comments
+      ?limit&sorted_by=oldest&starting_from={uuid}`` → ``{"contents": [{content_uuid, actor_uuid,
+      content, date_created (Unix ms), status, total_replies}], "more_available"}`` (top level);
+      ``…/comments/{thread}`` the same for every reply of a thread, each with ``parent_uuid``; IAM
+      ``GET /v3/sections/{section}/users/{actor}`` → ``{"uuid", "name"}``. A deleted comment keeps
+      its place (``status: deleted``, no content); one awaiting moderation is not listed.
     * Facebook Graph ``GET /v19.0/?id=URL&fields=og_object{id}`` → ``{"og_object": {"id"}, "id"}``;
       ``GET /v19.0/{id}/comments?filter=stream&order=chronological&limit&after`` → ``{"data":
       [{id, message, created_time, from {name, id}, parent {id}}], "paging": {"cursors": {before,
@@ -56,6 +66,10 @@ class NewsWidgetsSite(Site):
             return text_file("User-agent: *\nDisallow: /admin/\n", "text/plain")
         if parts.path == "/api/graphql":
             return self._coral(query)
+        if parts.path.startswith(f"/v4/livecomments/{VIAFOURA_SECTION}/"):
+            return self._viafoura(parts.path.removeprefix(f"/v4/livecomments/{VIAFOURA_SECTION}/"), query)
+        if parts.path.startswith(f"/v3/sections/{VIAFOURA_SECTION}/users/"):
+            return self._viafoura_user(parts.path.rsplit("/", 1)[-1])
         if parts.path.startswith("/v19.0/"):
             return self._facebook(parts.path.removeprefix("/v19.0/"), query)
         return None
@@ -79,6 +93,32 @@ class NewsWidgetsSite(Site):
         return _json({"conversation": {"comments": comments, "users": users, "sort_by": read.get("sort_by"),
                                        "has_next": offset + size < len(listed), "offset": offset + len(chunk),
                                        "messages_count": len(_every(self.thread)), "max_depth": 6}})
+
+    def _viafoura(self, path: str, query: dict) -> Resource | None:
+        if path == "contentcontainer/id":
+            if query.get("container_id") != "4021":
+                return _json({"message": "Not Found"}, 404)
+            return _json({"content_container_uuid": VIAFOURA_CONTAINER, "container_id": "4021",
+                          "total_visible_content": len(_every(self.thread))})
+        container, _, rest = path.partition("/")
+        if container != VIAFOURA_CONTAINER or not rest.startswith("comments"):
+            return None
+        thread = rest.removeprefix("comments").strip("/")
+        if thread:
+            top = next(node for node in self.thread if _vf_uuid(node) == thread)
+            listed = sorted(((node, parent) for node, parent in _descendants(top) if node.get("approved", True)),
+                            key=lambda pair: pair[0]["at"])
+        else:
+            listed = [(node, None) for node in _public(self.thread)]
+        start = next((i + 1 for i, (node, _) in enumerate(listed) if _vf_uuid(node) == query.get("starting_from")), 0)
+        size = min(int(query.get("limit") or 10), self.page_size)
+        chunk = listed[start:start + size]
+        return _json({"contents": [_vf_comment(node, parent) for node, parent in chunk],
+                      "more_available": start + size < len(listed)})
+
+    def _viafoura_user(self, actor: str) -> Resource | None:
+        author = next((n["author"] for n in _every(self.thread) if n.get("author") and _vf_actor(n) == actor), None)
+        return _json({"uuid": actor, "name": author[0]}) if author else None
 
     def _facebook(self, path: str, query: dict) -> Resource:
         if path == "" and query.get("id") == HOST + PATHS["facebook"]:
@@ -156,6 +196,32 @@ def _spotim_comment(node: dict, parent: str | None, depth: int, child_count: int
             "rank": {"ranks_up": 0, "ranks_down": 0}}
 
 
+def _descendants(node: dict) -> list[tuple[dict, dict]]:
+    """Every reply under ``node`` with its parent, depth first."""
+    found = []
+    for reply in node.get("replies", []):
+        found.append((reply, node))
+        found.extend(_descendants(reply))
+    return found
+
+
+def _vf_uuid(node: dict) -> str:
+    return f"c0ffee00-0000-4000-8000-0000{int(node['id']):08d}"
+
+
+def _vf_actor(node: dict) -> str:
+    return f"a0000000-0000-4000-8000-{zlib.crc32(node['author'][0].encode()):012d}"
+
+
+def _vf_comment(node: dict, parent: dict | None) -> dict:
+    deleted = node.get("deleted", False)
+    return {"content_uuid": _vf_uuid(node), "content_container_uuid": VIAFOURA_CONTAINER,
+            "actor_uuid": None if deleted else _vf_actor(node), "content": "" if deleted else node["message"],
+            "date_created": int(_epoch(node["at"]) * 1000), "status": "deleted" if deleted else "visible",
+            "parent_uuid": _vf_uuid(parent) if parent else None,
+            "total_replies": len(_descendants(node)) if parent is None else 0, "total_likes": 0, "total_dislikes": 0}
+
+
 def _facebook_comment(node: dict, thread: list[dict]) -> dict:
     parent = next((p for p in _every(thread) if node in p.get("replies", [])), None)
     name, _, username = node["author"]
@@ -212,16 +278,22 @@ EMBEDS = {
  data-post-url="{HOST}{PATHS['openweb']}" data-article-tags="eau, forages"></div>
 <script async src="https://launcher.spot.im/spot/{SPOT_ID}" data-spotim-module="spotim-launcher"
  data-post-id="{POST_ID}"></script>""",
+    "viafoura": f"""<div class="viafoura"><vf-conversations></vf-conversations></div>
+<script async src="https://cdn.viafoura.net/entry/index.js"></script>
+<script>window.vfConfig = {{ sectionUuid: "{VIAFOURA_SECTION}" }};</script>""",
     "facebook": f"""<div id="fb-root"></div>
 <script async defer crossorigin="anonymous" src="https://connect.facebook.net/fr_FR/sdk.js#xfbml=1&version=v19.0"></script>
 <div class="fb-comments" data-href="{HOST}{PATHS['facebook']}" data-width="100%" data-numposts="10"></div>""",
 }
 
 
+HEADS = {"viafoura": '<meta name="vf:container_id" content="4021">'}
+
+
 def article_page(vendor: str) -> str:
     """An article whose comments the ``vendor`` platform loads."""
     return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Forages à Ségou ({vendor})</title>
-<meta property="article:published_time" content="2024-03-01T07:30:00+00:00"></head>
+<meta property="article:published_time" content="2024-03-01T07:30:00+00:00">{HEADS.get(vendor, "")}</head>
 <body><article><h1>Forages à Ségou ({vendor})</h1><div class="entry-content">
 <p>Les habitants se sont réunis samedi pour débattre de l'accès à l'eau potable.</p>
 <p>Le conseil communal doit rendre ses arbitrages avant la saison des pluies.</p></div></article>

@@ -12,6 +12,7 @@ from .isso import IssoAdapter
 from .openweb import OpenWebAdapter
 from .remark42 import Remark42Adapter
 from .utterances import UtterancesAdapter
+from .viafoura import ViafouraAdapter
 from .wordpress import WordPressRestAdapter
 
 # Asked in order; the first that finds what it needs in the article page fetches the thread.
@@ -25,6 +26,7 @@ ADAPTERS: list[WidgetAdapter] = [
     CoralAdapter(),
     OpenWebAdapter(),
     FacebookAdapter(),
+    ViafouraAdapter(),
 ]
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
@@ -59,7 +61,17 @@ def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comme
             found.extend(adapter_of(page.url).page_comments(page))
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             warnings.append(f"widget data page {page.url}: {error}")
+    _complete(found, pages, warnings)
     return assign_positions(resolve_thread(found, warnings))
+
+
+def _complete(comments: list[Comment], pages: list[FetchedPage], warnings: list[str]) -> None:
+    """Each adapter of the capture fills in what its vendor serves apart from the comments."""
+    for adapter in filter(None, dict.fromkeys(adapter_of(page.url) for page in pages)):
+        try:
+            adapter.complete(comments, pages)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            warnings.append(f"widget {adapter.name}: {error}")
 
 
 __all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "widget_comments",

@@ -49,6 +49,10 @@ class WidgetAdapter:
         ``headers``) where the endpoint is not read by a plain GET; by default none."""
         return {}
 
+    def complete(self, comments: list[Comment], pages: list[FetchedPage]) -> None:
+        """Fill in what the comments' own pages do not hold (authors a vendor serves apart) from
+        the capture's other data ``pages``; by default nothing."""
+
     def more_urls(self, page: FetchedPage) -> list[str]:
         """Further data URLs ``page`` names besides its next page (a comment's replies, loaded
         apart), asked once the current chain of pages ends; by default none."""
