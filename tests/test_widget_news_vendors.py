@@ -8,8 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import FAST_CRAWL, run_cli
+from test_widget_threads import NESTED, by_id
 from newsarchive.replica import news_widgets, serve
-from newsarchive.replica.news_widgets import HOST, PATHS, POST_ID, SPOT_ID
+from newsarchive.replica.news_widgets import HOST, PATHS, POST_ID, SPOT_ID, article_page
+from newsarchive.widgets import adapter_of, first_widget_url, widget_request_options
 
 MAPPED_HOSTS = ("www.journal-sahel.example", "comments.journal-sahel.example", "api-2-0.spot.im",
                 "graph.facebook.com", "livecomments.viafoura.co", "iam.viafoura.co")
@@ -25,25 +27,21 @@ def crawl(db, served, *arguments: str, vendors=tuple(PATHS)):
                    db=db, timeout=180)
 
 
-def shown(db, vendor: str) -> dict:
-    return json.loads(run_cli("show", HOST + PATHS[vendor], "--json", db=db).stdout)
+def archived(db, vendor: str) -> tuple[dict, dict]:
+    """The article of ``vendor`` as ``show --json`` gives it, and its comments by id."""
+    article = json.loads(run_cli("show", HOST + PATHS[vendor], "--json", db=db).stdout)
+    assert article["comments_widget"] == vendor
+    return article, by_id(article["comments"])
 
 
-def by_id(comments: list[dict], found: dict | None = None) -> dict:
-    found = {} if found is None else found
-    for comment in comments:
-        found[comment["comment_id"]] = comment
-        by_id(comment.get("replies", []), found)
-    return found
+def parents(comments: dict) -> dict:
+    """Each comment's parent, both named by the replica thread's number (every vendor's ids end with it)."""
+    return {k[-4:]: (v["parent_comment_id"] or "")[-4:] or None for k, v in comments.items()}
 
 
 def captured_urls(db, vendor: str) -> list[str]:
     return [row[0] for row in sqlite3.connect(db).execute(
         "SELECT url FROM captures WHERE article_url = ? ORDER BY id", (HOST + PATHS[vendor],))]
-
-
-NESTED = {"7001": None, "7002": "7001", "7003": "7002", "7004": None, "7005": "7004", "7006": None,
-          "7008": None, "7009": "7008"}  # the replica thread's public comments and their parents
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +59,8 @@ def archive(served_archive):
 
 
 def test_a_coral_thread_is_archived_across_its_cursor_pages(archive):
-    article = shown(archive, "coral")
-    assert article["comments_widget"] == "coral"
-    comments = by_id(article["comments"])
-    assert {k.removeprefix("cmt-"): (v["parent_comment_id"] or "").removeprefix("cmt-") or None
-            for k, v in comments.items()} == NESTED  # 7007 awaits moderation: not listed
+    article, comments = archived(archive, "coral")
+    assert parents(comments) == NESTED  # 7007 awaits moderation: not listed
     assert [c["comment_id"] for c in article["comments"]] == ["cmt-7001", "cmt-7004", "cmt-7006", "cmt-7008"]
     assert comments["cmt-7003"]["depth"] == 3 and comments["cmt-7003"]["author_name"] == "Awa Diarra"
     assert comments["cmt-7002"]["date_published"] == "2024-03-01T08:40:12Z"
@@ -83,11 +78,8 @@ def openweb_id(n: str) -> str:
 
 def test_an_openweb_conversation_is_archived_across_its_pages_and_reply_reads(served_archive):
     db, served = served_archive
-    article = shown(db, "openweb")
-    assert article["comments_widget"] == "openweb"
-    comments = by_id(article["comments"])
-    assert {k.removeprefix(openweb_id("")): (v["parent_comment_id"] or "").removeprefix(openweb_id("")) or None
-            for k, v in comments.items()} == NESTED
+    article, comments = archived(db, "openweb")
+    assert parents(comments) == NESTED
     assert [c["comment_id"] for c in article["comments"]] == [openweb_id(n) for n in ("7001", "7004", "7006", "7008")]
     reply = comments[openweb_id("7003")]  # below the inline depth: read by its parent's id
     assert reply["depth"] == 3 and reply["author_name"] == "Awa Diarra"
@@ -104,12 +96,9 @@ def test_an_openweb_conversation_is_archived_across_its_pages_and_reply_reads(se
 
 def test_a_facebook_plugin_thread_is_read_from_the_graph_stream_with_the_token_kept_out_of_the_archive(served_archive):
     db, served = served_archive
-    article = shown(db, "facebook")
-    assert article["comments_widget"] == "facebook"
-    comments = by_id(article["comments"])
+    article, comments = archived(db, "facebook")
     # published comments only: the deleted 7004 is not listed, its reply is kept at the top level
-    assert {k.removeprefix("9004021_"): (v["parent_comment_id"] or "").removeprefix("9004021_") or None
-            for k, v in comments.items()} == {**{k: v for k, v in NESTED.items() if k != "7004"}, "7005": None}
+    assert parents(comments) == {**{k: v for k, v in NESTED.items() if k != "7004"}, "7005": None}
     assert comments["9004021_7003"]["depth"] == 3 and comments["9004021_7003"]["author_name"] == "Awa Diarra"
     assert comments["9004021_7002"]["date_published"] == "2024-03-01T08:40:12Z"
     urls = captured_urls(db, "facebook")
@@ -125,10 +114,8 @@ def viafoura_id(n: str) -> str:
 
 def test_a_viafoura_thread_is_archived_with_its_threads_replies_and_its_authors_names(served_archive):
     db, served = served_archive
-    article = shown(db, "viafoura")
-    assert article["comments_widget"] == "viafoura"
-    comments = by_id(article["comments"])
-    assert {k[-4:]: (v["parent_comment_id"] or "")[-4:] or None for k, v in comments.items()} == NESTED
+    article, comments = archived(db, "viafoura")
+    assert parents(comments) == NESTED
     assert [c["comment_id"] for c in article["comments"]] == [viafoura_id(n) for n in ("7001", "7004", "7006", "7008")]
     assert comments[viafoura_id("7003")]["depth"] == 3 and comments[viafoura_id("7003")]["author_name"] == "Awa Diarra"
     assert comments[viafoura_id("7009")]["author_name"] == "Moussa Keita"
@@ -159,3 +146,34 @@ def test_history_of_an_openweb_conversation_shows_added_removed_and_edited(tmp_p
     assert f"#{openweb_id('7010')} by Awa Diarra, reply to #{openweb_id('7009')} (Moussa Keita)" in kinds["added"]
     assert f"#{openweb_id('7006')} by Invité" in kinds["removed"]
     assert f"#{openweb_id('7002')} by Moussa Keita" in kinds["edited"] and "entretien" in kinds["edited"]
+
+
+def test_a_coral_server_is_asked_only_on_the_articles_domain_or_corals_hosting():
+    page = article_page("coral").encode()
+    assert first_widget_url(page, HOST + PATHS["coral"]).startswith("https://comments.journal-sahel.example/api/graphql?")
+    hosted = page.replace(b"https://comments.journal-sahel.example", b"https://sahel.coral.coralproject.net")
+    assert first_widget_url(hosted, HOST + PATHS["coral"]).startswith("https://sahel.coral.coralproject.net/api/graphql?")
+    elsewhere = page.replace(b"https://comments.journal-sahel.example", b"https://tracker.other.example")
+    assert first_widget_url(elsewhere, HOST + PATHS["coral"]) is None
+
+
+def test_an_openweb_read_is_a_post_whose_body_and_headers_the_url_names():
+    url = first_widget_url(article_page("openweb").encode(), HOST + PATHS["openweb"])
+    options = widget_request_options(url, {})
+    assert options["method"] == "POST"
+    assert options["headers"]["x-spot-id"] == SPOT_ID and options["headers"]["x-post-id"] == POST_ID
+    assert json.loads(options["body"])["offset"] == 0 and json.loads(options["body"])["parent_id"] == ""
+    no_post_id = article_page("openweb").encode().replace(b"data-post-id", b"data-other")
+    assert first_widget_url(no_post_id, HOST + PATHS["openweb"]) is None
+
+
+def test_the_facebook_token_goes_in_a_header_only_when_set():
+    url = first_widget_url(article_page("facebook").encode(), HOST + PATHS["facebook"])
+    assert adapter_of(url).name == "facebook" and "token" not in url
+    assert widget_request_options(url, {}) == {}
+    assert widget_request_options(url, {"NEWSARCHIVE_FACEBOOK_TOKEN": "t"}) == {"headers": {"Authorization": "Bearer t"}}
+
+
+def test_viafoura_needs_the_pages_section_uuid():
+    page = article_page("viafoura").encode()
+    assert first_widget_url(page.replace(b"00000000-0000-4000-8000-", b"x"), HOST + PATHS["viafoura"]) is None
