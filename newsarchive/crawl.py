@@ -497,14 +497,17 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
     def parse_widget_page(self, response: Response):
         """A widget data page joins the capture; its adapter names the next one. A first page the
         vendor refuses (4xx) leaves the capture as its HTML had it; any later failure marks the
-        thread partial."""
+        thread partial, and the other data pages the thread named are still asked."""
         capture, fetched = response.meta["capture"], response.meta["widget_pages"]
         adapter = adapter_of(response.url)
         if response.status >= 400 or adapter is None:
             self.logger.warning("widget data page %s: HTTP %s", response.url, response.status)
             if fetched or response.status >= 500 or adapter is None:
                 capture.comment_pages_complete = False
-            yield capture
+            if fetched and adapter is not None:
+                yield from self._next_widget_page(capture, None, fetched + 1, response.meta.get("widget_pending", ()))
+            else:
+                yield capture
             return
         page = fetched_page(response)
         capture.pages.append(page)

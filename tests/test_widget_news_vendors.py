@@ -19,13 +19,13 @@ MAPPED_HOSTS = ("www.journal-sahel.example", "comments.journal-sahel.example", "
 TOKEN = "EAAB-replica-token"
 
 
-def crawl(db, served, *arguments: str, vendors=tuple(PATHS)):
+def crawl(db, served, *arguments: str, vendors=tuple(PATHS), check: bool = True):
     spider_args = [part for argument in arguments for part in ("-a", argument)]
     host_map = json.dumps({host: served.base_url for host in MAPPED_HOSTS})
     urls = ",".join(HOST + PATHS[vendor] for vendor in vendors)
     return run_cli("crawl", "generic", "-a", f"urls={urls}", *spider_args, *FAST_CRAWL,
                    "-s", f"NEWSARCHIVE_HOST_MAP={host_map}", "-s", f"NEWSARCHIVE_FACEBOOK_TOKEN={TOKEN}",
-                   db=db, timeout=180)
+                   db=db, timeout=180, check=check)
 
 
 def archived(db, vendor: str) -> tuple[dict, dict]:
@@ -194,3 +194,16 @@ def test_reextract_gives_the_same_threads_from_the_stored_captures(served_archiv
     run_cli("reextract", db=copy)
     assert {vendor: archived(copy, vendor)[0]["comments"] for vendor in PATHS} == before
     assert by_id(before["viafoura"])[viafoura_id("7009")]["author_name"] == "Moussa Keita"  # names from their captures
+
+
+def test_a_data_page_that_fails_leaves_the_thread_partial_and_the_other_pages_still_asked(tmp_path):
+    db = tmp_path / "a.db"
+    site = news_widgets.NewsWidgetsSite(page_size=2)
+    site.gone_authors.add("Awa Diarra")  # her user record answers 404, before the last thread's replies are asked
+    with serve(site) as served:
+        run = crawl(db, served, vendors=("viafoura",), check=False)
+    assert run.returncode == 3  # the crawl says it is incomplete
+    article, comments = archived(db, "viafoura")
+    assert parents(comments) == NESTED
+    assert comments[viafoura_id("7001")]["author_name"] is None and comments[viafoura_id("7003")]["author_name"] is None
+    assert comments[viafoura_id("7009")]["author_name"] == "Moussa Keita"

@@ -55,6 +55,8 @@ class NewsWidgetsSite(Site):
     def __init__(self, page_size: int = 100):
         self.thread = copy.deepcopy(THREAD)
         self.page_size = page_size
+        self.gone_authors: set[str] = set()
+        """Authors whose Viafoura user record is gone (404)."""
 
     def resolve(self, path_and_query: str, base_url: str) -> Resource | None:
         parts = urlsplit(path_and_query)
@@ -118,7 +120,7 @@ class NewsWidgetsSite(Site):
 
     def _viafoura_user(self, actor: str) -> Resource | None:
         author = next((n["author"] for n in _every(self.thread) if n.get("author") and _vf_actor(n) == actor), None)
-        return _json({"uuid": actor, "name": author[0]}) if author else None
+        return _json({"uuid": actor, "name": author[0]}) if author and author[0] not in self.gone_authors else None
 
     def _facebook(self, path: str, query: dict) -> Resource:
         if path == "" and query.get("id") == HOST + PATHS["facebook"]:

@@ -27,6 +27,8 @@ class FacebookAdapter(WidgetAdapter):
     hosts = ("graph.facebook.com",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
+        if b"fb-comments" not in body and b"fb:comments" not in body:
+            return None
         attributes = embed_attributes(body, b"comments", PLUGIN, ("data-href", "href"))
         if attributes is None:
             return None
