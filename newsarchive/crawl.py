@@ -448,7 +448,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         if capped:
             yield self.comments_capped(capture, *capped)
         if not queue or capped:
-            yield from self._next_widget_page(capture, first_widget_url(capture.pages[0].body, capture.url))
+            yield from self._next_widget_page(capture, first_widget_url(capture.pages[0].body, capture.url, self.settings))
             return
         seen.add(page_key(queue[0]))
         yield from self.planned([scrapy.Request(
@@ -504,10 +504,8 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
             self.logger.warning("widget data page %s: HTTP %s", response.url, response.status)
             if fetched or response.status >= 500 or adapter is None:
                 capture.comment_pages_complete = False
-            if fetched and adapter is not None:
-                yield from self._next_widget_page(capture, None, fetched + 1, response.meta.get("widget_pending", ()))
-            else:
-                yield capture
+            pending = response.meta.get("widget_pending", ()) if fetched and adapter is not None else ()
+            yield from self._next_widget_page(capture, None, fetched + 1, pending) if pending else (capture,)
             return
         page = fetched_page(response)
         capture.pages.append(page)
@@ -521,11 +519,12 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         yield from self._next_widget_page(capture, following, fetched + 1, pending)
 
     def widget_page_failed(self, failure):
-        capture = failure.request.meta["capture"]
+        meta = failure.request.meta
+        capture, pending = meta["capture"], meta.get("widget_pending", ())
         self.logger.warning("widget data page %s failed (%s); thread kept partial", failure.request.url,
                             failure.getErrorMessage())
         capture.comment_pages_complete = False
-        yield capture
+        yield from self._next_widget_page(capture, None, meta["widget_pages"] + 1, pending) if pending else (capture,)
 
     def comment_page_failed(self, failure):
         meta = failure.request.meta

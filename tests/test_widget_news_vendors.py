@@ -175,11 +175,14 @@ def test_an_openweb_read_is_a_post_whose_body_and_headers_the_url_names():
     assert first_widget_url(no_post_id, HOST + PATHS["openweb"]) is None
 
 
-def test_the_facebook_token_goes_in_a_header_only_when_set():
-    url = first_widget_url(article_page("facebook").encode(), HOST + PATHS["facebook"])
-    assert adapter_of(url).name == "facebook" and "token" not in url
-    assert widget_request_options(url, {}) == {}
-    assert widget_request_options(url, {"NEWSARCHIVE_FACEBOOK_TOKEN": "t"}) == {"headers": {"Authorization": "Bearer t"}}
+def test_the_facebook_plugin_is_read_only_with_a_token_sent_as_a_header_and_never_beside_an_html_thread():
+    page, with_token = article_page("facebook").encode(), {"NEWSARCHIVE_FACEBOOK_TOKEN": "t"}
+    assert first_widget_url(page, HOST + PATHS["facebook"], {}) is None
+    url = first_widget_url(page, HOST + PATHS["facebook"], with_token)
+    assert adapter_of(url).name == "facebook" and "access_token" not in url
+    assert widget_request_options(url, with_token) == {"headers": {"Authorization": "Bearer t"}}
+    beside = page.replace(b"</section>", b'<ol class="comment-list"><li id="comment-1">Oui</li></ol></section>')
+    assert first_widget_url(beside, HOST + PATHS["facebook"], with_token) is None
 
 
 def test_viafoura_needs_the_pages_section_uuid():

@@ -32,10 +32,11 @@ ADAPTERS: list[WidgetAdapter] = [
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
 
 
-def first_widget_url(body: bytes, page_url: str) -> str | None:
-    """The first data URL of the widget thread an article page embeds, None when no adapter applies."""
+def first_widget_url(body: bytes, page_url: str, settings=None) -> str | None:
+    """The first data URL of the widget thread an article page embeds, None when no adapter the
+    crawl's ``settings`` enable applies."""
     for adapter in ADAPTERS:
-        url = adapter.first_url(body, page_url)
+        url = adapter.first_url(body, page_url) if adapter.enabled(settings) else None
         if url:
             return url
     return None

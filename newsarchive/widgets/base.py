@@ -26,6 +26,10 @@ class WidgetAdapter:
     hosts: tuple[str, ...] = ()
     """The vendor's hosts its data endpoints are on (none: the site's own host)."""
 
+    def enabled(self, settings) -> bool:
+        """True when the crawl's settings let this adapter run (by default always)."""
+        return True
+
     def first_url(self, body: bytes, page_url: str) -> str | None:
         """The first data URL of the thread an article page embeds; None when the page does not
         give the widget what the endpoint needs (read from the bytes: the crawl's hot path)."""

@@ -12,22 +12,28 @@ PLUGIN = re.compile(rb"""<(?:div\b[^>]*\bclass\s*=\s*["'][^"']*\bfb-comments\b[^
 PAGE_SIZE = 100
 FIELDS = "id,message,created_time,from{name,link},parent{id}"
 TOKEN_SETTING = "NEWSARCHIVE_FACEBOOK_TOKEN"
+# The page's own comment list (WordPress and most CMSs): the plugin beside it is not the page's thread.
+HTML_THREAD = re.compile(rb"""class\s*=\s*["'][^"']*\b(?:comment-list|commentlist)\b""")
 
 
 class FacebookAdapter(WidgetAdapter):
     """The plugin's URL object (``GET /?id={data-href}&fields=og_object{id}``), then its comments
     as one stream (``GET /{og_object}/comments?filter=stream&order=chronological``: every comment
     and reply oldest first, a reply naming its ``parent``), 100 a page, ``after`` cursor paging.
-    The Graph API answers only a request that carries an access token: the setting
-    ``NEWSARCHIVE_FACEBOOK_TOKEN`` is sent in the ``Authorization`` header (never in the URL, so
-    never in the archive); without it Facebook refuses and the page keeps the thread its HTML
-    holds. The API lists published comments only: one deleted or hidden is no longer there."""
+    The Graph API answers only a request that carries an access token: the adapter runs only when
+    the setting ``NEWSARCHIVE_FACEBOOK_TOKEN`` is set, and sends it in the ``Authorization`` header
+    (never in the URL, so never in the archive). A page whose HTML holds its own comment list keeps
+    that thread: the plugin beside it is not read. The API lists published comments only: one
+    deleted or hidden is no longer there."""
 
     name = "facebook"
     hosts = ("graph.facebook.com",)
 
+    def enabled(self, settings) -> bool:
+        return bool(settings and settings.get(TOKEN_SETTING))
+
     def first_url(self, body: bytes, page_url: str) -> str | None:
-        if b"fb-comments" not in body and b"fb:comments" not in body:
+        if (b"fb-comments" not in body and b"fb:comments" not in body) or HTML_THREAD.search(body):
             return None
         attributes = embed_attributes(body, b"comments", PLUGIN, ("data-href", "href"))
         if attributes is None:
@@ -39,8 +45,7 @@ class FacebookAdapter(WidgetAdapter):
         return url.startswith(API + "/")
 
     def request_options(self, url: str, settings) -> dict:
-        token = settings.get(TOKEN_SETTING) if settings else None
-        return {"headers": {"Authorization": f"Bearer {token}"}} if token else {}
+        return {"headers": {"Authorization": f"Bearer {settings.get(TOKEN_SETTING)}"}} if self.enabled(settings) else {}
 
     def next_url(self, page: FetchedPage) -> str | None:
         data = json_of(page)
