@@ -448,7 +448,8 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         if capped:
             yield self.comments_capped(capture, *capped)
         if not queue or capped:
-            yield from self._next_widget_page(capture, first_widget_url(capture.pages[0].body, capture.url, self.settings))
+            first = first_widget_url(capture.pages[0].body, capture.url, self.settings)
+            yield from self._next_widget_page(capture, first)
             return
         seen.add(page_key(queue[0]))
         yield from self.planned([scrapy.Request(

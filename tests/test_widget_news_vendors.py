@@ -11,7 +11,7 @@ import pytest
 from conftest import FAST_CRAWL, run_cli
 from test_widget_threads import NESTED, by_id
 from newsarchive.replica import news_widgets, serve
-from newsarchive.replica.news_widgets import HOST, PATHS, POST_ID, SPOT_ID, article_page
+from newsarchive.replica.news_widgets import CORAL_ROOT, HOST, PATHS, POST_ID, SPOT_ID, article_page
 from newsarchive.widgets import adapter_of, first_widget_url, widget_request_options
 
 MAPPED_HOSTS = ("www.journal-sahel.example", "comments.journal-sahel.example", "api-2-0.spot.im",
@@ -75,7 +75,7 @@ def test_a_coral_thread_is_archived_across_its_cursor_pages(archive):
     assert comments["cmt-7004"]["type"] == "deleted" and comments["cmt-7004"]["author_name"] is None
     assert comments["cmt-7006"]["text"] == "Les pompes solaires marchent bien ici."  # the script is dropped
     urls = captured_urls(archive, "coral")
-    assert len(urls) == 3 and all(u.startswith("https://comments.journal-sahel.example/api/graphql?query=") for u in urls[1:])
+    assert len(urls) == 3 and all(u.startswith(f"{CORAL_ROOT}/api/graphql?query=") for u in urls[1:])
     assert [json.loads(parse_qs(urlsplit(u).query)["variables"][0]) for u in urls[1:]] == [
         {"id": "story-4021", "after": None}, {"id": "story-4021", "after": "2024-03-01T09:15:00Z"}]
 
@@ -158,9 +158,9 @@ def test_history_of_an_openweb_conversation_shows_added_removed_and_edited(tmp_p
 
 def test_a_coral_server_is_asked_only_on_the_articles_domain_or_corals_hosting():
     page = article_page("coral").encode()
-    assert first_widget_url(page, HOST + PATHS["coral"]).startswith("https://comments.journal-sahel.example/api/graphql?")
+    assert first_widget_url(page, HOST + PATHS["coral"]).startswith(f"{CORAL_ROOT}/api/graphql?")
     hosted = page.replace(b"https://comments.journal-sahel.example", b"https://sahel.coral.coralproject.net")
-    assert first_widget_url(hosted, HOST + PATHS["coral"]).startswith("https://sahel.coral.coralproject.net/api/graphql?")
+    assert first_widget_url(hosted, HOST + PATHS["coral"]).startswith("https://sahel.coral.coralproject.net/api/")
     elsewhere = page.replace(b"https://comments.journal-sahel.example", b"https://tracker.other.example")
     assert first_widget_url(elsewhere, HOST + PATHS["coral"]) is None
 

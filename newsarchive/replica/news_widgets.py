@@ -17,8 +17,7 @@ CORAL_STORY = "story-4021"
 SPOT_ID, POST_ID = "sp_Sahel4021", "article-4021"
 FACEBOOK_OBJECT = "9004021"
 VIAFOURA_SECTION, VIAFOURA_CONTAINER = "00000000-0000-4000-8000-5a4e1f0c4021", "c0a10000-0000-4000-8000-000000004021"
-PATHS = {"coral": "/debats/coral-forages/", "openweb": "/debats/openweb-forages/", "facebook": "/debats/facebook-forages/",
-         "viafoura": "/debats/viafoura-forages/"}
+PATHS = {vendor: f"/debats/{vendor}-forages/" for vendor in ("coral", "openweb", "facebook", "viafoura")}
 
 
 class NewsWidgetsSite(Site):
@@ -85,12 +84,13 @@ class NewsWidgetsSite(Site):
 
     def _openweb(self, read: dict) -> Resource:
         size, offset = min(int(read.get("count") or 15), self.page_size), int(read.get("offset") or 0)
-        listed = _public(self.thread) if not read.get("parent_id") else _public(_find(self.thread, read["parent_id"])["replies"])
+        listed = _public(_find(self.thread, read["parent_id"])["replies"] if read.get("parent_id") else self.thread)
         chunk = listed[offset:offset + size]
         depth, child_count = int(read.get("depth") or 2), min(int(read.get("child_count") or 2), self.page_size)
         parent = read.get("parent_id") or None
         comments = [_spotim_comment(node, parent, depth - 1, child_count) for node in chunk]
-        users = {f"u_{n['author'][2] or 'guest'}": {"display_name": n["author"][0], "user_name": n["author"][2] or "guest"}
+        users = {f"u_{n['author'][2] or 'guest'}": {"display_name": n["author"][0],
+                                                     "user_name": n["author"][2] or "guest"}
                  for n in _every(self.thread) if n.get("author")}
         return _json({"conversation": {"comments": comments, "users": users, "sort_by": read.get("sort_by"),
                                        "has_next": offset + size < len(listed), "offset": offset + len(chunk),
@@ -284,7 +284,7 @@ EMBEDS = {
 <script async src="https://cdn.viafoura.net/entry/index.js"></script>
 <script>window.vfConfig = {{ sectionUuid: "{VIAFOURA_SECTION}" }};</script>""",
     "facebook": f"""<div id="fb-root"></div>
-<script async defer crossorigin="anonymous" src="https://connect.facebook.net/fr_FR/sdk.js#xfbml=1&version=v19.0"></script>
+<script async defer src="https://connect.facebook.net/fr_FR/sdk.js#xfbml=1&version=v19.0"></script>
 <div class="fb-comments" data-href="{HOST}{PATHS['facebook']}" data-width="100%" data-numposts="10"></div>""",
 }
 

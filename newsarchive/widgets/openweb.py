@@ -56,8 +56,10 @@ class OpenWebAdapter(WidgetAdapter):
         conversation = _conversation(page)
         query = dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
         following = conversation.get("offset")
-        if not conversation.get("has_next") or not isinstance(following, int) or following <= int(query.get("offset") or 0):
+        if not conversation.get("has_next") or not isinstance(following, int):
             return None
+        if following <= int(query.get("offset") or 0):
+            return None  # the same page again: the list ends here
         return _read_url(query, offset=following)
 
     def more_urls(self, page: FetchedPage) -> list[str]:

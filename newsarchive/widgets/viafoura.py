@@ -10,7 +10,8 @@ from .base import DELETED, WidgetAdapter, body_fields, host_of, json_of
 
 API = "https://livecomments.viafoura.co/v4/livecomments"
 USERS = "https://iam.viafoura.co/v3/sections"
-CONTAINER_ID = re.compile(rb"""<meta\b[^>]*\bname\s*=\s*["']vf:container_id["'][^>]*\bcontent\s*=\s*["']([^"'<>]{1,200})["']""")
+CONTAINER_ID = re.compile(rb"""<meta\b[^>]*\bname\s*=\s*["']vf:container_id["'][^>]*"""
+                          rb"""\bcontent\s*=\s*["']([^"'<>]{1,200})["']""")
 SECTION = re.compile(rb"\b(00000000-0000-4000-8000-[0-9a-f]{12})\b")  # the form of Viafoura's section uuids
 PAGE_SIZE = 100
 VISIBLE = "visible"
