@@ -12,7 +12,7 @@ from conftest import FAST_CRAWL, run_cli
 from test_widget_threads import NESTED, by_id
 from newsarchive.replica import news_widgets, serve
 from newsarchive.replica.news_widgets import CORAL_ROOT, HOST, PATHS, POST_ID, SPOT_ID, article_page
-from newsarchive.widgets import adapter_of, first_widget_url, widget_request_options
+from newsarchive.widgets import adapter_of, first_widget_url, widget_request
 
 MAPPED_HOSTS = ("www.journal-sahel.example", "comments.journal-sahel.example", "api-2-0.spot.im",
                 "graph.facebook.com", "livecomments.viafoura.co", "iam.viafoura.co")
@@ -167,8 +167,8 @@ def test_a_coral_server_is_asked_only_on_the_articles_domain_or_corals_hosting()
 
 def test_an_openweb_read_is_a_post_whose_body_and_headers_the_url_names():
     url = first_widget_url(article_page("openweb").encode(), HOST + PATHS["openweb"])
-    options = widget_request_options(url, {})
-    assert options["method"] == "POST"
+    options = widget_request(url, {})
+    assert options["method"] == "POST" and options["headers"]["Content-Type"] == "application/json"
     assert options["headers"]["x-spot-id"] == SPOT_ID and options["headers"]["x-post-id"] == POST_ID
     assert json.loads(options["body"])["offset"] == 0 and json.loads(options["body"])["parent_id"] == ""
     no_post_id = article_page("openweb").encode().replace(b"data-post-id", b"data-other")
@@ -177,12 +177,12 @@ def test_an_openweb_read_is_a_post_whose_body_and_headers_the_url_names():
 
 def test_the_facebook_plugin_is_read_only_with_a_token_sent_as_a_header_and_never_beside_an_html_thread():
     page, with_token = article_page("facebook").encode(), {"NEWSARCHIVE_FACEBOOK_TOKEN": "t"}
-    assert first_widget_url(page, HOST + PATHS["facebook"], {}) is None
-    url = first_widget_url(page, HOST + PATHS["facebook"], with_token)
+    assert first_widget_url(page, HOST + PATHS["facebook"], settings={}) is None
+    url = first_widget_url(page, HOST + PATHS["facebook"], settings=with_token)
     assert adapter_of(url).name == "facebook" and "access_token" not in url
-    assert widget_request_options(url, with_token) == {"headers": {"Authorization": "Bearer t"}}
+    assert widget_request(url, with_token) == {"headers": {"Authorization": "Bearer t"}}
     beside = page.replace(b"</section>", b'<ol class="comment-list"><li id="comment-1">Oui</li></ol></section>')
-    assert first_widget_url(beside, HOST + PATHS["facebook"], with_token) is None
+    assert first_widget_url(beside, HOST + PATHS["facebook"], settings=with_token) is None
 
 
 def test_viafoura_needs_the_pages_section_uuid():

@@ -75,9 +75,11 @@ class NewsWidgetsSite(Site):
             return self._facebook(parts.path.removeprefix("/v19.0/"), query)
         return None
 
-    def resolve_post(self, path_and_query: str, headers: dict, body: bytes, base_url: str) -> Resource | None:
+    def resolve_post(self, path_and_query: str, body: bytes, base_url: str,
+                     headers: dict[str, str] | None = None) -> Resource | None:
         if urlsplit(path_and_query).path != "/v1.0.0/conversation/read":
             return None
+        headers = headers or {}
         if headers.get("x-spot-id") != SPOT_ID or headers.get("x-post-id") != POST_ID:
             return _json({"success": False, "error": "conversation not found"}, 404)
         return self._openweb(json.loads(body or b"{}"))

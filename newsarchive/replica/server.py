@@ -87,16 +87,12 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         served, headers = self.server.served, self._headers()
         served.record("POST", self.path, headers)
-        answer = getattr(served.site, "resolve_post", None)  # a site that takes POSTs says so
-        if answer is None:
-            self._send(Resource(405, b"", HTML, [("Allow", "GET, HEAD")]), send_body=True)
-            return
         try:
-            res = answer(self.path, headers, body, served.base_url) or served.site.not_found(served.base_url)
-        except Exception:  # a bug in a replica page must not hang the client
+            res = served.site.resolve_post(self.path, body, served.base_url, headers)
+        except Exception:  # a bug in a replica endpoint must not hang the client
             served.errors.append(traceback.format_exc())
             res = _ERROR
-        self._send(res, send_body=True)
+        self._send(res or Resource(405, b"", HTML, [("Allow", "GET, HEAD")]), send_body=True)
 
     def _answer(self, send_body: bool) -> None:
         served = self.server.served

@@ -1,18 +1,24 @@
 """Widget adapters: a JS comment widget's thread read from the vendor's own data endpoints, one module per vendor."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..items import Comment, FetchedPage
 from ..threads import assign_positions, resolve_thread
 from .base import WidgetAdapter
+from .commento import CommentoAdapter
 from .coral import CoralAdapter
 from .cusdis import CusdisAdapter
 from .disqus import DisqusAdapter
 from .facebook import FacebookAdapter
+from .giscus import GiscusAdapter
+from .hyvor import HyvorTalkAdapter
 from .isso import IssoAdapter
 from .openweb import OpenWebAdapter
 from .remark42 import Remark42Adapter
 from .utterances import UtterancesAdapter
 from .viafoura import ViafouraAdapter
+from .wpdiscuz import WpDiscuzLoadMoreAdapter
 from .wordpress import WordPressRestAdapter
 
 # Asked in order; the first that finds what it needs in the article page fetches the thread.
@@ -23,6 +29,10 @@ ADAPTERS: list[WidgetAdapter] = [
     IssoAdapter(),
     UtterancesAdapter(),
     CusdisAdapter(),
+    HyvorTalkAdapter(),
+    CommentoAdapter(),
+    GiscusAdapter(),
+    WpDiscuzLoadMoreAdapter(),
     CoralAdapter(),
     OpenWebAdapter(),
     FacebookAdapter(),
@@ -32,10 +42,11 @@ ADAPTERS: list[WidgetAdapter] = [
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
 
 
-def first_widget_url(body: bytes, page_url: str, settings=None) -> str | None:
+def first_widget_url(body: bytes, page_url: str, after: WidgetAdapter | None = None, settings=None) -> str | None:
     """The first data URL of the widget thread an article page embeds, None when no adapter the
-    crawl's ``settings`` enable applies."""
-    for adapter in ADAPTERS:
+    crawl's ``settings`` enable applies; ``after``: asked of the adapters registered after that one
+    only (its endpoint refused)."""
+    for adapter in ADAPTERS[ADAPTERS.index(after) + 1 if after else 0:]:
         url = adapter.first_url(body, page_url) if adapter.enabled(settings) else None
         if url:
             return url
@@ -47,10 +58,35 @@ def adapter_of(url: str) -> WidgetAdapter | None:
     return next((adapter for adapter in ADAPTERS if adapter.owns(url)), None)
 
 
-def widget_request_options(url: str, settings) -> dict:
-    """The Scrapy request options of a widget data URL (a POST endpoint's method, body, headers)."""
+def widget_request(url: str, settings=None) -> dict:
+    """How a data URL is asked for, as ``scrapy.Request`` keywords: nothing for a plain GET; method,
+    body and content type for an adapter's POST; the headers the adapter adds (``request_headers``)."""
     adapter = adapter_of(url)
-    return adapter.request_options(url, settings) if adapter else {}
+    posted = adapter.request_body(url) if adapter else None
+    headers = adapter.request_headers(url, settings) if adapter else {}
+    if posted is None:
+        return {"headers": headers} if headers else {}
+    content_type, body = posted
+    return {"method": "POST", "body": body, "headers": {"Content-Type": content_type, **headers}}
+
+
+def html_thread_pages(pages: list[FetchedPage], warnings: list[str]) -> list[FetchedPage] | None:
+    """The data pages as the comment markup they carry, when their adapters answer the site's own
+    markup (``answers_html``: read like comment pages, merged with the article page's thread);
+    None when they hold a thread as data. An unreadable page is named in ``warnings``."""
+    if not pages or not all(adapter_of(page.url).answers_html for page in pages):
+        return None
+    found = []
+    for page in pages:
+        try:
+            markup = adapter_of(page.url).html_of(page)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            warnings.append(f"widget data page {page.url}: {error}")
+            continue
+        if markup.strip():
+            found.append(replace(page, body=markup.encode("utf-8"),
+                                 headers=[("Content-Type", "text/html; charset=utf-8")]))
+    return found
 
 
 def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comment]:
@@ -75,5 +111,5 @@ def _complete(comments: list[Comment], pages: list[FetchedPage], warnings: list[
             warnings.append(f"widget {adapter.name}: {error}")
 
 
-__all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "widget_comments",
-           "widget_request_options"]
+__all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "html_thread_pages",
+           "widget_comments", "widget_request"]

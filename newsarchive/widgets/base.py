@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import re
 from html import escape, unescape
-from urllib.parse import urlsplit
+from typing import Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
 
@@ -25,6 +26,9 @@ class WidgetAdapter:
     """The widget's name, as ``pages.widgets`` detects it (``comments_widget``)."""
     hosts: tuple[str, ...] = ()
     """The vendor's hosts its data endpoints are on (none: the site's own host)."""
+    answers_html = False
+    """True when the data pages carry the site's own comment markup (``html_of``), which extends
+    the thread the article page shows; False when they hold the whole thread as data."""
 
     def enabled(self, settings) -> bool:
         """True when the crawl's settings let this adapter run (by default always)."""
@@ -48,19 +52,33 @@ class WidgetAdapter:
         """The comments of one data page, in the vendor's order; ValueError when unreadable."""
         raise NotImplementedError
 
-    def request_options(self, url: str, settings) -> dict:
-        """Keyword arguments of the Scrapy request for data URL ``url`` (``method``, ``body``,
-        ``headers``) where the endpoint is not read by a plain GET; by default none."""
+    def following_url(self, pages: list[FetchedPage], failed: frozenset[str] = frozenset()) -> str | None:
+        """The data URL after the last of a capture's pages (the article page first, then every
+        page fetched for its thread): by default read from the last page alone (``next_url``);
+        a vendor whose next request depends on the whole thread so far reads all of them.
+        ``failed``: data URLs that were asked and gave no answer; an adapter that names one again
+        cannot go past it, and the thread ends there."""
+        return self.next_url(pages[-1])
+
+    def html_of(self, page: FetchedPage) -> str:
+        """The comment markup a data page carries (``answers_html`` adapters); ValueError when unreadable."""
+        raise NotImplementedError
+
+    def request_body(self, url: str) -> tuple[str, bytes] | None:
+        """Content type and body when the data URL is asked for with a POST, None for a GET (the
+        default). A POST's fields are read from its URL's query, so that every data page keeps a
+        URL of its own in the archive and the answer can be read again without the request."""
+        return None
+
+    def request_headers(self, url: str, settings) -> dict[str, str]:
+        """Headers the vendor's endpoint wants besides the body's content type (an id it reads from
+        a header, a credential from the crawl's ``settings``); kept out of the URL, so out of the
+        archive. By default none."""
         return {}
 
     def complete(self, comments: list[Comment], pages: list[FetchedPage]) -> None:
         """Fill in what the comments' own pages do not hold (authors a vendor serves apart) from
         the capture's other data ``pages``; by default nothing."""
-
-    def more_urls(self, page: FetchedPage) -> list[str]:
-        """Further data URLs ``page`` names besides its next page (a comment's replies, loaded
-        apart), asked once the current chain of pages ends; by default none."""
-        return []
 
 
 def json_of(page: FetchedPage):
@@ -124,3 +142,29 @@ def plain_paragraphs(text: str) -> str:
     """Plain text as sanitised HTML paragraphs (for vendors that give Markdown or text only)."""
     return sanitize_html("".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>"
                                  for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()))
+
+
+def query_fields(url: str) -> list[tuple[str, str]]:
+    """The fields of a data URL's query, in order."""
+    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
+
+
+def with_query(url: str, fields: list[tuple[str, str]]) -> str:
+    """``url`` with its query replaced by ``fields``."""
+    return urlunsplit(urlsplit(url)._replace(query=urlencode(fields)))
+
+
+def pages_of(adapter: WidgetAdapter, pages: list[FetchedPage]) -> list[FetchedPage]:
+    """The pages of a capture that are ``adapter``'s data pages, fetch order."""
+    return [page for page in pages[1:] if adapter.owns(page.url)]
+
+
+def next_or_named(adapter: WidgetAdapter, pages: list[FetchedPage], failed: frozenset[str],
+                  named: Callable[[FetchedPage], list[str]]) -> str | None:
+    """The data URL after a capture's ``pages`` for a vendor that loads parts of a thread apart: the
+    next page of a list read so far (``next_url``), else the first further list or record a page
+    names (``named``); never one a page answers already or one that ``failed``."""
+    data_pages = pages_of(adapter, pages)
+    asked = {page.url for page in data_pages} | failed
+    candidates = [adapter.next_url(page) for page in data_pages] + [url for page in data_pages for url in named(page)]
+    return next((url for url in candidates if url and url not in asked), None)

@@ -44,8 +44,8 @@ class FacebookAdapter(WidgetAdapter):
     def owns(self, url: str) -> bool:
         return url.startswith(API + "/")
 
-    def request_options(self, url: str, settings) -> dict:
-        return {"headers": {"Authorization": f"Bearer {settings.get(TOKEN_SETTING)}"}} if self.enabled(settings) else {}
+    def request_headers(self, url: str, settings) -> dict[str, str]:
+        return {"Authorization": f"Bearer {settings.get(TOKEN_SETTING)}"} if self.enabled(settings) else {}
 
     def next_url(self, page: FetchedPage) -> str | None:
         data = json_of(page)

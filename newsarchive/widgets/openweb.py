@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..items import Comment, FetchedPage
 from ..parsing.dates import from_epoch
-from .base import DELETED, WidgetAdapter, body_fields, embed_attributes, json_of
+from .base import DELETED, WidgetAdapter, body_fields, embed_attributes, json_of, next_or_named, \
+    query_fields, with_query
 
 API = "https://api-2-0.spot.im/v1.0.0/conversation/read"
 SPOT_ID = re.compile(rb"launcher\.spot\.im/spot/(sp_[A-Za-z0-9_-]{1,64})")
@@ -42,19 +42,25 @@ class OpenWebAdapter(WidgetAdapter):
     def owns(self, url: str) -> bool:
         return url.split("?")[0] == API
 
-    def request_options(self, url: str, settings) -> dict:
-        query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    def request_body(self, url: str) -> tuple[str, bytes] | None:
+        query = dict(query_fields(url))
         body = {"sort_by": query.get("sort_by", "oldest"), "offset": int(query.get("offset") or 0),
                 "count": int(query.get("count") or PAGE_SIZE), "parent_id": query.get("parent_id", ""),
                 "message_id": query.get("message_id", ""), "extract_data": False,
                 "depth": int(query.get("depth") or 2), "child_count": int(query.get("child_count") or CHILD_COUNT)}
-        return {"method": "POST", "body": json.dumps(body),
-                "headers": {"Content-Type": "application/json", "Accept": "application/json",
-                            "x-spot-id": query.get("spot_id", ""), "x-post-id": query.get("post_id", "")}}
+        return "application/json", json.dumps(body).encode()
+
+    def request_headers(self, url: str, settings) -> dict[str, str]:
+        query = dict(query_fields(url))
+        return {"Accept": "application/json", "x-spot-id": query.get("spot_id", ""),
+                "x-post-id": query.get("post_id", "")}
+
+    def following_url(self, pages: list[FetchedPage], failed: frozenset[str] = frozenset()) -> str | None:
+        return next_or_named(self, pages, failed, _reply_reads)
 
     def next_url(self, page: FetchedPage) -> str | None:
         conversation = _conversation(page)
-        query = dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
+        query = dict(query_fields(page.url))
         following = conversation.get("offset")
         if not conversation.get("has_next") or not isinstance(following, int):
             return None
@@ -62,16 +68,18 @@ class OpenWebAdapter(WidgetAdapter):
             return None  # the same page again: the list ends here
         return _read_url(query, offset=following)
 
-    def more_urls(self, page: FetchedPage) -> list[str]:
-        query = dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
-        return [_read_url(query, offset=int(item.get("offset") or 0), parent=str(item["id"]))
-                for item in _walk(_conversation(page).get("comments") or []) if item.get("has_next")]
-
     def page_comments(self, page: FetchedPage) -> list[Comment]:
         conversation = _conversation(page)
         users = conversation.get("users") or {}
         return [_comment(item, users) for item in _walk(conversation.get("comments") or [])
                 if item.get("deleted") or item.get("status") not in HIDDEN]
+
+
+def _reply_reads(page: FetchedPage) -> list[str]:
+    """The reads of the replies a page's comments hold beyond those given inline (their ``has_next``)."""
+    query = dict(query_fields(page.url))
+    return [_read_url(query, offset=int(item.get("offset") or 0), parent=str(item["id"]))
+            for item in _walk(_conversation(page).get("comments") or []) if item.get("has_next")]
 
 
 def _read_url(query: dict, offset: int, parent: str | None = None) -> str:
@@ -82,8 +90,7 @@ def _read_url(query: dict, offset: int, parent: str | None = None) -> str:
               ("child_count", str(CHILD_COUNT))]
     if parent:
         params += [("parent_id", parent), ("message_id", parent)]
-    parts = urlsplit(API)
-    return urlunsplit(parts._replace(query=urlencode(params)))
+    return with_query(API, params)
 
 
 def _conversation(page: FetchedPage) -> dict:

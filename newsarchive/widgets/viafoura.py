@@ -6,7 +6,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from ..items import Comment, FetchedPage
 from ..parsing.dates import from_epoch
-from .base import DELETED, WidgetAdapter, body_fields, host_of, json_of
+from .base import DELETED, WidgetAdapter, body_fields, host_of, json_of, next_or_named
 
 API = "https://livecomments.viafoura.co/v4/livecomments"
 USERS = "https://iam.viafoura.co/v3/sections"
@@ -56,15 +56,8 @@ class ViafouraAdapter(WidgetAdapter):
             return None
         return _list_url(parts.path, starting_from=contents[-1]["content_uuid"])
 
-    def more_urls(self, page: FetchedPage) -> list[str]:
-        if _kind(page.url) != "comments":
-            return []
-        path, section = urlsplit(page.url).path, _section(page.url)
-        contents = json_of(page).get("contents") or []
-        threads = [_list_url(f"{path}/{item['content_uuid']}") for item in contents
-                   if item.get("total_replies") and path.endswith("/comments")]
-        actors = dict.fromkeys(item["actor_uuid"] for item in contents if item.get("actor_uuid"))
-        return threads + [f"{USERS}/{section}/users/{actor}" for actor in actors]
+    def following_url(self, pages: list[FetchedPage], failed: frozenset[str] = frozenset()) -> str | None:
+        return next_or_named(self, pages, failed, _replies_and_authors)
 
     def page_comments(self, page: FetchedPage) -> list[Comment]:
         if _kind(page.url) != "comments":
@@ -82,6 +75,18 @@ class ViafouraAdapter(WidgetAdapter):
         for comment in comments:
             if comment.type != DELETED and comment.comment_id in actors:
                 comment.author_name = names.get(actors[comment.comment_id]) or comment.author_name
+
+
+def _replies_and_authors(page: FetchedPage) -> list[str]:
+    """The reply lists of a top-level list's threads and the records of its comments' authors."""
+    if _kind(page.url) != "comments":
+        return []
+    path, section = urlsplit(page.url).path, _section(page.url)
+    contents = json_of(page).get("contents") or []
+    threads = [_list_url(f"{path}/{item['content_uuid']}") for item in contents
+               if item.get("total_replies") and path.endswith("/comments")]
+    actors = dict.fromkeys(item["actor_uuid"] for item in contents if item.get("actor_uuid"))
+    return threads + [f"{USERS}/{section}/users/{actor}" for actor in actors]
 
 
 def _kind(url: str) -> str:
