@@ -210,3 +210,22 @@ def test_a_data_page_that_fails_leaves_the_thread_partial_and_the_other_pages_st
     assert parents(comments) == NESTED
     assert comments[viafoura_id("7001")]["author_name"] is None and comments[viafoura_id("7003")]["author_name"] is None
     assert comments[viafoura_id("7009")]["author_name"] == "Moussa Keita"
+
+
+class CoralCursorGone(news_widgets.NewsWidgetsSite):
+    """The replica whose Coral server no longer answers any page after the first (404)."""
+
+    def resolve(self, path_and_query: str, base_url: str):
+        if "/api/graphql" in path_and_query and "%22after%22%3A%22" in path_and_query:
+            return None
+        return super().resolve(path_and_query, base_url)
+
+
+def test_a_widget_that_cannot_go_past_a_failed_page_ends_its_thread_there(tmp_path):
+    db = tmp_path / "a.db"
+    with serve(CoralCursorGone(page_size=2)) as served:
+        run = crawl(db, served, vendors=("coral",), check=False)
+    assert run.returncode == 3  # the crawl says it is incomplete
+    article, comments = archived(db, "coral")
+    assert sorted(parents(comments)) == ["7001", "7002", "7003", "7004", "7005"]  # the first page's threads
+    assert len([path for _, path in served.requests if "%22after%22%3A%22" in path]) == 1  # asked once

@@ -90,9 +90,15 @@ def json_of(page: FetchedPage):
 
 def json_list(page: FetchedPage, key: str, vendor: str) -> list:
     """The list under ``key`` of a data page's JSON object; ValueError when the page holds none."""
+    return json_member(page, key, list, f"a {vendor} thread")
+
+
+def json_member(page: FetchedPage, key: str, kind: type, what: str):
+    """The value of type ``kind`` under ``key`` of a data page's JSON object; ValueError (not ``what``)
+    when the page holds none."""
     data = json_of(page)
-    if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise ValueError(f"not a {vendor} thread: {str(data)[:200]}")
+    if not isinstance(data, dict) or not isinstance(data.get(key), kind):
+        raise ValueError(f"not {what}: {str(data)[:200]}")
     return data[key]
 
 

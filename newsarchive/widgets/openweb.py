@@ -6,7 +6,7 @@ import re
 
 from ..items import Comment, FetchedPage
 from ..parsing.dates import from_epoch
-from .base import DELETED, WidgetAdapter, body_fields, embed_attributes, json_of, next_or_named, \
+from .base import DELETED, WidgetAdapter, body_fields, embed_attributes, json_member, next_or_named, \
     query_fields, with_query
 
 API = "https://api-2-0.spot.im/v1.0.0/conversation/read"
@@ -94,11 +94,7 @@ def _read_url(query: dict, offset: int, parent: str | None = None) -> str:
 
 
 def _conversation(page: FetchedPage) -> dict:
-    data = json_of(page)
-    conversation = data.get("conversation") if isinstance(data, dict) else None
-    if not isinstance(conversation, dict):
-        raise ValueError(f"not an OpenWeb conversation: {str(data)[:200]}")
-    return conversation
+    return json_member(page, "conversation", dict, "an OpenWeb conversation")
 
 
 def _walk(items: list) -> list[dict]:
