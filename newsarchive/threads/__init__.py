@@ -13,6 +13,7 @@ from .fos_comment import FosCommentThread
 from .hacker_news import HackerNewsThread
 from .jcomments import JCommentsThread
 from .komento import KomentoThread
+from .livejournal import LiveJournalThread
 from .mafra import MafraDiscussionThread
 from .mediawiki import MediaWikiTalkThread
 from .microdata import MicrodataThread
@@ -50,6 +51,7 @@ register(HackerNewsThread())
 register(RedditThread())
 register(MafraDiscussionThread())
 register(NovinkyThread())
+register(LiveJournalThread())
 register(MicrodataThread())
 register(CardThread())
 

@@ -15,6 +15,10 @@ class LeveledThread(ItemThread):
         """The item's level, 1 at top (higher: deeper)."""
         raise NotImplementedError
 
+    def shown(self, item) -> bool:
+        """False for an item holding only its place (a collapsed comment whose text is not on the page)."""
+        return True
+
     def levels(self, items: list) -> list[int]:
         """Every item's level (a family whose levels compare items overrides this instead)."""
         return [self.level(item) for item in items]
@@ -25,8 +29,11 @@ class LeveledThread(ItemThread):
         open_ids: list[str] = []  # open_ids[d - 1]: the last comment seen at depth d
         for item, level in zip(items, self.levels(items)):
             depth = max(1, min(level, len(open_ids) + 1))  # a skipped level is no level
-            comment = self.comment(item, [item], ctx)
             del open_ids[depth - 1:]
+            if not self.shown(item):
+                open_ids.append(self.item_id(item) or "")
+                continue
+            comment = self.comment(item, [item], ctx)
             comment.parent_comment_id = open_ids[-1] if open_ids else None
             comment.depth = depth
             open_ids.append(comment.comment_id)

@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,7 +38,8 @@ def dates(comments) -> list[str]:
     ("django_threaded_es", "django_comments"), ("fos_comment_nl", "fos_comment"),
     ("commontator_en", "commontator"), ("mediawiki_talk_de", "mediawiki"),
     ("hacker_news_en", "hacker_news"), ("reddit_old_en", "reddit"),
-    ("something_awful_en", "something_awful"), ("mafra_cs", "mafra"), ("novinky_cs", "novinky")])
+    ("something_awful_en", "something_awful"), ("mafra_cs", "mafra"), ("novinky_cs", "novinky"),
+    ("livejournal_ru", "livejournal")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -278,3 +279,12 @@ def test_novinky_names_without_the_writers_town():
         ("31000100", None, "Jana Malá"), ("31000200", None, "Tomáš Král"), ("31000300", None, "Eva Horáková")]
     assert texts(comments)[1] == "Jízdné se nezdražovalo od roku 2015, inflace mezitím byla přes 40 procent."
     assert comments[2].date_published_raw.startswith("Po, 4. března 2024")
+
+
+def test_livejournal_levels_with_a_collapsed_comment_keeping_its_place():
+    comments, _ = thread("livejournal_ru", "https://garden.livejournal.example/4412.html")
+    # 9003 is collapsed (no text on the page): not archived, and 9004 does not answer 9002 instead
+    assert [(c.comment_id, c.author_name) for c in comments] == [
+        ("9001", "sadovnik"), ("9002", "ogorod_ira"), ("9004", "ogorod_ira"), ("9005", "dachnik77")]
+    assert [c.parent_comment_id for c in comments] == [None, "9001", None, None]
+    assert dates(comments)[0] == "2024-04-03T06:12:40Z"  # the full time, not "1 week ago"
