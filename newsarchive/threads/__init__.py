@@ -7,6 +7,7 @@ from .blogger import BloggerThread
 from .cards import CardThread
 from .commontator import CommontatorThread
 from .discourse import DiscourseThread
+from .disqus_rendered import DisqusRenderedThread
 from .django_comments import DjangoCommentsThread
 from .drupal import DrupalThread
 from .fos_comment import FosCommentThread
@@ -52,6 +53,7 @@ register(RedditThread())
 register(MafraDiscussionThread())
 register(NovinkyThread())
 register(LiveJournalThread())
+register(DisqusRenderedThread())
 register(MicrodataThread())
 register(CardThread())
 

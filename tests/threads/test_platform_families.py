@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,7 +39,7 @@ def dates(comments) -> list[str]:
     ("commontator_en", "commontator"), ("mediawiki_talk_de", "mediawiki"),
     ("hacker_news_en", "hacker_news"), ("reddit_old_en", "reddit"),
     ("something_awful_en", "something_awful"), ("mafra_cs", "mafra"), ("novinky_cs", "novinky"),
-    ("livejournal_ru", "livejournal")])
+    ("livejournal_ru", "livejournal"), ("disqus_rendered_es", "disqus_rendered")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -288,3 +288,11 @@ def test_livejournal_levels_with_a_collapsed_comment_keeping_its_place():
         ("9001", "sadovnik"), ("9002", "ogorod_ira"), ("9004", "ogorod_ira"), ("9005", "dachnik77")]
     assert [c.parent_comment_id for c in comments] == [None, "9001", None, None]
     assert dates(comments)[0] == "2024-04-03T06:12:40Z"  # the full time, not "1 week ago"
+
+
+def test_rendered_disqus_posts_nest_in_their_children_lists():
+    comments, page = thread("disqus_rendered_es", "https://disqus.example.com/embed/comments/?t_u=galaxy-a55")
+    assert [(c.comment_id, c.parent_comment_id, c.author_name) for c in comments] == [
+        ("4100001", None, "Lucía Ferrer"), ("4100005", "4100001", "Andrés M."), ("4100009", "4100005", "Lucía Ferrer"),
+        ("4100012", None, "Pablo R.")]
+    assert texts(comments)[1] == "¿Lo has probado con el 5G activado todo el día? Ahí es donde se nota."  # no "Responder", no votes
