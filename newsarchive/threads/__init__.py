@@ -11,6 +11,7 @@ from .disqus_rendered import DisqusRenderedThread
 from .django_comments import DjangoCommentsThread
 from .drupal import DrupalThread
 from .fos_comment import FosCommentThread
+from .futaba import FutabaThread
 from .hacker_news import HackerNewsThread
 from .jcomments import JCommentsThread
 from .komento import KomentoThread
@@ -54,6 +55,7 @@ register(MafraDiscussionThread())
 register(NovinkyThread())
 register(LiveJournalThread())
 register(DisqusRenderedThread())
+register(FutabaThread())
 register(MicrodataThread())
 register(CardThread())
 

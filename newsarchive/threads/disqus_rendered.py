@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import re
 
-from .base import ThreadContext
 from .fields import AUTHOR_RULES, classes, cls, is_meta
 from .items import ItemThread
 from .prescan import owners
-from .structural import THREAD_MARK
 
 ITEM_ID = re.compile(r"^post-(\d+)$")
 LI = frozenset({"li"})
@@ -25,6 +23,7 @@ class DisqusRenderedThread(ItemThread):
     author_rules = [cls("author")] + AUTHOR_RULES
     content_rules = [cls("post-message")]
     date_rules = [cls("time-ago")]
+    marks_items = True
 
     def items_from(self, hits) -> list:
         found = owners(hits, "id", ITEM_ID.match, LI)
@@ -32,13 +31,6 @@ class DisqusRenderedThread(ItemThread):
 
     def item_id(self, item) -> str | None:
         return ITEM_ID.match(item.get("id")).group(1)
-
-    def parse(self, tree, ctx: ThreadContext, items: list | None = None):
-        items = self.items(tree) if items is None else items
-        comments = super().parse(tree, ctx, items)
-        for item in items:
-            item.set(THREAD_MARK, "")  # the embed's list has no id of its own: the body reader leaves each post out
-        return comments
 
     @staticmethod
     def skip(element) -> bool:

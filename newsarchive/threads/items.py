@@ -9,6 +9,7 @@ from ..items import Comment
 from ..parsing.text import normalize_space
 from .base import ThreadContext, content_id, strip_fragment
 from .prescan import attribute_hits
+from .structural import THREAD_MARK
 from .fields import (AUTHOR_RULES, CONTENT_RULES, DATE_RULES, Scan, author_of, body_fields, is_meta,
                      own_parts, time_of)
 
@@ -88,6 +89,8 @@ class ItemThread:
     """The links to the thread's other comment pages, on the tree (``pagination_links``)."""
     title_rules: list = []
     """Field rules for a comment's title (none: the family's comments have no title)."""
+    marks_items = False
+    """True: each item is marked for the body reader to leave out (a thread with no container to name)."""
 
     def items(self, tree) -> list:
         """The thread's comment elements in page order."""
@@ -151,6 +154,8 @@ class ItemThread:
             comment.depth = depths.get(comment.parent_comment_id, 0) + 1
             depths.setdefault(comment.comment_id, comment.depth)
             comments.append(comment)
+            if self.marks_items:
+                item.set(THREAD_MARK, "")
         return comments
 
     def elsewhere(self, item, cache: dict) -> bool:

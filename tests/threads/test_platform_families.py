@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus, Futaba) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,7 +39,8 @@ def dates(comments) -> list[str]:
     ("commontator_en", "commontator"), ("mediawiki_talk_de", "mediawiki"),
     ("hacker_news_en", "hacker_news"), ("reddit_old_en", "reddit"),
     ("something_awful_en", "something_awful"), ("mafra_cs", "mafra"), ("novinky_cs", "novinky"),
-    ("livejournal_ru", "livejournal"), ("disqus_rendered_es", "disqus_rendered")])
+    ("livejournal_ru", "livejournal"), ("disqus_rendered_es", "disqus_rendered"),
+    ("futaba_ja", "futaba")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -296,3 +297,11 @@ def test_rendered_disqus_posts_nest_in_their_children_lists():
         ("4100001", None, "Lucía Ferrer"), ("4100005", "4100001", "Andrés M."), ("4100009", "4100005", "Lucía Ferrer"),
         ("4100012", None, "Pablo R.")]
     assert texts(comments)[1] == "¿Lo has probado con el 5G activado todo el día? Ahí es donde se nota."  # no "Responder", no votes
+
+
+def test_futaba_replies_are_the_numbered_cells_and_the_opening_post_is_the_article():
+    comments, page = thread("futaba_ja", "https://img.example.jp/b/res/51200050.htm")
+    assert [c.comment_id for c in comments] == ["51200104", "51200131", "51200187", "51200220"]
+    assert {c.parent_comment_id for c in comments} == {None} and {c.author_name for c in comments} == {None}
+    assert texts(comments)[2] == ">去年も早かったよね 今年は三月中に満開かも"
+    assert comments[0].date_published_raw == "24/03/09(土)20:01:12"
