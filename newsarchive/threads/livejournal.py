@@ -23,7 +23,7 @@ class LiveJournalThread(LeveledThread):
     keeps its place in the thread."""
 
     name = "livejournal"
-    prescan = {"class": ("mdspost-comment",)}
+    prescan = {"class": ("omm",)}  # every "mdspost-comment" holds it
     item_marks = {b"mdspost-comment ": (b'="',)}
     item_id_pattern = ITEM_ID
     author_rules = [cls("i-ljuser-username"), cls("mdspost-comment-username__name")]

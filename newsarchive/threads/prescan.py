@@ -33,6 +33,9 @@ def _filter(marks: tuple[str, ...]):
     if len(marks) == 2:
         first, second = marks
         return lambda values: [value for value in values if first in value or second in value]
+    if len(marks) == 3:
+        first, second, third = marks
+        return lambda values: [value for value in values if first in value or second in value or third in value]
     return lambda values: [value for value in values if any(mark in value for mark in marks)]
 
 
@@ -110,7 +113,12 @@ class Hits:
         """True when some marked class value passes ``test`` (plain strings unless the classes are at hand)."""
         if "classes" in self.__dict__:
             return any(test(value) for value in self.of_class)
-        return any(test(value) for value in _classed(PLAIN_CLASSES(self.tree)))
+        return any(test(value) for value in self.plain_classes)
+
+    @cached_property
+    def plain_classes(self) -> list:
+        """The marked class values as plain strings (scanned once for every family that asks)."""
+        return _classed(PLAIN_CLASSES(self.tree))
 
 
 def attribute_hits(tree) -> Hits:
