@@ -26,6 +26,7 @@ from .reddit import RedditThread
 from .registry import FAMILIES, register, unregister
 from .something_awful import SomethingAwfulThread
 from .spip import SpipThread
+from .spotim_rendered import SpotImRenderedThread
 from .vbulletin import VBulletinThread
 from .wordpress import WordPressThread
 from .wpdiscuz import WpDiscuzThread
@@ -56,6 +57,7 @@ register(NovinkyThread())
 register(LiveJournalThread())
 register(DisqusRenderedThread())
 register(FutabaThread())
+register(SpotImRenderedThread())
 register(MicrodataThread())
 register(CardThread())
 

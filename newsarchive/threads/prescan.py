@@ -36,6 +36,10 @@ def _filter(marks: tuple[str, ...]):
     if len(marks) == 3:
         first, second, third = marks
         return lambda values: [value for value in values if first in value or second in value or third in value]
+    if len(marks) == 4:
+        first, second, third, fourth = marks
+        return lambda values: [value for value in values
+                               if first in value or second in value or third in value or fourth in value]
     return lambda values: [value for value in values if any(mark in value for mark in marks)]
 
 

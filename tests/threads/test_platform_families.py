@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus, Futaba) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus, Futaba, rendered OpenWeb) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,7 +40,7 @@ def dates(comments) -> list[str]:
     ("hacker_news_en", "hacker_news"), ("reddit_old_en", "reddit"),
     ("something_awful_en", "something_awful"), ("mafra_cs", "mafra"), ("novinky_cs", "novinky"),
     ("livejournal_ru", "livejournal"), ("disqus_rendered_es", "disqus_rendered"),
-    ("futaba_ja", "futaba")])
+    ("futaba_ja", "futaba"), ("spotim_rendered_en", "spotim_rendered")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -305,3 +305,11 @@ def test_futaba_replies_are_the_numbered_cells_and_the_opening_post_is_the_artic
     assert {c.parent_comment_id for c in comments} == {None} and {c.author_name for c in comments} == {None}
     assert texts(comments)[2] == ">去年も早かったよね 今年は三月中に満開かも"
     assert comments[0].date_published_raw == "24/03/09(土)20:01:12"
+
+
+def test_rendered_openweb_messages_nest_by_their_depth():
+    comments, _ = thread("spotim_rendered_en")
+    assert [(c.parent_comment_id, c.depth, c.author_name) for c in comments] == [
+        (None, 1, "RiverWatcher"), ("sp_Ab12_9001_c_Q1", 2, "Amelia_T"), ("sp_Ab12_9001_c_Q1_r_W2", 3, "RiverWatcher"),
+        (None, 1, "northbank_dan")]
+    assert texts(comments)[1] == "Agreed. They said more lamps would come after the winter."  # no "Reply", no likes
