@@ -6,6 +6,7 @@ from .base import ThreadContext, ThreadParser, assign_positions, content_id, res
 from .blogger import BloggerThread
 from .cards import CardThread
 from .commontator import CommontatorThread
+from .d3 import D3Thread
 from .discourse import DiscourseThread
 from .disqus_rendered import DisqusRenderedThread
 from .django_comments import DjangoCommentsThread
@@ -58,6 +59,7 @@ register(LiveJournalThread())
 register(DisqusRenderedThread())
 register(FutabaThread())
 register(SpotImRenderedThread())
+register(D3Thread())
 register(MicrodataThread())
 register(CardThread())
 

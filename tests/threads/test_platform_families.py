@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus, Futaba, rendered OpenWeb) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus, Futaba, rendered OpenWeb, d3.ru) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,7 +40,8 @@ def dates(comments) -> list[str]:
     ("hacker_news_en", "hacker_news"), ("reddit_old_en", "reddit"),
     ("something_awful_en", "something_awful"), ("mafra_cs", "mafra"), ("novinky_cs", "novinky"),
     ("livejournal_ru", "livejournal"), ("disqus_rendered_es", "disqus_rendered"),
-    ("futaba_ja", "futaba"), ("spotim_rendered_en", "spotim_rendered")])
+    ("futaba_ja", "futaba"), ("spotim_rendered_en", "spotim_rendered"),
+    ("d3_ru", "d3")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -313,3 +314,10 @@ def test_rendered_openweb_messages_nest_by_their_depth():
         (None, 1, "RiverWatcher"), ("sp_Ab12_9001_c_Q1", 2, "Amelia_T"), ("sp_Ab12_9001_c_Q1_r_W2", 3, "RiverWatcher"),
         (None, 1, "northbank_dan")]
     assert texts(comments)[1] == "Agreed. They said more lamps would come after the winter."  # no "Reply", no likes
+
+
+def test_d3_comments_nest_and_the_fold_line_is_not_text():
+    comments, _ = thread("d3_ru", "https://gif.d3.example.ru/koty-1750/")
+    assert [(c.comment_id, c.parent_comment_id, c.author_name) for c in comments] == [
+        ("31000001", None, "kotofei"), ("31000004", "31000001", "murka_z"), ("31000009", None, "gif_hunter")]
+    assert texts(comments)[0] == "Кот на третьей гифке явно всё спланировал заранее."
