@@ -35,6 +35,20 @@ def _is_discourse_post(element) -> bool:
         "cooked" in classes(child) for child in element if isinstance(child.tag, str))
 
 
+def _replies(posts: list) -> list:
+    """The posts that answer the topic: where the crawler view marks its replies as schema.org
+    comments, those alone (the opening post is the topic itself); never a post without text (a
+    "pinned", "closed" or "split" notice)."""
+    if any(post.get("itemprop") == "comment" for post in posts):
+        posts = [post for post in posts if post.get("itemprop") == "comment"]
+    return [post for post in posts if not _without_text(post)]
+
+
+def _without_text(post) -> bool:
+    bodies = [child for child in post if isinstance(child.tag, str) and child.get("itemprop") == "text"]
+    return bool(bodies) and not any(body.text_content().strip() or len(body) for body in bodies)
+
+
 class DiscourseThread(PostThread):
     """Posts in topic order; a reply names its post (``in-reply-to`` link, or the post it quotes)."""
 
@@ -56,7 +70,8 @@ class DiscourseThread(PostThread):
                           "quote-controls", "title", "post-likes"})
 
     def items_from(self, hits) -> list:
-        return thread_posts([post for post in owners(hits, "id", _post, TAGS) if _is_discourse_post(post)])
+        posts = [post for post in owners(hits, "id", _post, TAGS) if _is_discourse_post(post)]
+        return thread_posts(_replies(posts))
 
     def parent_of(self, item, nesting, ids: dict) -> str | None:
         linked = IN_REPLY_TO(item)  # the embed names the post answered

@@ -47,10 +47,10 @@ def _is_comment_type(value: str) -> bool:
 
 
 def _owns_text(item, items: set) -> bool:
-    """A ``Comment`` with its own text (a ``UserComments`` wrapper around a whole section has none)."""
+    """A ``Comment`` with its own, non-empty text (a ``UserComments`` wrapper around a whole section has none)."""
     for text in TEXT(item):
         owner = next((a for a in text.iterancestors() if a in items), None)
-        if owner is item:
+        if owner is item and (len(text) or (text.text or "").strip()):  # an empty text: a notice, no comment
             return True
     return False
 

@@ -109,12 +109,14 @@ def test_komento_flat_list_parents_from_parentid():
 
 def test_discourse_crawler_view_posts_and_quoted_post_as_parent():
     comments, _ = thread("discourse_crawler")
+    # the opening post (not marked as a schema.org comment) is the topic itself, and a "Pinned globally"
+    # notice (post 5, no text) is no reply
     assert [(c.comment_id, c.parent_comment_id, c.author_name) for c in comments] == [
-        ("1", None, "newsdesk"), ("2", None, "maria_k"), ("3", "2", "Dave_R"), ("4", None, "pedalpusher")]
-    assert comments[1].author_url == "https://forum.riverside.example/u/maria_k"
-    assert texts(comments)[2] == ("Will there be a station near the hospital? The map in the council papers "
+        ("2", None, "maria_k"), ("3", "2", "Dave_R"), ("4", None, "pedalpusher")]
+    assert comments[0].author_url == "https://forum.riverside.example/u/maria_k"
+    assert texts(comments)[1] == ("Will there be a station near the hospital? The map in the council papers "
                                   "shows one at the east entrance, next to the bus stop.")  # no "maria_k:" header
-    assert texts(comments)[1].endswith("Night shift staff would use it.")  # no "5 Likes", no position
+    assert texts(comments)[0].endswith("Night shift staff would use it.")  # no "5 Likes", no position
 
 
 def test_discourse_embed_in_reply_to_and_link_title_times():
