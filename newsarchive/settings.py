@@ -46,6 +46,12 @@ DOWNLOADER_MIDDLEWARES = {
 }
 NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
+# Politeness across processes (newsarchive/redis_politeness.py): with NEWSARCHIVE_REDIS_URL set, all
+# the processes sharing that Redis keep CONCURRENT_REQUESTS_PER_DOMAIN and DOWNLOAD_DELAY together,
+# per domain (without it, Scrapy's downloader as is); a killed process's leases lapse after
+# NEWSARCHIVE_POLITENESS_LEASE seconds.
+NEWSARCHIVE_POLITENESS_LEASE = 30.0
+DOWNLOADER = "newsarchive.redis_politeness.PoliteDownloader"
 
 # Widget hosts under test and offline (newsarchive/hostmap.py): NEWSARCHIVE_HOST_MAP, a JSON object
 # {"disqus.com": "http://127.0.0.1:9001"}, sends every request to a host to that base instead,
