@@ -179,11 +179,13 @@ class RemoteHandle:
     def __init__(self, crawler):
         self.server = keys.connect(crawler.settings.get("REDIS_URL"))
         self.leases = Leases.for_crawler(crawler)
+        self.comment_pages: dict[str, list[tuple]] = {}  # article URL -> frontier rows of its comment pages
 
     def send(self, entry: dict, result: wire.Result) -> None:
         self.server.xadd(keys.RESULTS, entry)
         if result.settles_job():
             self.leases.release(result.url)
+            self.comment_pages.pop(result.url, None)
 
     def fail(self, stats, url: str, stage: str, reason: str, status=None, site: str = "",
              permanent: bool = False) -> None:
@@ -204,11 +206,19 @@ class RemoteHandle:
         self.send(wire.entry(wire.GIVE_UP, fields), wire.Result(wire.GIVE_UP, url, fields))
 
     def plan(self, rows: list[tuple], done_url: str | None = None) -> None:
-        fields = {"rows": [list(row) for row in rows], "done_url": done_url}
-        self.send(wire.entry(wire.PLAN, fields), wire.Result(wire.PLAN, "", fields))
+        """Rows of an article's comment pages go with its capture (a job delivered twice must not
+        reopen what its first result settled); any other row is sent now."""
+        others = [row for row in rows if not row[3]]
+        for row in rows:
+            if row[3]:
+                self.comment_pages.setdefault(row[3], []).append(row)
+        if others or done_url:
+            fields = {"rows": [list(row) for row in others], "done_url": done_url}
+            self.send(wire.entry(wire.PLAN, fields), wire.Result(wire.PLAN, "", fields))
 
     def send_capture(self, capture: Capture, outcome) -> None:
-        self.send(wire.capture_entry(capture, outcome), wire.Result(wire.CAPTURE, capture.url))
+        plan = self.comment_pages.get(capture.url, [])
+        self.send(wire.capture_entry(capture, outcome, plan), wire.Result(wire.CAPTURE, capture.url))
 
 
 class ResultPipeline:

@@ -38,7 +38,7 @@ def store_result(conn: sqlite3.Connection, result: Result, crawl_id: int, policy
     if queries.settled_by_crawl(conn, result.url, crawl_id):
         return DUPLICATE  # a job delivered again: its first result is stored
     if result.kind == CAPTURE:
-        return store_capture_result(conn, result.capture, result.outcome, crawl_id, policy, retry)
+        return store_capture_result(conn, result.capture, result.outcome, fields["plan"], crawl_id, policy, retry)
     if result.kind == GIVE_UP:
         store.url_failed(conn, crawl_id, result.url, fields["reason"], at, None, True, retry)
     elif result.kind == FAILURE:
@@ -49,13 +49,14 @@ def store_result(conn: sqlite3.Connection, result: Result, crawl_id: int, policy
     return None
 
 
-def store_capture_result(conn: sqlite3.Connection, capture: Capture, outcome, crawl_id: int,
+def store_capture_result(conn: sqlite3.Connection, capture: Capture, outcome, plan: list, crawl_id: int,
                          policy: RevisitPolicy, retry: RetryPolicy):
-    """A worker's capture as the crawl's pipelines store it: its pages, then its article, or the
-    extract or validate failure that keeps it pending or refused."""
+    """A worker's capture as the crawl's pipelines store it: its comment pages planned, its pages,
+    then its article, or the extract or validate failure that keeps it pending or refused."""
     first = capture.pages[0]
     if queries.capture_kept_at(conn, first.url, first.fetched_at):
         return DUPLICATE  # stored, then the coordinator stopped before acknowledging it
+    store.plan_urls(conn, [tuple(row) for row in plan], crawl_id, utc_now())
     capture_ids = store_pages(conn, capture.pages, capture.url, crawl_id, None, capture.page_type)
     capture.article = outcome if not isinstance(outcome, str) else None
     problem = ("extract", outcome) if isinstance(outcome, str) else ("validate", validation_problem(outcome))
