@@ -63,9 +63,15 @@ def last_start_key(domain: str) -> str:
     return f"{KEY_PREFIX}:{domain}:last"
 
 
+def shared_redis_url(settings) -> str | None:
+    """The Redis a process shares politeness through: a crawl's NEWSARCHIVE_REDIS_URL (``crawl
+    --redis``), a worker's REDIS_URL (scrapy-redis's, set by ``newsarchive worker --redis``)."""
+    return settings.get("NEWSARCHIVE_REDIS_URL") or settings.get("REDIS_URL") or None
+
+
 class PoliteDownloader(Downloader):
-    """Scrapy's downloader; with NEWSARCHIVE_REDIS_URL set, each HTTP transfer first takes a lease on
-    its domain shared through Redis (SharedPoliteness).
+    """Scrapy's downloader; in a process given a Redis (shared_redis_url), each HTTP transfer first
+    takes a lease on its domain shared through it (SharedPoliteness).
 
     The lease is taken where the transfer starts, past Scrapy's own per-domain queue and delay: a
     retry or a redirect takes a lease of its own, a request waiting for robots.txt holds none, and
@@ -74,7 +80,7 @@ class PoliteDownloader(Downloader):
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        url = self.settings.get("NEWSARCHIVE_REDIS_URL")
+        url = shared_redis_url(self.settings)
         if url:
             self.handlers = GatedHandlers(self.handlers, SharedPoliteness(crawler, url), self.get_slot_key)
 

@@ -2,59 +2,90 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from newsarchive.replica import serve, synthetic_site
 from newsarchive.replica.slow import SlowSite
 
-POLITE = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16", "-s", "LOG_LEVEL=INFO"]
+ARTICLES = 20
+UNHURRIED = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16", "-s", "LOG_LEVEL=INFO",
+             "-s", "NEWSARCHIVE_EXTRACT_PROCESSES=0"]
+TWO_AT_ONCE = [*UNHURRIED, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "DOWNLOAD_DELAY=0"]
 
 
-def crawl_together(base_url: str, folder, redis_url: str | None, *settings: str, processes: int = 3) -> None:
-    """``processes`` crawls of the same site at once, each into an archive of its own."""
-    extra = ["-s", f"NEWSARCHIVE_REDIS_URL={redis_url}"] if redis_url else []
+def start(args: list[str], log) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    children = [subprocess.Popen([sys.executable, "-m", "newsarchive", "--db", str(folder / f"a{i}.db"), "crawl",
-                                  "maliweb", "-a", f"base_url={base_url}", *POLITE, *settings, *extra],
-                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                for i in range(processes)]
-    errors = [child.communicate(timeout=300)[1] for child in children]
-    for child, error in zip(children, errors):
-        assert child.returncode == 0, error[-3000:]
+    env.pop("NEWSARCHIVE_DB", None)
+    with open(log, "ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "newsarchive", *args], cwd=REPO, env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def crawl_with_workers(base_url: str, folder, redis_url: str, settings: list[str]) -> int:
+    """A coordinator and three `newsarchive worker` processes crawl the site; the articles archived."""
+    workers = [start(["worker", "--redis", redis_url, *settings], folder / f"worker{i}.log")
+               for i in range(3)]
+    db = folder / "archive.db"
+    try:
+        run_cli("crawl", "maliweb", "-a", f"base_url={base_url}", *settings, "--redis", redis_url, db=db,
+                timeout=600)
+    finally:
+        stop(workers)
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+
+def crawl_apart(base_url: str, folder, settings: list[str]) -> None:
+    """Three plain crawls of the same site at once, each into an archive of its own, no Redis."""
+    children = [start(["--db", str(folder / f"a{i}.db"), "crawl", "maliweb", "-a", f"base_url={base_url}",
+                       *settings], folder / f"crawl{i}.log") for i in range(3)]
+    for child in children:
+        assert child.wait(timeout=300) == 0, (folder / "crawl0.log").read_text()[-3000:]
 
 
 @pytest.fixture
 def slow_site():
-    site = SlowSite(synthetic_site(12), latency=0.15)
+    """A site of 20 articles answering each request 150 ms late, counting the requests it is answering."""
+    site = SlowSite(synthetic_site(ARTICLES), latency=0.15)
     with serve(site) as served:
         yield site, served
 
 
-def test_three_processes_never_put_more_than_the_domain_limit_on_a_site(slow_site, redis_url, tmp_path):
+def test_three_workers_never_put_more_than_the_domain_limit_on_a_site(slow_site, redis_url, tmp_path):
     site, served = slow_site
-    crawl_together(served.base_url, tmp_path, redis_url, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
-                   "-s", "DOWNLOAD_DELAY=0")
+    assert crawl_with_workers(served.base_url, tmp_path, redis_url, TWO_AT_ONCE) == ARTICLES
     assert site.most_at_once == 2
 
 
 def test_without_redis_three_processes_put_more_on_the_site(slow_site, tmp_path):
     site, served = slow_site
-    crawl_together(served.base_url, tmp_path, None, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
-                   "-s", "DOWNLOAD_DELAY=0")
+    crawl_apart(served.base_url, tmp_path, TWO_AT_ONCE)
     assert site.most_at_once > 2
 
 
-def test_three_processes_keep_the_download_delay_between_them(slow_site, redis_url, tmp_path):
+def test_three_workers_keep_the_download_delay_between_them(slow_site, redis_url, tmp_path):
     """Redis grants the starts DOWNLOAD_DELAY apart; what the site sees moves only by the time a
     busy host takes to put a request on the wire, so its span and median gap are checked."""
     site, served = slow_site
-    crawl_together(served.base_url, tmp_path, redis_url, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-                   "-s", "DOWNLOAD_DELAY=0.25")
+    spaced = [*UNHURRIED, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "DOWNLOAD_DELAY=0.25"]
+    assert crawl_with_workers(served.base_url, tmp_path, redis_url, spaced) == ARTICLES
     gaps = [later - earlier for earlier, later in zip(site.arrivals, site.arrivals[1:])]
     assert len(gaps) > 30
     assert sum(gaps) >= 0.95 * 0.25 * len(gaps)
