@@ -4,7 +4,8 @@ import os
 from newsarchive import __version__
 
 BOT_NAME = "newsarchive"
-SPIDER_MODULES = ["spiders"]
+# The second: the worker of a crawl past one machine, for scrapyd (docs/distributed.md).
+SPIDER_MODULES = ["spiders", "newsarchive.distributed.scrapyd_worker"]
 NEWSPIDER_MODULE = "spiders"
 
 
