@@ -100,6 +100,10 @@ def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], setting
     if redis_url:  # the workers extract: no extraction processes here
         overrides = {"NEWSARCHIVE_EXTRACT_PROCESSES": 0, **overrides, "NEWSARCHIVE_REDIS_URL": redis_url}
     try:
+        if redis_url:
+            from .distributed.keys import check_reachable
+
+            check_reachable(redis_url)
         crawl_id = run_crawl(ctx.obj["db"], spider, arguments, overrides)
     except ValueError as error:
         raise click.ClickException(str(error)) from error

@@ -16,6 +16,7 @@ from newsarchive.replica import serve, synthetic_site
 from newsarchive.replica.model import walk
 
 from conftest import FAST_CRAWL, REPO, run_cli
+from test_resume_sigkill import _archived_threads, _count
 
 ARTICLES = 200
 FIRST_ID = 4_000_000  # synthetic_site's first article id
@@ -56,14 +57,6 @@ def _coordinate(db: Path, base_url: str, redis_url: str, *args: str) -> subproce
                    db=db, timeout=600)
 
 
-def _count(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet
-        return 0
-
-
 def _wait_for(db: Path, articles: int, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 300
     while _count(db) < articles and process.poll() is None and time.monotonic() < deadline:
@@ -80,19 +73,13 @@ def _expected_threads(site) -> dict[str, set[tuple[str, str | None]]]:
     return threads
 
 
-def _archived_threads(db: Path, base_url: str) -> dict[str, set[tuple[str, str | None]]]:
-    """Each archived article's (comment, parent) pairs; fails on an article or comment archived twice."""
+def _assert_archive_is_the_site(db: Path, base_url: str, site) -> None:
+    """Every article and comment of the site archived once, each comment under its parent."""
+    archived = _archived_threads(db, base_url)
+    assert archived == _expected_threads(site)
     with sqlite3.connect(db) as conn:
-        urls = [r[0] for r in conn.execute("SELECT url FROM articles")]
-        rows = conn.execute("SELECT a.url, c.comment_id, p.comment_id FROM comments c"
-                            " JOIN articles a ON a.id = c.article_id"
-                            " LEFT JOIN comments p ON p.id = c.parent_id").fetchall()
-    assert len(set(urls)) == len(urls), "an article archived twice"
-    threads = {url[len(base_url):]: set() for url in urls}
-    for url, comment_id, parent in rows:
-        threads[url[len(base_url):]].add((comment_id, parent))
-    assert sum(map(len, threads.values())) == len(rows), "a comment archived twice"
-    return threads
+        rows = conn.execute("SELECT COUNT(*) FROM comments").fetchone()[0]
+    assert rows == sum(map(len, archived.values())), "a comment archived twice"
 
 
 def _last_crawl(db: Path) -> dict:
@@ -117,7 +104,7 @@ def test_three_workers_archive_the_site_then_revisit_it(tmp_path, redis_url, sit
             result = _coordinate(db, served.base_url, redis_url)
             first_run = time.monotonic() - started
             assert result.returncode == 0
-            assert _archived_threads(db, served.base_url) == _expected_threads(site)
+            _assert_archive_is_the_site(db, served.base_url, site)
             assert "newsarchive/jobs_sent" in _last_crawl(db)["stats"]
 
             served.requests.clear()
@@ -129,31 +116,78 @@ def test_three_workers_archive_the_site_then_revisit_it(tmp_path, redis_url, sit
     assert revisit.returncode == 0
     assert set(_expected_threads(site)) <= refetched, "a revisit was not sent to the workers"
     assert _last_crawl(db)["stats"]["newsarchive/articles_stored"] == ARTICLES
-    assert _archived_threads(db, served.base_url) == _expected_threads(site)
+    _assert_archive_is_the_site(db, served.base_url, site)
+
+
+def _coordinator(db: Path, base_url: str, redis_url: str, log: Path) -> subprocess.Popen:
+    return _start(["--db", str(db), "crawl", "maliweb", "-a", f"base_url={base_url}", *FAST_CRAWL,
+                   "--redis", redis_url], log)
 
 
 def test_a_worker_and_the_coordinator_killed_lose_nothing(tmp_path, redis_url, site):
     db = tmp_path / "archive.db"
     with serve(site) as served:
         workers = _workers(redis_url, tmp_path, 3)
+        coordinators = [_coordinator(db, served.base_url, redis_url, tmp_path / "coordinator.log")]
         try:
-            coordinator = _start(["--db", str(db), "crawl", "maliweb", "-a", f"base_url={served.base_url}",
-                                  *FAST_CRAWL, "--redis", redis_url], tmp_path / "coordinator.log")
-            _wait_for(db, 50, coordinator)
-            coordinator.send_signal(signal.SIGKILL)
-            assert coordinator.wait(timeout=30) == -signal.SIGKILL
+            _wait_for(db, 50, coordinators[0])
+            coordinators[0].send_signal(signal.SIGKILL)
+            assert coordinators[0].wait(timeout=30) == -signal.SIGKILL
             killed_at = _count(db)
 
-            restarted = _start(["--db", str(db), "crawl", "maliweb", "-a", f"base_url={served.base_url}",
-                                *FAST_CRAWL, "--redis", redis_url], tmp_path / "restarted.log")
-            _wait_for(db, killed_at + 40, restarted)
+            coordinators.append(_coordinator(db, served.base_url, redis_url, tmp_path / "restarted.log"))
+            _wait_for(db, killed_at + 40, coordinators[1])
             workers[0].send_signal(signal.SIGKILL)
-            assert restarted.wait(timeout=600) == 0, (tmp_path / "restarted.log").read_text()[-3000:]
+            assert coordinators[1].wait(timeout=600) == 0, (tmp_path / "restarted.log").read_text()[-3000:]
         finally:
-            _stop([*workers, coordinator, *([restarted] if "restarted" in locals() else [])])
+            _stop([*workers, *coordinators])
     stats = _last_crawl(db)["stats"]
     print(f"coordinator killed at {killed_at} articles; after the restart: {stats.get('newsarchive/jobs_redelivered')}"
           f" jobs delivered again, {stats.get('newsarchive/results_duplicate')} duplicate results")
     assert _last_crawl(db)["status"] == "finished"
-    assert _archived_threads(db, served.base_url) == _expected_threads(site)
+    _assert_archive_is_the_site(db, served.base_url, site)
     assert stats.get("newsarchive/jobs_redelivered", 0) >= 1, "the killed worker's jobs were not delivered again"
+
+
+def _capture_fetch_counts(db: Path) -> list[int]:
+    with sqlite3.connect(db) as conn:
+        return [row[0] for row in conn.execute("SELECT fetch_count FROM captures WHERE url = article_url")]
+
+
+def test_a_job_delivered_again_is_stored_once(tmp_path, redis_url):
+    """A worker paused past NEWSARCHIVE_JOB_TIMEOUT: its jobs go to another worker, and its late
+    results, once it resumes, are not stored a second time."""
+    site = synthetic_site(ARTICLES)
+    db = tmp_path / "archive.db"
+    with serve(site) as served:
+        workers = _workers(redis_url, tmp_path, 1)
+        coordinator = _coordinator(db, served.base_url, redis_url, tmp_path / "coordinator.log")
+        try:
+            _wait_for(db, 5, coordinator)
+            workers[0].send_signal(signal.SIGSTOP)
+            workers.append(_start(["worker", "--redis", redis_url, *WORKER_SETTINGS], tmp_path / "second.log"))
+            time.sleep(10)  # past the paused worker's leases (NEWSARCHIVE_JOB_TIMEOUT=5)
+            workers[0].send_signal(signal.SIGCONT)
+            assert coordinator.wait(timeout=600) == 0, (tmp_path / "coordinator.log").read_text()[-3000:]
+        finally:
+            _stop([*workers, coordinator])
+    stats = _last_crawl(db)["stats"]
+    print(f"{stats.get('newsarchive/jobs_redelivered')} jobs delivered again,"
+          f" {stats.get('newsarchive/results_duplicate')} late results not stored again")
+    assert stats.get("newsarchive/jobs_redelivered", 0) >= 1
+    assert stats.get("newsarchive/results_duplicate", 0) >= 1
+    _assert_archive_is_the_site(db, served.base_url, site)
+    assert set(_capture_fetch_counts(db)) == {1}, "an article page stored twice"
+
+
+def test_a_crawl_without_redis_does_not_import_it(tmp_path):
+    db = tmp_path / "archive.db"
+    with serve(synthetic_site(5)) as served:
+        code = ("import sys; from newsarchive.runner import LOCAL_REPLICA_SETTINGS, run_crawl;"
+                f" run_crawl({str(db)!r}, 'maliweb', {{'base_url': {served.base_url!r}}}, LOCAL_REPLICA_SETTINGS);"
+                " print(sorted(m for m in sys.modules if m.split('.')[0] in ('redis', 'scrapy_redis')))")
+        child = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=_env(), capture_output=True,
+                               text=True, timeout=300)
+    assert child.returncode == 0, child.stderr[-3000:]
+    assert child.stdout.strip() == "[]"
+    assert _count(db) == 5

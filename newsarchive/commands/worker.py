@@ -16,6 +16,12 @@ def worker(redis_url: str, settings: tuple[str, ...]) -> None:
     Example: newsarchive worker --redis redis://10.0.0.5:6379/0 -s CONCURRENT_REQUESTS=4
     """
     from ..cli import _key_values
+    from ..distributed.keys import check_reachable
     from ..distributed.worker import run_worker
 
-    run_worker(redis_url, _key_values(settings, "-s"))
+    overrides = _key_values(settings, "-s")
+    try:
+        check_reachable(redis_url)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    run_worker(redis_url, overrides)

@@ -141,7 +141,10 @@ class JobDispatch:
         """Store the entries' results in one transaction, then acknowledge and delete them."""
         kept = [(entry_id, decode(fields)) for entry_id, fields in entries if fields]
         results = [result for _, result in kept]
+        started = time.perf_counter()
         done = await self.handle.write(store_results, results, self.handle.crawl_id, self.policy, self.handle.retry)
+        self.stats.inc_value("newsarchive/results_write_seconds", round(time.perf_counter() - started, 3))
+        self.stats.inc_value("newsarchive/results_written", len(results))
         ids = [entry_id for entry_id, _ in entries]
         pipe = self.server.pipeline()
         pipe.xack(keys.RESULTS, keys.WRITER_GROUP, *ids)

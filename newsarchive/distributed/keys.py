@@ -21,3 +21,13 @@ def connect(url: str):
     import redis
 
     return redis.Redis.from_url(url)
+
+
+def check_reachable(url: str) -> None:
+    """Raise ValueError, in one line, unless a Redis server answers at ``url``."""
+    import redis
+
+    try:
+        connect(url).ping()
+    except (redis.RedisError, ValueError) as error:
+        raise ValueError(f"cannot reach Redis at {url}: {error}") from None

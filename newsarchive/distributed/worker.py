@@ -6,6 +6,7 @@ import itertools
 import json
 import logging
 import time
+from functools import cached_property
 
 import scrapy
 from scrapy import signals
@@ -65,13 +66,17 @@ class JobSpider(scrapy.Spider):
 
     def site_spider(self, job: dict) -> scrapy.Spider:
         """The site spider a job's requests belong to."""
-        from ..runner import spider_classes
-
         key = json.dumps([job["spider"], job["args"]], sort_keys=True)
         if key not in self._site_spiders:
-            classes = self.__dict__.setdefault("_classes", spider_classes(self.settings))
-            self._site_spiders[key] = classes[job["spider"]].from_crawler(self.crawler, **job["args"])
+            spider_class = self.spider_classes[job["spider"]]
+            self._site_spiders[key] = spider_class.from_crawler(self.crawler, **job["args"])
         return self._site_spiders[key]
+
+    @cached_property
+    def spider_classes(self) -> dict[str, type]:
+        from ..runner import spider_classes
+
+        return spider_classes(self.settings)
 
 
 class JobScheduler(Scheduler):
