@@ -47,10 +47,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
-# Politeness across processes (newsarchive/redis_politeness.py): with NEWSARCHIVE_REDIS_URL set, all
-# the processes sharing that Redis keep CONCURRENT_REQUESTS_PER_DOMAIN and DOWNLOAD_DELAY together,
-# per domain (without it, Scrapy's downloader as is); a killed process's leases lapse after
-# NEWSARCHIVE_POLITENESS_LEASE seconds.
+# Politeness across processes (newsarchive/redis_politeness.py): given a Redis (NEWSARCHIVE_REDIS_URL,
+# a worker's REDIS_URL), all the processes sharing it keep CONCURRENT_REQUESTS_PER_DOMAIN and
+# DOWNLOAD_DELAY together, per domain (without it, Scrapy's downloader as is); a killed process's
+# leases lapse after NEWSARCHIVE_POLITENESS_LEASE seconds.
 NEWSARCHIVE_POLITENESS_LEASE = 30.0
 DOWNLOADER = "newsarchive.redis_politeness.PoliteDownloader"
 
