@@ -9,7 +9,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
-from ..pipelines import ArchiveHandle, StoreArticlePipeline
+from ..pipelines import ArchiveHandle, ArchivePipeline
 from ..revisit import RevisitPolicy
 from ..db.store import StoreResult
 from . import keys
@@ -157,7 +157,7 @@ class JobDispatch:
         if outcome == DUPLICATE:
             self.stats.inc_value("newsarchive/results_duplicate")
         elif isinstance(outcome, StoreResult):
-            StoreArticlePipeline._count(self, outcome, len(result.outcome.comments))
+            ArchivePipeline._count(self, outcome, len(result.outcome.comments))
         if result.settles_job() and self.jobs.pop(result.url, None) is not None:
             self.server.zrem(keys.LEASES, result.url)
 

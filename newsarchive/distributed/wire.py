@@ -30,14 +30,16 @@ class Result:
         return self.kind in (FAILURE, GIVE_UP) and not reason.endswith(THREAD_NOTES)
 
 
-def capture_entry(capture: Capture, outcome: Article | str, plan: list[tuple]) -> dict[str, bytes]:
-    """A capture, its extraction outcome (the article, or why none) and the frontier rows of its
-    comment pages (``plan``: stored with it, or not at all) as stream entry fields."""
+def capture_entry(capture: Capture, outcome: Article | str, plan: list[tuple],
+                  permanent: bool = True) -> dict[str, bytes]:
+    """A capture, its extraction outcome (the article, or why none: for good unless not
+    ``permanent``) and the frontier rows of its comment pages (``plan``: stored with it, or not at
+    all) as stream entry fields."""
     pages = [{k: v for k, v in asdict(page).items() if k != "body"} for page in capture.pages]
     meta = {"url": capture.url, "site": capture.site, "spider": capture.spider, "page_type": capture.page_type,
             "comment_pages_complete": capture.comment_pages_complete, "thread_capped": capture.thread_capped,
             "pages": pages, "article": asdict(outcome) if isinstance(outcome, Article) else None,
-            "reason": outcome if isinstance(outcome, str) else None, "plan": [list(row) for row in plan]}
+            "reason": outcome if isinstance(outcome, str) else None, "permanent": permanent, "plan": [list(row) for row in plan]}
     entry = {"kind": CAPTURE.encode(), "meta": json.dumps(meta).encode()}
     entry.update({f"body{i}": page.body for i, page in enumerate(capture.pages)})
     return entry

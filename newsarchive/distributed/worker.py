@@ -15,8 +15,6 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from ..items import Capture, FetchFailure
-from ..offload import Extractor, default_processes
-from ..pages.base import ExtractionError
 from . import keys, wire
 
 logger = logging.getLogger(__name__)
@@ -36,7 +34,8 @@ def worker_settings(redis_url: str) -> dict:
         "SCHEDULER_PERSIST": True,  # a worker that stops leaves the queue to the others
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_DUPEFILTER_KEY": keys.DUPEFILTER,
-        "ITEM_PIPELINES": {"newsarchive.distributed.worker.ResultPipeline": 100},
+        "ITEM_PIPELINES": {"newsarchive.pipelines.ExtractPipeline": 100,
+                           "newsarchive.distributed.worker.ResultPipeline": 400},
         "EXTENSIONS": {"newsarchive.collector.CollectorTuning": 110},
     }
 
@@ -180,6 +179,7 @@ class RemoteHandle:
 
     crawl_id = None
     write_error = None
+    lent: dict = {}  # no archive, so no dictionaries to lend: the coordinator packs the bodies
 
     def __init__(self, crawler):
         self.server = keys.connect(crawler.settings.get("REDIS_URL"))
@@ -221,47 +221,35 @@ class RemoteHandle:
             fields = {"rows": [list(row) for row in others], "done_url": done_url}
             self.send(wire.entry(wire.PLAN, fields), wire.Result(wire.PLAN, "", fields))
 
-    def send_capture(self, capture: Capture, outcome) -> None:
+    def send_capture(self, capture: Capture, outcome, permanent: bool = True) -> None:
         plan = self.comment_pages.get(capture.url, [])
-        self.send(wire.capture_entry(capture, outcome, plan), wire.Result(wire.CAPTURE, capture.url))
+        self.send(wire.capture_entry(capture, outcome, plan, permanent), wire.Result(wire.CAPTURE, capture.url))
+
+    def keep_unextracted(self, capture: Capture, reason: str, permanent: bool) -> None:
+        """A capture that did not extract: sent with why, its pages kept by the coordinator."""
+        self.send_capture(capture, reason, permanent)
 
 
 class ResultPipeline:
-    """A worker's one pipeline: extracts each capture here (see NEWSARCHIVE_EXTRACT_PROCESSES) and
-    sends it with its article, or why it did not extract; sends each failure."""
+    """A worker's last pipeline, after ExtractPipeline: sends each capture with its article (one
+    that did not extract was sent by ExtractPipeline), and each failure."""
 
     def __init__(self, crawler):
         self.stats = crawler.stats
         self.handle = crawler._newsarchive_handle
-        processes = crawler.settings.get("NEWSARCHIVE_EXTRACT_PROCESSES")
-        self.extractor = Extractor(default_processes() if processes in (None, "") else int(processes))
-        crawler.signals.connect(self.extractor.start, signal=signals.spider_opened)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    async def process_item(self, item, spider=None):
+    def process_item(self, item, spider=None):
         if isinstance(item, FetchFailure):
             self.handle.send_failure(item)
             self.stats.inc_value("newsarchive/failures/fetch")
         elif isinstance(item, Capture):
-            self.handle.send_capture(item, await self._outcome(item))
+            self.handle.send_capture(item, item.article)
             self.stats.inc_value("newsarchive/captures_sent")
         return {"url": getattr(item, "url", "")}
-
-    async def _outcome(self, capture: Capture):
-        try:
-            article, _ = await self.extractor.extract(capture)
-            return article
-        except ExtractionError as error:
-            return str(error)
-        except Exception as error:  # a bug or a pathological page must not stop the worker
-            logger.exception("extraction crashed on %s", capture.url)
-            return f"extraction error: {type(error).__name__}: {error}"[:500]
-
-    def close_spider(self, spider=None):
-        self.extractor.close()
 
 
 def run_worker(redis_url: str, overrides: dict | None = None) -> None:
