@@ -1,41 +1,21 @@
 """Politeness across processes: per-domain concurrency and delay shared through one Redis."""
 from __future__ import annotations
 
-import os
 import sqlite3
 import statistics
-import subprocess
-import sys
 
 import pytest
 
-from conftest import REPO, run_cli
 from newsarchive.replica import serve, synthetic_site
 from newsarchive.replica.slow import SlowSite
+
+from conftest import run_cli
+from test_distributed import _start as start, _stop as stop
 
 ARTICLES = 20
 UNHURRIED = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16", "-s", "LOG_LEVEL=INFO",
              "-s", "NEWSARCHIVE_EXTRACT_PROCESSES=0"]
 TWO_AT_ONCE = [*UNHURRIED, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "DOWNLOAD_DELAY=0"]
-
-
-def start(args: list[str], log) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("NEWSARCHIVE_DB", None)
-    with open(log, "ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "newsarchive", *args], cwd=REPO, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-
-
-def stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def crawl_with_workers(base_url: str, folder, redis_url: str, settings: list[str]) -> int:

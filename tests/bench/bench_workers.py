@@ -7,14 +7,16 @@ no AutoThrottle) and each worker sends at most 4 requests at once (CONCURRENT_RE
 worker's throughput is bound by the latency, as against a distant site. Each run: a fresh archive
 and a private redis-server, the workers started and idle, then the coordinator (`crawl --redis`)
 timed from start to exit. The writer's share is the time the coordinator spent writing results
-(its stat newsarchive/results_write_seconds) over the run's wall time. An untimed plain crawl
-renders the pages first.
+(its stat newsarchive/results_write_seconds) over the run's wall time; the CPU seconds are those
+of the run's coordinator, workers and redis-server together, their start included. An untimed
+plain crawl renders the pages first.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(1, str(Path(__file__).parents[1]))
 from _common import PrerenderedServer, machine, recorded, run_measured, table  # noqa: E402
 from redis_server import start_redis, stop_redis  # noqa: E402
+from test_distributed import _stop as stop  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -63,17 +66,6 @@ def start_workers(redis_url: str, count: int, folder: Path) -> list[subprocess.P
     return workers
 
 
-def stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def last_crawl(db: Path) -> tuple[dict, int]:
     """The last crawl's stats and the articles archived."""
     with sqlite3.connect(db) as conn:
@@ -85,6 +77,7 @@ def last_crawl(db: Path) -> tuple[dict, int]:
 def run_with_workers(base_url: str, count: int, folder: Path) -> dict:
     """One timed crawl by a coordinator and ``count`` workers, each with its own Redis and archive."""
     folder.mkdir()
+    cpu_before = children_cpu_seconds()
     redis, redis_url = start_redis(folder)
     workers = []
     try:
@@ -100,7 +93,14 @@ def run_with_workers(base_url: str, count: int, folder: Path) -> dict:
         raise SystemExit(f"the coordinator failed ({run.returncode}):\n{run.stderr[-3000:]}")
     stats, articles = last_crawl(db)
     return {"workers": count, "seconds": run.seconds, "articles": articles,
-            "writer_seconds": stats.get("newsarchive/results_write_seconds", 0.0)}
+            "writer_seconds": stats.get("newsarchive/results_write_seconds", 0.0),
+            "cpu_seconds": children_cpu_seconds() - cpu_before}
+
+
+def children_cpu_seconds() -> float:
+    """User and system CPU time of this process's children that have ended."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def warm_up(base_url: str, folder: Path) -> None:
@@ -112,11 +112,12 @@ def warm_up(base_url: str, folder: Path) -> None:
 
 def report(runs: list[dict], n: int) -> None:
     reference = runs[0]["seconds"]
-    rows = [["workers", "seconds", "articles", "articles/s", f"speed-up vs {runs[0]['workers']}", "writer's share"]]
+    rows = [["workers", "seconds", "articles", "articles/s", f"speed-up vs {runs[0]['workers']}", "writer's share",
+             "CPU s"]]
     for run in runs:
         rows.append([str(run["workers"]), f"{run['seconds']:.1f}", str(run["articles"]),
                      f"{run['articles'] / run['seconds']:.1f}", f"{reference / run['seconds']:.2f}x",
-                     f"{run['writer_seconds'] / run['seconds']:.1%}"])
+                     f"{run['writer_seconds'] / run['seconds']:.1%}", f"{run['cpu_seconds']:.0f}"])
     print(f"{machine()} (load: other work on the same host)")
     print(f"synthetic site, {n} articles, every answer {LATENCY * 1000:.0f} ms late; per-domain limits lifted;"
           " each worker CONCURRENT_REQUESTS=4")
