@@ -20,6 +20,8 @@ from test_resume_sigkill import _archived_threads, _count
 
 ARTICLES = 200
 FIRST_ID = 4_000_000  # synthetic_site's first article id
+SLOW_WORKER = ["-s", "DOWNLOAD_DELAY=0.5"]
+"""Workers slow enough that the restarted coordinator still has jobs to send when a worker is killed."""
 WORKER_SETTINGS = [*FAST_CRAWL, "-s", "NEWSARCHIVE_EXTRACT_PROCESSES=0", "-s", "NEWSARCHIVE_JOB_TIMEOUT=5"]
 
 
@@ -35,8 +37,8 @@ def _start(args: list[str], log: Path) -> subprocess.Popen:
                                 stdout=out, stderr=subprocess.STDOUT)
 
 
-def _workers(redis_url: str, folder: Path, count: int) -> list[subprocess.Popen]:
-    return [_start(["worker", "--redis", redis_url, *WORKER_SETTINGS], folder / f"worker{i}.log")
+def _workers(redis_url: str, folder: Path, count: int, *settings: str) -> list[subprocess.Popen]:
+    return [_start(["worker", "--redis", redis_url, *WORKER_SETTINGS, *settings], folder / f"worker{i}.log")
             for i in range(count)]
 
 
@@ -127,16 +129,16 @@ def _coordinator(db: Path, base_url: str, redis_url: str, log: Path) -> subproce
 def test_a_worker_and_the_coordinator_killed_lose_nothing(tmp_path, redis_url, site):
     db = tmp_path / "archive.db"
     with serve(site) as served:
-        workers = _workers(redis_url, tmp_path, 3)
+        workers = _workers(redis_url, tmp_path, 3, *SLOW_WORKER)
         coordinators = [_coordinator(db, served.base_url, redis_url, tmp_path / "coordinator.log")]
         try:
-            _wait_for(db, 50, coordinators[0])
+            _wait_for(db, 20, coordinators[0])
             coordinators[0].send_signal(signal.SIGKILL)
             assert coordinators[0].wait(timeout=30) == -signal.SIGKILL
             killed_at = _count(db)
 
             coordinators.append(_coordinator(db, served.base_url, redis_url, tmp_path / "restarted.log"))
-            _wait_for(db, killed_at + 40, coordinators[1])
+            _wait_for(db, ARTICLES * 3 // 5, coordinators[1])
             workers[0].send_signal(signal.SIGKILL)
             assert coordinators[1].wait(timeout=600) == 0, (tmp_path / "restarted.log").read_text()[-3000:]
         finally:
