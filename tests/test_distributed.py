@@ -68,7 +68,7 @@ def _wait_for(db: Path, articles: int, process: subprocess.Popen) -> None:
 
 def _expected_threads(site) -> dict[str, set[tuple[str, str | None]]]:
     threads = {}
-    for index in range(ARTICLES):
+    for index in range(site.store.n):
         article = site.store.article(FIRST_ID + index)
         threads[article.path] = {(str(c.id), str(parent) if parent else None)
                                  for c, parent, _ in walk(article.comments)}
@@ -193,3 +193,19 @@ def test_a_crawl_without_redis_does_not_import_it(tmp_path):
     assert child.returncode == 0, child.stderr[-3000:]
     assert child.stdout.strip() == "[]"
     assert _count(db) == 5
+
+
+def test_a_scheduled_crawl_is_a_coordinator(tmp_path, redis_url):
+    db = tmp_path / "archive.db"
+    site = synthetic_site(10)
+    with serve(site) as served:
+        workers = _workers(redis_url, tmp_path, 1)
+        try:
+            run_cli("schedule", "add", "maliweb", "--every", "1h", "-a", f"base_url={served.base_url}", *FAST_CRAWL,
+                    "-s", f"NEWSARCHIVE_REDIS_URL={redis_url}", db=db)
+            ran = run_cli("schedule", "run", "--once", db=db, timeout=300)
+        finally:
+            _stop(workers)
+    assert "schedule 1: ok" in ran.stderr
+    assert _last_crawl(db)["stats"]["newsarchive/jobs_sent"] == 10
+    _assert_archive_is_the_site(db, served.base_url, site)
