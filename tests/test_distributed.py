@@ -97,6 +97,18 @@ def site():
     return synthetic_site(ARTICLES)
 
 
+def _mark_seen(redis_url: str, urls: list[str]) -> None:
+    """``urls`` seen by scrapy-redis's shared dupefilter, as by a crawl that requested them through it."""
+    from scrapy import Request
+    from scrapy_redis.dupefilter import RFPDupeFilter
+
+    from newsarchive.distributed import keys
+
+    seen = RFPDupeFilter(keys.connect(redis_url), keys.DUPEFILTER)
+    assert not any([seen.request_seen(Request(url)) for url in urls])
+    assert all(seen.request_seen(Request(url)) for url in urls)
+
+
 def test_three_workers_archive_the_site_then_revisit_it(tmp_path, redis_url, site):
     db = tmp_path / "archive.db"
     with serve(site) as served:
@@ -110,6 +122,7 @@ def test_three_workers_archive_the_site_then_revisit_it(tmp_path, redis_url, sit
             assert "newsarchive/jobs_sent" in _last_crawl(db)["stats"]
 
             served.requests.clear()
+            _mark_seen(redis_url, [served.base_url + path for path in _expected_threads(site)])
             revisit = _coordinate(db, served.base_url, redis_url, "-a", "revisit=all")
             refetched = {path.split("/comment-page-")[0] for path in served.requested_paths()}
         finally:
