@@ -21,7 +21,7 @@ from test_resume_sigkill import _archived_threads, _count
 ARTICLES = 200
 FIRST_ID = 4_000_000  # synthetic_site's first article id
 SLOW_WORKER = ["-s", "DOWNLOAD_DELAY=0.5"]
-"""Workers slow enough that the restarted coordinator still has jobs to send when a worker is killed."""
+"""Workers slow enough that the crawl still has jobs to send when a worker is killed or resumed."""
 WORKER_SETTINGS = [*FAST_CRAWL, "-s", "NEWSARCHIVE_EXTRACT_PROCESSES=0", "-s", "NEWSARCHIVE_JOB_TIMEOUT=5"]
 
 
@@ -180,7 +180,8 @@ def test_a_job_delivered_again_is_stored_once(tmp_path, redis_url):
         try:
             _wait_for(db, 5, coordinator)
             workers[0].send_signal(signal.SIGSTOP)
-            workers.append(_start(["worker", "--redis", redis_url, *WORKER_SETTINGS], tmp_path / "second.log"))
+            workers.append(_start(["worker", "--redis", redis_url, *WORKER_SETTINGS, *SLOW_WORKER],
+                                  tmp_path / "second.log"))  # slow: the crawl goes on once the first resumes
             time.sleep(10)  # past the paused worker's leases (NEWSARCHIVE_JOB_TIMEOUT=5)
             workers[0].send_signal(signal.SIGCONT)
             assert coordinator.wait(timeout=600) == 0, (tmp_path / "coordinator.log").read_text()[-3000:]
