@@ -97,6 +97,7 @@ def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], setting
     except ValueError as error:
         raise ArgumentError(str(error)) from None
     overrides = {**terminal_settings(on_terminal()), **_key_values(settings, "-s")}
+    redis_url = redis_url or overrides.get("NEWSARCHIVE_REDIS_URL")  # as `schedule add -s` passes it
     if redis_url:  # the workers extract: no extraction processes here
         overrides = {"NEWSARCHIVE_EXTRACT_PROCESSES": 0, **overrides, "NEWSARCHIVE_REDIS_URL": redis_url}
     try:

@@ -20,6 +20,8 @@ from test_resume_sigkill import _archived_threads, _count
 
 ARTICLES = 200
 FIRST_ID = 4_000_000  # synthetic_site's first article id
+SLOW_WORKER = ["-s", "DOWNLOAD_DELAY=0.5"]
+"""Workers slow enough that the crawl still has jobs to send when a worker is killed or resumed."""
 WORKER_SETTINGS = [*FAST_CRAWL, "-s", "NEWSARCHIVE_EXTRACT_PROCESSES=0", "-s", "NEWSARCHIVE_JOB_TIMEOUT=5"]
 
 
@@ -35,8 +37,8 @@ def _start(args: list[str], log: Path) -> subprocess.Popen:
                                 stdout=out, stderr=subprocess.STDOUT)
 
 
-def _workers(redis_url: str, folder: Path, count: int) -> list[subprocess.Popen]:
-    return [_start(["worker", "--redis", redis_url, *WORKER_SETTINGS], folder / f"worker{i}.log")
+def _workers(redis_url: str, folder: Path, count: int, *settings: str) -> list[subprocess.Popen]:
+    return [_start(["worker", "--redis", redis_url, *WORKER_SETTINGS, *settings], folder / f"worker{i}.log")
             for i in range(count)]
 
 
@@ -66,7 +68,7 @@ def _wait_for(db: Path, articles: int, process: subprocess.Popen) -> None:
 
 def _expected_threads(site) -> dict[str, set[tuple[str, str | None]]]:
     threads = {}
-    for index in range(ARTICLES):
+    for index in range(site.store.n):
         article = site.store.article(FIRST_ID + index)
         threads[article.path] = {(str(c.id), str(parent) if parent else None)
                                  for c, parent, _ in walk(article.comments)}
@@ -95,6 +97,18 @@ def site():
     return synthetic_site(ARTICLES)
 
 
+def _mark_seen(redis_url: str, urls: list[str]) -> None:
+    """``urls`` seen by scrapy-redis's shared dupefilter, as by a crawl that requested them through it."""
+    from scrapy import Request
+    from scrapy_redis.dupefilter import RFPDupeFilter
+
+    from newsarchive.distributed import keys
+
+    seen = RFPDupeFilter(keys.connect(redis_url), keys.DUPEFILTER)
+    assert not any([seen.request_seen(Request(url)) for url in urls])
+    assert all(seen.request_seen(Request(url)) for url in urls)
+
+
 def test_three_workers_archive_the_site_then_revisit_it(tmp_path, redis_url, site):
     db = tmp_path / "archive.db"
     with serve(site) as served:
@@ -108,6 +122,7 @@ def test_three_workers_archive_the_site_then_revisit_it(tmp_path, redis_url, sit
             assert "newsarchive/jobs_sent" in _last_crawl(db)["stats"]
 
             served.requests.clear()
+            _mark_seen(redis_url, [served.base_url + path for path in _expected_threads(site)])
             revisit = _coordinate(db, served.base_url, redis_url, "-a", "revisit=all")
             refetched = {path.split("/comment-page-")[0] for path in served.requested_paths()}
         finally:
@@ -127,16 +142,16 @@ def _coordinator(db: Path, base_url: str, redis_url: str, log: Path) -> subproce
 def test_a_worker_and_the_coordinator_killed_lose_nothing(tmp_path, redis_url, site):
     db = tmp_path / "archive.db"
     with serve(site) as served:
-        workers = _workers(redis_url, tmp_path, 3)
+        workers = _workers(redis_url, tmp_path, 3, *SLOW_WORKER)
         coordinators = [_coordinator(db, served.base_url, redis_url, tmp_path / "coordinator.log")]
         try:
-            _wait_for(db, 50, coordinators[0])
+            _wait_for(db, 20, coordinators[0])
             coordinators[0].send_signal(signal.SIGKILL)
             assert coordinators[0].wait(timeout=30) == -signal.SIGKILL
             killed_at = _count(db)
 
             coordinators.append(_coordinator(db, served.base_url, redis_url, tmp_path / "restarted.log"))
-            _wait_for(db, killed_at + 40, coordinators[1])
+            _wait_for(db, ARTICLES * 3 // 5, coordinators[1])
             workers[0].send_signal(signal.SIGKILL)
             assert coordinators[1].wait(timeout=600) == 0, (tmp_path / "restarted.log").read_text()[-3000:]
         finally:
@@ -165,7 +180,8 @@ def test_a_job_delivered_again_is_stored_once(tmp_path, redis_url):
         try:
             _wait_for(db, 5, coordinator)
             workers[0].send_signal(signal.SIGSTOP)
-            workers.append(_start(["worker", "--redis", redis_url, *WORKER_SETTINGS], tmp_path / "second.log"))
+            workers.append(_start(["worker", "--redis", redis_url, *WORKER_SETTINGS, *SLOW_WORKER],
+                                  tmp_path / "second.log"))  # slow: the crawl goes on once the first resumes
             time.sleep(10)  # past the paused worker's leases (NEWSARCHIVE_JOB_TIMEOUT=5)
             workers[0].send_signal(signal.SIGCONT)
             assert coordinator.wait(timeout=600) == 0, (tmp_path / "coordinator.log").read_text()[-3000:]
@@ -191,3 +207,19 @@ def test_a_crawl_without_redis_does_not_import_it(tmp_path):
     assert child.returncode == 0, child.stderr[-3000:]
     assert child.stdout.strip() == "[]"
     assert _count(db) == 5
+
+
+def test_a_scheduled_crawl_is_a_coordinator(tmp_path, redis_url):
+    db = tmp_path / "archive.db"
+    site = synthetic_site(10)
+    with serve(site) as served:
+        workers = _workers(redis_url, tmp_path, 1)
+        try:
+            run_cli("schedule", "add", "maliweb", "--every", "1h", "-a", f"base_url={served.base_url}", *FAST_CRAWL,
+                    "-s", f"NEWSARCHIVE_REDIS_URL={redis_url}", db=db)
+            ran = run_cli("schedule", "run", "--once", db=db, timeout=300)
+        finally:
+            _stop(workers)
+    assert "schedule 1: ok" in ran.stderr
+    assert _last_crawl(db)["stats"]["newsarchive/jobs_sent"] == 10
+    _assert_archive_is_the_site(db, served.base_url, site)

@@ -68,6 +68,7 @@ class JobDispatch:
         self.queue = JobQueue(self.server, spider, keys.JOBS)
         self.queue.clear()  # jobs of a stopped coordinator: what they would fetch is pending in the frontier
         self.server.delete(keys.LEASES)
+        self._write_backlog()
         self.job_meta = {"spider": spider.name, "args": spider_arguments(spider)}
         self.loops = [self._loop(self._read_results, READ_EVERY), self._loop(self._check_leases, LEASE_CHECK_EVERY)]
         logger.info("coordinating workers through %s", self.url)
@@ -125,24 +126,34 @@ class JobDispatch:
         self.stats.inc_value("newsarchive/jobs_sent")
 
     # -- results --------------------------------------------------------------------------------
-    async def _read_results(self) -> None:
+    def _next_entries(self) -> list:
+        """The next results to write: this consumer's unacknowledged ones first, then new ones."""
         while True:
             answer = self.server.xreadgroup(keys.WRITER_GROUP, keys.WRITER, {keys.RESULTS: self.read_from},
                                             count=READ_COUNT)
             entries = answer[0][1] if answer else []
-            if not entries:
-                if self.read_from != ">":
-                    self.read_from = ">"
-                    continue
-                return
-            await self._write(entries)
+            if entries or self.read_from == ">":
+                return entries
+            self.read_from = ">"
 
-    async def _write(self, entries: list) -> None:
-        """Store the entries' results in one transaction, then acknowledge and delete them."""
-        kept = [(entry_id, decode(fields)) for entry_id, fields in entries if fields]
-        results = [result for _, result in kept]
-        started = time.perf_counter()
-        done = await self.handle.write(store_results, results, self.handle.crawl_id, self.policy, self.handle.retry)
+    async def _read_results(self) -> None:
+        while entries := self._next_entries():
+            results, started = decoded(entries), time.perf_counter()
+            self._settle(entries, results, await self.handle.write(*self._storing(results)), started)
+
+    def _write_backlog(self) -> None:
+        """Write the results a stopped coordinator left before any job is sent: what they settle is
+        not sent to the workers again."""
+        while entries := self._next_entries():
+            results, started = decoded(entries), time.perf_counter()
+            self._settle(entries, results, self.handle.write_now(*self._storing(results)), started)
+
+    def _storing(self, results: list[Result]) -> tuple:
+        """The writer job that stores ``results`` in one transaction."""
+        return store_results, results, self.handle.crawl_id, self.policy, self.handle.retry
+
+    def _settle(self, entries: list, results: list[Result], done: list, started: float) -> None:
+        """After the results' commit: acknowledge and delete their entries, count what they did."""
         self.stats.inc_value("newsarchive/results_write_seconds", round(time.perf_counter() - started, 3))
         self.stats.inc_value("newsarchive/results_written", len(results))
         ids = [entry_id for entry_id, _ in entries]
@@ -181,6 +192,11 @@ class JobDispatch:
         self.queue.push(job)
         self.jobs[url] = (job, deliveries + 1)
         self.stats.inc_value("newsarchive/jobs_redelivered")
+
+
+def decoded(entries: list) -> list[Result]:
+    """The results stream entries hold (an entry deleted once acknowledged holds none)."""
+    return [decode(fields) for _, fields in entries if fields]
 
 
 def spider_arguments(spider) -> dict[str, str]:
