@@ -28,6 +28,7 @@ from .registry import FAMILIES, register, unregister
 from .something_awful import SomethingAwfulThread
 from .spip import SpipThread
 from .spotim_rendered import SpotImRenderedThread
+from .stack_exchange import StackExchangeThread
 from .vbulletin import VBulletinThread
 from .wordpress import WordPressThread
 from .wpdiscuz import WpDiscuzThread
@@ -36,6 +37,7 @@ from .xenforo import XenForoThread
 # The families, one line each, tried in this order (most specific first): the first that finds
 # items on a page parses it.
 register(WpDiscuzThread())
+register(StackExchangeThread())
 register(JCommentsThread())
 register(DrupalThread())
 register(WordPressThread())

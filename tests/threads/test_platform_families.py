@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus, Futaba, rendered OpenWeb, d3.ru) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus, Futaba, rendered OpenWeb, d3.ru, Stack Exchange) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,7 +41,7 @@ def dates(comments) -> list[str]:
     ("something_awful_en", "something_awful"), ("mafra_cs", "mafra"), ("novinky_cs", "novinky"),
     ("livejournal_ru", "livejournal"), ("disqus_rendered_es", "disqus_rendered"),
     ("futaba_ja", "futaba"), ("spotim_rendered_en", "spotim_rendered"),
-    ("d3_ru", "d3")])
+    ("d3_ru", "d3"), ("stack_exchange_en", "stack_exchange")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -323,3 +323,12 @@ def test_d3_comments_nest_and_the_fold_line_is_not_text():
     assert [(c.comment_id, c.parent_comment_id, c.author_name) for c in comments] == [
         ("31000001", None, "kotofei"), ("31000004", "31000001", "murka_z"), ("31000009", None, "gif_hunter")]
     assert texts(comments)[0] == "Кот на третьей гифке явно всё спланировал заранее."
+
+
+def test_stack_exchange_answers_and_the_comments_under_each_post():
+    comments, _ = thread("stack_exchange_en", "https://stackoverflow.example.com/questions/5550001/read-a-csv-file")
+    assert [(c.comment_id, c.parent_comment_id, c.author_name) for c in comments] == [
+        ("11700001", None, "Kiran"), ("5550007", None, "Jonas"), ("11700009", "5550007", "Marta"),
+        ("11700015", "5550007", "Lee"), ("5550012", None, "Sofia")]  # the answer's owner, not its editor
+    assert dates(comments)[1] == "2021-03-02T09:31:05Z"
+    assert texts(comments)[3] == "Add an encoding argument if the file comes from Excel on Windows."  # no name, no date
