@@ -365,6 +365,7 @@ class _Reading:
         """True when the block links to another article of the site by its title (related lists,
         most-read lists, recent comments on other posts)."""
         page = urlsplit(ctx.article_url or ctx.page_url)
+        own_id = self.comment_id()
         for part in self.parts:
             for link in part.iter("a"):
                 href = ctx.absolute(link.get("href"))
@@ -373,6 +374,8 @@ class _Reading:
                 target = urlsplit(href)
                 if target.netloc == page.netloc and target.path.rstrip("/") == page.path.rstrip("/"):
                     continue
+                if _own_page(target, page, own_id):
+                    return True  # a feed's item linking to its own article, not a comment's permalink
                 if USER_PATH.search(target.path) or target.fragment or "replyto" in target.query \
                         or self._meta_link(link):
                     continue  # an author's page, a permalink, a reply link, the name or the time
@@ -416,6 +419,17 @@ class _Reading:
 
 
 META_MARK = "data-newsarchive-meta"
+
+
+def _own_page(target, page, own_id: str | None) -> bool:
+    """True when ``target`` is another page of the site named by the block's own number (``/post/123``
+    for block ``post123``): the block is an entry of a listing (a comment's permalink says "comment" or
+    points into the page)."""
+    if not own_id or target.fragment or (target.netloc and target.netloc != page.netloc):
+        return False
+    segments = target.path.lower().split("/")
+    numbers = re.findall(r"\d{3,}", own_id)
+    return bool(numbers) and numbers[-1] in segments and not any("comment" in segment for segment in segments)
 
 
 def _skipped(element) -> bool:

@@ -173,3 +173,9 @@ def test_relative_day_with_a_time_of_day(raw, expected):
     from newsarchive.parsing.dates import parse_date
 
     assert parse_date(raw, "UTC", (), datetime(2024, 3, 10, 12, tzinfo=timezone.utc)) == expected
+
+
+def test_a_feed_of_posts_linking_each_to_its_own_page_is_no_thread():
+    """Entries of a listing carry a name, a time and a text like comments, but each links to its own
+    article (/post/N for entry N), where a comment's permalink points into the page or names a comment."""
+    assert thread_of("feed_of_posts.html")[0] == []
