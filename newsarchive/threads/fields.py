@@ -40,7 +40,7 @@ AUTHOR_RULES: list[Rule] = [
     ("within", (("itemprop", frozenset({"author"})), ("itemprop", frozenset({"name"})))),
     cls("comment-author-name", "comment_author", "comment-author-link", "author-name", "commenter",
         "username", "user-name", "comment__author", "wpd-comment-author", "wc-comment-author",
-        "epoch-author-link"),
+        "epoch-author-link", "nickname"),
     cls("author"),
     ("child", (cls("comment-author", "comment-meta", "meta"), frozenset({"strong", "b", "cite"}))),
     cls("comment-author", "vcard", "epoch-comment-author"),
@@ -48,7 +48,8 @@ AUTHOR_RULES: list[Rule] = [
     # no name marked by class: the first link to a user's profile page (a name or an @handle)
     ("xpath", etree.XPath("(.//a[contains(@href, '/u/') or contains(@href, '/user/')"
                           " or contains(@href, '/users/') or contains(@href, '/member/')"
-                          " or contains(@href, '/members/') or contains(@href, '/profile/')])[1]")),
+                          " or contains(@href, '/members/') or contains(@href, '/profile/')"
+                          " or contains(@href, '/~') or contains(@href, 'showuser=')])[1]")),
 ]
 DATE_RULES: list[Rule] = [
     cls("comment-metadata", "commentmetadata", "comment-date", "comment_date", "comment-time",

@@ -1,4 +1,4 @@
-"""Replies in a list after the comment they answer, and names read from profile links."""
+"""Replies in a list after the comment they answer, and names read from profile links or nickname classes."""
 from __future__ import annotations
 
 from .conftest import rows
@@ -15,3 +15,8 @@ def test_names_come_from_the_first_profile_link_without_the_at_sign(thread):
     assert [row[4] for row in rows(comments)] == ["nightowl", "tracklayer", "nightowl", "commuter_k"]
     assert " ".join(comments[1].text.split()) == (
         "Agreed, although the couchettes were far too warm. Mention @nightowl if you book again.")
+
+
+def test_names_from_nickname_classes_and_profile_links_of_forums_and_code_hosts(thread):
+    comments, _ = thread("profile_links.html")
+    assert [row[4] for row in rows(comments)] == ["retro_rita", "Ben Kowalski (ben-k)", "oldtimer"]
