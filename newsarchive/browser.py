@@ -12,7 +12,7 @@ from functools import cached_property
 import scrapy
 from scrapy.settings import Settings
 
-from .hostmap import HostMap, HostMapDownloadHandler, parse_host_map
+from .hostmap import HostMap, HostMapDownloadHandler, crawl_host_map
 from .items import Capture, FetchedPage, FetchFailure
 from .pages.base import ExtractionError, parse_html
 from .pages.widgets import WIDGETS, detect_widget
@@ -233,7 +233,7 @@ class RenderingSpider:
 
     @cached_property
     def render_host_map(self) -> HostMap:
-        return HostMap(parse_host_map(self.settings.get("NEWSARCHIVE_HOST_MAP")))
+        return crawl_host_map(self.settings, self)
 
     @cached_property
     def render_limits(self) -> RenderLimits:

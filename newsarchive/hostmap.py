@@ -1,8 +1,9 @@
-"""NEWSARCHIVE_HOST_MAP: requests to a mapped host go over the wire to another base URL, recorded under the real one."""
+"""Host maps (NEWSARCHIVE_HOST_MAP, a spider's mirror): a mapped host's requests go to another base URL, recorded under the real one."""
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
+from functools import cached_property
+from urllib.parse import quote, urlsplit
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.http import Request, Response
@@ -40,12 +41,22 @@ class HostMap:
         rest = url[len(f"{parts.scheme}://{parts.netloc}"):]
         return base + (rest or "/")
 
+    def base_of(self, url: str) -> str | None:
+        """The base ``url``'s host is fetched from; None if not mapped."""
+        return self.mapping.get((urlsplit(url).hostname or "").lower())
+
     def real_url(self, wire_url: str, real_origin: str) -> str:
         """``wire_url`` (an answer's Location, say) with a mapped base put back to ``real_origin``."""
         for base in self.mapping.values():
             if wire_url == base or wire_url.startswith(base + "/"):
                 return real_origin + wire_url[len(base):]
         return wire_url
+
+
+def crawl_host_map(settings, spider) -> HostMap:
+    """The hosts a crawl fetches from elsewhere: NEWSARCHIVE_HOST_MAP, and the spider's own site
+    when ``-a base_url`` names a mirror of it (its ``mirror_hosts``)."""
+    return HostMap({**parse_host_map(settings.get("NEWSARCHIVE_HOST_MAP")), **getattr(spider, "mirror_hosts", {})})
 
 
 class HostMapDownloadHandler(HTTP11DownloadHandler):
@@ -57,9 +68,10 @@ class HostMapDownloadHandler(HTTP11DownloadHandler):
     Scrapy reschedule it through the whole chain under the mapped host.)
     """
 
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        self.host_map = HostMap(parse_host_map(crawler.settings.get("NEWSARCHIVE_HOST_MAP")))
+    @cached_property
+    def host_map(self) -> HostMap:
+        """Read at the first request, when the crawl's spider (and its mirror) is known."""
+        return crawl_host_map(self.crawler.settings, getattr(self.crawler, "spider", None))
 
     async def download_request(self, request: Request) -> Response:
         wire_url = self.host_map.wire_url(request.url) if self.host_map.mapping else None
@@ -78,4 +90,59 @@ class HostMapDownloadHandler(HTTP11DownloadHandler):
         return response.replace(url=real_url)
 
 
-__all__ = ["HostMap", "HostMapDownloadHandler", "parse_host_map"]
+class RealLinksMiddleware:
+    """A mapped host's answer as the real host serves it: the base's links in its text and its Link
+    headers point at the real host, so captures, extraction and the archive never hold the base.
+
+    Placed below HttpCompression (590): it reads decoded text; the WARC writer (650) above keeps
+    the bytes as they arrived.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @cached_property
+    def host_map(self) -> HostMap:
+        return crawl_host_map(self.crawler.settings, getattr(self.crawler, "spider", None))
+
+    def process_response(self, request, response, spider=None):
+        base = self.host_map.base_of(response.url) if self.host_map.mapping else None
+        if base is None:
+            return response
+        parts = urlsplit(response.url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        links = response.headers.getlist(b"Link")
+        if links:
+            response.headers[b"Link"] = [real_links(link, base, origin) for link in links]
+        if not is_plain_text(response.headers):
+            return response
+        return response.replace(body=real_links(response.body, base, origin))
+
+
+TEXT_TYPES = (b"text/", b"html", b"xml", b"json", b"javascript")
+
+
+def is_plain_text(headers) -> bool:
+    """True for a decoded text answer (HTML, XML, JSON, script; no Content-Type: HTML)."""
+    if (headers.get(b"Content-Encoding") or b"identity").strip().lower() != b"identity":
+        return False
+    content_type = (headers.get(b"Content-Type") or b"text/html").lower()
+    return any(kind in content_type for kind in TEXT_TYPES)
+
+
+def real_links(text: bytes, base: str, origin: str) -> bytes:
+    """``text`` with every URL on ``base`` (as written, JSON-escaped or percent-encoded) on ``origin``."""
+    for written, real in zip(_spellings(base), _spellings(origin)):
+        text = text.replace(written, real)
+    return text
+
+
+def _spellings(url: str) -> tuple[bytes, ...]:
+    return url.encode(), url.replace("/", "\\/").encode(), quote(url, safe="").encode()
+
+
+__all__ = ["HostMap", "HostMapDownloadHandler", "RealLinksMiddleware", "crawl_host_map", "parse_host_map"]
