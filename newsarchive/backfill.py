@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlencode, urlsplit
 from urllib.robotparser import RobotFileParser
 
+from . import frontier
 from .db import queries, store
 from .ingest import utc_now
 from .items import FetchedPage
+from .outcome import crawl_status
+from .revisit import RetryPolicy
 from .settings import DOWNLOAD_MAXSIZE, USER_AGENT
 
 if TYPE_CHECKING:
@@ -75,6 +78,9 @@ class BackfillReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(snapshot URL, reason) of snapshots that could not be fetched."""
     history: "ReextractReport" = field(default_factory=lambda: _reextract().ReextractReport())
+    status: str | None = None
+    """The run's ``crawls`` status: ``incomplete`` while snapshots stay pending for another run."""
+    pending: int = 0
 
 
 def _reextract():
@@ -279,6 +285,10 @@ def _time(snapshot: Snapshot) -> datetime:
     return datetime.strptime(snapshot.fetched_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
 
 
+def _kind(snapshot: Snapshot, article_url: str) -> str:
+    return "article" if snapshot.original == article_url else "comment_page"
+
+
 def fetch_snapshot(client: ArchiveClient, prefix: str, snapshot: Snapshot) -> FetchedPage:
     """The snapshot's bytes as the site sent them (``id_`` mode), at the time it was captured."""
     status, headers, body, final = client.get(f"{prefix}{snapshot.timestamp}id_/{snapshot.original}")
@@ -300,6 +310,9 @@ class Backfill:
     prefix: str
     limits: Limits
     report: BackfillReport = field(default_factory=BackfillReport)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    """How often a snapshot that could not be fetched is tried again, by later runs."""
+    site: str = ""
 
     def run(self, target: str, spider: str, since: str | None, until: str | None,
             is_article: Callable[[str], bool], progress: Callable[[int], None] = lambda n: None) -> BackfillReport:
@@ -310,6 +323,7 @@ class Backfill:
                     for url, found in by_article(snapshots, is_article).items()}
         crawl_id = store.start_crawl(self.conn, spider, {"backfill": target, "cdx": self.cdx_url}, utc_now())
         page_type = spider_page_type(spider)
+        self.site = _reextract().page_profile(page_type, target)[0] or ""
         budget = self.limits.per_run
         for article_url, found in articles.items():
             found = found[:max(budget, 0)]
@@ -318,31 +332,59 @@ class Backfill:
             if self._import(article_url, found, crawl_id, page_type):
                 self._replay(article_url, spider, page_type)
             progress(1)
-        store.finish_crawl(self.conn, crawl_id, utc_now(), "backfilled",
-                           {"newsarchive/pages_imported": self.report.fetched})
-        store.merge_article_index(self.conn)
+        self._finish(crawl_id)
         return self.report
+
+    def _finish(self, crawl_id: int) -> None:
+        """The run's ``crawls`` row: incomplete while snapshots it planned stay pending."""
+        pending = store.pending_count(self.conn, crawl_id)
+        status, why = crawl_status("finished", None, pending, self.report.fetched + self.report.skipped or 1)
+        self.report.status, self.report.pending = status, pending
+        store.finish_crawl(self.conn, crawl_id, utc_now(), "backfilled",
+                           {"newsarchive/pages_imported": self.report.fetched,
+                            "newsarchive/pages_pending": pending}, status, why and why.replace("pages", "snapshots"))
+        store.merge_article_index(self.conn)
 
     def _import(self, article_url: str, snapshots: list[Snapshot], crawl_id: int, page_type: str | None) -> bool:
         """Store the snapshots not imported yet; whether any was."""
         stored = False
         for group in captures_of(article_url, snapshots, self.limits.window):
-            at = group[0].fetched_at
-            for snapshot in group:
-                if queries.capture_kept_at(self.conn, snapshot.original, snapshot.fetched_at):
-                    self.report.skipped += 1
-                    continue
-                try:
-                    page = fetch_snapshot(self.client, self.prefix, snapshot)
-                except BackfillError as error:
-                    self.report.failed.append((snapshot.original + " @" + snapshot.timestamp, str(error)))
-                    continue
-                # a comment page belongs to the pass of its article page: never earlier than it
-                page.fetched_at = max(page.fetched_at, at)
-                store.store_capture(self.conn, page, article_url, crawl_id, page_type=page_type)
-                self.report.fetched += 1
-                stored = True
+            wanted = [s for s in group if self._wanted(s)]
+            store.plan_urls(self.conn, [(self._address(s), self.site, _kind(s, article_url), article_url)
+                                        for s in wanted], crawl_id, utc_now())
+            for snapshot in wanted:
+                stored |= self._fetch_one(snapshot, article_url, group[0].fetched_at, crawl_id, page_type)
         return stored
+
+    def _wanted(self, snapshot: Snapshot) -> bool:
+        """False for a snapshot imported already, or given up by an earlier run (counted as skipped)."""
+        if (queries.capture_kept_at(self.conn, snapshot.original, snapshot.fetched_at)
+                or queries.frontier_state(self.conn, self._address(snapshot)) == "failed"):
+            self.report.skipped += 1
+            return False
+        return True
+
+    def _fetch_one(self, snapshot: Snapshot, article_url: str, at: str, crawl_id: int,
+                   page_type: str | None) -> bool:
+        """Fetch and keep one snapshot, its frontier row done; a failure keeps it pending for the
+        next run (given up after the retry policy's attempts). Whether it was stored."""
+        address = self._address(snapshot)
+        try:
+            page = fetch_snapshot(self.client, self.prefix, snapshot)
+        except BackfillError as error:
+            self.report.failed.append((snapshot.original + " @" + snapshot.timestamp, str(error)))
+            frontier.page_failed(self.conn, crawl_id, address, "fetch", str(error)[:500], utc_now(), None,
+                                 self.site, False, self.retry)
+            return False
+        # a comment page belongs to the pass of its article page: never earlier than it
+        page.fetched_at = max(page.fetched_at, at)
+        store.fetched_page_done(self.conn, page, article_url, crawl_id, page_type, address, utc_now())
+        self.report.fetched += 1
+        return True
+
+    def _address(self, snapshot: Snapshot) -> str:
+        """Where the snapshot's raw bytes are fetched from: its frontier URL."""
+        return f"{self.prefix}{snapshot.timestamp}id_/{snapshot.original}"
 
     def _replay(self, article_url: str, spider: str, page_type: str | None) -> None:
         """The article's history rebuilt from every capture, the web archive's included, in time

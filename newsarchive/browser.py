@@ -36,6 +36,7 @@ SERVER_THREAD = re.compile(rb"""id=["'](?:li-|div-)?comment-\d|-comm-\d|id=["']f
                            rb"""|class=["'][^"'>]*\bcomment-(?:body|content|text)\b""", re.I)
 DECLARED_COUNT = re.compile(
     rb'"commentCount"\s*:\s*"?(\d+)|itemprop=["\']commentCount["\'][^>]{0,200}?content=["\'](\d+)')
+COUNT_MARK = b"commentCount"  # in every match of DECLARED_COUNT: a page without it is not searched
 
 
 def _widget_marks() -> tuple[bytes, ...]:
@@ -45,7 +46,8 @@ def _widget_marks() -> tuple[bytes, ...]:
     for name, (ids, classes, tags, sources, inline) in WIDGETS.items():
         if name not in NOT_RENDERED_WIDGETS:
             marks += [*ids, *classes, *(f"<{tag}" for tag in tags), *sources, *inline]
-    return tuple(dict.fromkeys(mark.encode() for mark in marks))
+    encoded = {mark.encode() for mark in marks}
+    return tuple(sorted(m for m in encoded if not any(o != m and o in m for o in encoded)))  # the fewest scans
 
 
 WIDGET_MARKS = _widget_marks()
@@ -64,7 +66,7 @@ def client_side_thread(page: FetchedPage) -> str | None:
     widget = _embedded_widget(page)
     if widget:
         return f"{widget} widget and no adapter for it"
-    declared = DECLARED_COUNT.search(page.body)
+    declared = DECLARED_COUNT.search(page.body) if COUNT_MARK in page.body else None
     count = int(next(filter(None, declared.groups()))) if declared else 0
     if count and not SERVER_THREAD.search(page.body):
         return f"the page declares {count} comments and its HTML holds none"

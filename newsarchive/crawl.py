@@ -18,7 +18,7 @@ from .hostmap import parse_host_map
 from .incremental import CrawlPlan, check_modes
 from .items import Capture, FetchedPage, FetchFailure
 from .limits import Refused, comment_cap
-from .widgets import WIDGET_HOSTS, adapter_of, first_widget_url
+from .widgets import WIDGET_HOSTS, adapter_of, first_widget_url, widget_request
 from .threads.registry import derived
 
 A_HREF = re.compile(rb"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
@@ -511,17 +511,22 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
             yield from self.render_or_finish(capture)
             return
         yield scrapy.Request(url, callback=self.parse_widget_page, errback=self.widget_page_failed,
-                             dont_filter=True, priority=20,
+                             dont_filter=True, priority=20, **widget_request(url),
                              meta={"capture": capture, "widget_pages": fetched, "allow_offsite": True})
 
     def parse_widget_page(self, response: Response):
         """A widget data page joins the capture; its adapter names the next one. A first page the
-        vendor refuses (4xx) leaves the capture as its HTML had it; any later failure marks the
-        thread partial."""
+        vendor refuses (4xx) hands the thread to the next adapter that applies, else leaves the
+        capture as its HTML had it; any later failure marks the thread partial."""
         capture, fetched = response.meta["capture"], response.meta["widget_pages"]
         adapter = adapter_of(response.url)
         if response.status >= 400 or adapter is None:
             self.logger.warning("widget data page %s: HTTP %s", response.url, response.status)
+            fallback = (first_widget_url(capture.pages[0].body, capture.url, after=adapter)
+                        if not fetched and adapter is not None and response.status < 500 else None)
+            if fallback:
+                yield from self._next_widget_page(capture, fallback)
+                return
             if fetched or response.status >= 500 or adapter is None:
                 capture.comment_pages_complete = False
             yield capture
@@ -529,7 +534,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         page = fetched_page(response)
         capture.pages.append(page)
         try:
-            following = adapter.next_url(page)
+            following = adapter.following_url(capture.pages)
         except ValueError as error:
             self.logger.warning("widget data page %s unreadable (%s); thread kept partial", response.url, error)
             capture.comment_pages_complete, following = False, None

@@ -6,10 +6,11 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from . import frontier
 from .db import store
 from .items import Article, Capture
 from .pages.base import ExtractionError
-from .revisit import DEFAULT_POLICY, RevisitPolicy
+from .revisit import DEFAULT_POLICY, RetryPolicy, RevisitPolicy, next_visit_at
 
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -49,25 +50,48 @@ def utc_now() -> str:
 
 
 def ingest(conn: sqlite3.Connection, capture: Capture, article: Article, crawl_id: int | None = None,
-           policy: RevisitPolicy = DEFAULT_POLICY) -> Ingested:
+           policy: RevisitPolicy = DEFAULT_POLICY, retry: RetryPolicy | None = None) -> Ingested:
     """Store the capture's pages (unless ``capture.capture_ids`` says they are stored) and, if it
     passes validation, its article with byline and thread, in one transaction. A refused article
-    is a ``validate`` failure (of ``crawl_id``); the pages are kept either way."""
+    is a ``validate`` failure (of ``crawl_id``); the pages are kept either way. ``retry``: the
+    capture comes from a crawl, whose frontier rows are settled in the same transaction (see
+    ``frontier.thread_fetched``)."""
     with store.article_transaction(conn):
         capture_ids = _stored_pages(conn, capture, crawl_id)
         problem = validation_problem(article)
         if problem:
-            return _refuse(conn, capture, capture_ids, "validate", problem, crawl_id)
-        changes = store.store_article(conn, article, capture.pages[0].fetched_at,
-                                      capture_ids[0] if capture_ids else None, capture.spider, policy)
+            return _refuse(conn, capture, capture_ids, "validate", problem, crawl_id, retry, article)
+        gave_up = retry is not None and _thread_fetched(conn, capture, article, crawl_id, retry)
+        changes = store_article(conn, article, capture.pages[0].fetched_at,
+                                capture_ids[0] if capture_ids else None, capture.spider, policy, gave_up)
     return Ingested(capture_ids, changes)
 
 
-def ingest_unextracted(conn: sqlite3.Connection, capture: Capture, reason: str,
-                       crawl_id: int | None = None) -> Ingested:
-    """Keep the pages of a capture that did not extract, and why (an ``extract`` failure)."""
+def store_article(conn: sqlite3.Connection, article: Article, seen_at: str, capture_id: int | None = None,
+                  spider: str = "", policy: RevisitPolicy = DEFAULT_POLICY,
+                  settle_incomplete: bool = False) -> store.StoreResult:
+    """``store.store_article`` and, for a new visit (re-extracting a stored capture, seen no later
+    than the last visit, is not one), when the revisit ``policy`` wants the article fetched again,
+    in one transaction. A thread with comment pages missing stays due, unless ``settle_incomplete``
+    (its tries were given up)."""
     with store.article_transaction(conn):
-        return _refuse(conn, capture, _stored_pages(conn, capture, crawl_id), "extract", reason, crawl_id)
+        result = store.store_article(conn, article, seen_at, capture_id, spider)
+        if result.visit_first_seen is not None:
+            growth = 0 if result.new_article else len(result.comments_added)
+            due = next_visit_at(article.date_published, result.visit_first_seen, seen_at, growth, policy,
+                                article.comments_complete or settle_incomplete)
+            store.plan_revisit(conn, result.article_id, due, growth)
+    return result
+
+
+def ingest_unextracted(conn: sqlite3.Connection, capture: Capture, reason: str,
+                       crawl_id: int | None = None, retry: RetryPolicy | None = None,
+                       permanent: bool = True) -> Ingested:
+    """Keep the pages of a capture that did not extract, and why (an ``extract`` failure);
+    ``retry``: a crawl's capture, its URL pending again unless ``permanent`` (or tried too often)."""
+    with store.article_transaction(conn):
+        return _refuse(conn, capture, _stored_pages(conn, capture, crawl_id), "extract", reason, crawl_id,
+                       retry, permanent=permanent)
 
 
 def extract_and_ingest(conn: sqlite3.Connection, capture: Capture, crawl_id: int | None = None,
@@ -97,12 +121,44 @@ def ingest_outcome(conn: sqlite3.Connection, capture: Capture, outcome: Article 
 
 
 def _stored_pages(conn: sqlite3.Connection, capture: Capture, crawl_id: int | None) -> list[int]:
-    return capture.capture_ids or [store.store_capture(conn, page, capture.url, crawl_id, page_type=capture.page_type)
-                                  for page in capture.pages]
+    """The capture's pages stored (their bodies as ``capture.packed_bodies`` packed them, if given)."""
+    if capture.capture_ids:
+        return capture.capture_ids
+    packed = capture.packed_bodies or [None] * len(capture.pages)
+    return [store.store_capture(conn, page, capture.url, crawl_id, body, capture.page_type)
+            for page, body in zip(capture.pages, packed)]
+
+
+def _thread_fetched(conn: sqlite3.Connection, capture: Capture, article: Article, crawl_id: int | None,
+                    retry: RetryPolicy) -> bool:
+    """A crawl's article stored: its pages' frontier rows (as requested) are done, the article's
+    too once its thread is complete or capped; True once its missing comment pages are given up."""
+    requested = [page.request_url or page.url for page in capture.pages[1:]]
+    return frontier.thread_fetched(conn, crawl_id, capture.url, requested, article.comments_complete,
+                                capture.pages[0].fetched_at, retry, capture.thread_capped)
 
 
 def _refuse(conn: sqlite3.Connection, capture: Capture, capture_ids: list[int], stage: str, reason: str,
-            crawl_id: int | None) -> Ingested:
+            crawl_id: int | None, retry: RetryPolicy | None = None, article: Article | None = None,
+            permanent: bool = True) -> Ingested:
     status = capture.pages[0].status if capture.pages else None
-    store.record_failure(conn, crawl_id, capture.url, stage, reason, utc_now(), status, capture.site)
+    if retry is None:
+        store.record_failure(conn, crawl_id, capture.url, stage, reason, utc_now(), status, capture.site)
+    else:
+        frontier.page_failed(conn, crawl_id, capture.url, stage, truncation_note(capture, reason, article), utc_now(),
+                          status, capture.site, permanent and not was_truncated(capture), retry)
     return Ingested(capture_ids, refused=reason, stage=stage)
+
+
+def was_truncated(capture: Capture) -> bool:
+    """True when the article page was cut short (the connection lost): worth another try."""
+    page = capture.pages[0] if capture.pages else None
+    return page is not None and not capture.comment_pages_complete and b"</html" not in page.body[-4096:].lower()
+
+
+def truncation_note(capture: Capture, reason: str, article: Article | None = None) -> str:
+    """``reason``, saying so when the page was cut short (connection lost) or too deep to parse."""
+    if was_truncated(capture):
+        return f"{reason} (response truncated: {len(capture.pages[0].body)} bytes received)"
+    deep = [w for w in (article.warnings if article is not None else []) if w.startswith("tags nested deeper")]
+    return f"{reason} ({deep[0]})" if deep else reason

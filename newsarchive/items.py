@@ -2,11 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
 
 @dataclass
 class FetchedPage:
@@ -61,8 +56,6 @@ class Capture:
     script-built thread): final for the frontier, not retried."""
     capture_ids: list[int] = field(default_factory=list)
     """Row ids in ``captures`` once stored, in ``pages`` order."""
-    capture_write: "Future | None" = None
-    """The crawl's queued write of the pages (``concurrent.futures.Future``; its result: the ids)."""
     packed_bodies: list | None = None
     """The bodies as an extraction worker hashed and compressed them (``bodies.PackedBody``), in
     ``pages`` order; None: the writer does it."""

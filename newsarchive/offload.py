@@ -8,13 +8,12 @@ import multiprocessing.connection
 import os
 import resource
 import signal
-import sqlite3
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Callable
 
-from .db import connect_readonly, store
-from .db.bodies import PackedBody
+from .db.bodies import LentDictionary, PackedBody, Packer, site_of
 from .items import Article, Capture
 
 logger = logging.getLogger(__name__)
@@ -36,14 +35,17 @@ def default_processes() -> int:
 class Extractor:
     """``await extractor.extract(capture)``: ``extract()`` in ``processes`` worker processes (0: here).
 
-    Given the archive's path, a worker also hashes and compresses the capture's bodies (see
-    ``store.pack_pages``), sparing the crawl's process, the crawl's bottleneck, that work.
+    A worker also hashes and compresses the capture's bodies (see ``bodies.Packer``), sparing the
+    crawl's process that work, with the dictionary ``lend(site)`` gives (the writer's, read by the
+    crawl's process): its bytes go with the jobs until every worker holds it, its hash after.
+    Workers never open the archive.
     """
 
-    def __init__(self, processes: int, archive_path: str | None = None):
+    def __init__(self, processes: int, lend: Callable[[str], LentDictionary | None] | None = None):
         self.processes = max(0, processes)
-        self.archive_path = archive_path
+        self.lend = lend
         self._pool: ProcessPoolExecutor | None = None
+        self._holders: dict[str, set[int]] = {}  # a dictionary's hash -> the workers (pids) holding it
         self._peak_rss_kb = 0
 
     def start(self) -> None:
@@ -58,10 +60,24 @@ class Extractor:
             return _extract(capture), None
         self.start()
         try:
-            return await asyncio.wrap_future(self._pool.submit(_extract_and_pack, capture, self.archive_path))
+            job = self._pool.submit(_extract_and_pack, capture, self._lent(capture))
+            article, packed, worker, held = await asyncio.wrap_future(job)
         except BrokenProcessPool as error:
             self._discard_pool()
             raise WorkerDied(f"the extraction process died ({error}); it is restarted") from None
+        for dictionary_hash in held:
+            self._holders.setdefault(dictionary_hash, set()).add(worker)
+        return article, packed
+
+    def _lent(self, capture: Capture) -> dict[str, LentDictionary | str]:
+        """For each site of the capture's pages, its dictionary, or its hash once every worker holds it."""
+        lent: dict[str, LentDictionary | str] = {}
+        for site in {site_of(page.url) for page in capture.pages} if self.lend is not None else ():
+            dictionary = self.lend(site)
+            if dictionary is not None:
+                held_by_all = len(self._holders.get(dictionary.hash, ())) >= self.processes
+                lent[site] = dictionary.hash if held_by_all else dictionary
+        return lent
 
     def close(self) -> None:
         """Stop the workers after the work in flight, keeping their peak memory for the crawl's stats."""
@@ -83,6 +99,7 @@ class Extractor:
 
     def _discard_pool(self) -> None:
         pool, self._pool = self._pool, None
+        self._holders.clear()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
 
@@ -104,32 +121,17 @@ def _extract(capture: Capture) -> Article:
     return extract(capture)
 
 
-def _extract_and_pack(capture: Capture, archive_path: str | None) -> tuple[Article, list[PackedBody] | None]:
-    """In a worker: the article, and the capture's bodies packed for the writer (None when the
-    archive cannot be read: the writer then compresses them)."""
+_packer = Packer()  # a worker's compressors, one per dictionary it was lent
+
+
+def _extract_and_pack(capture: Capture, lent: dict[str, LentDictionary | str]
+                      ) -> tuple[Article, list[PackedBody], int, list[str]]:
+    """In a worker: the article, the capture's bodies packed with the dictionaries ``lent`` by
+    site, this worker's pid and the hashes of the lent dictionaries it holds."""
     article = _extract(capture)
-    archive = _archive(archive_path) if archive_path is not None else None
-    if archive is None:
-        return article, None
-    try:
-        return article, store.pack_pages(archive, capture.pages)
-    except sqlite3.Error as error:
-        logger.warning("bodies left to the writer: %s", error)
-        return article, None
-
-
-_archives: dict[str, sqlite3.Connection | None] = {}  # a worker's read-only connections, by path
-
-
-def _archive(path: str) -> sqlite3.Connection | None:
-    """The worker's read-only connection to the archive; None, asked once, when it cannot be opened."""
-    if path not in _archives:
-        try:
-            _archives[path] = connect_readonly(path)
-        except sqlite3.Error as error:
-            logger.warning("archive %s not readable here (%s): the writer compresses the bodies", path, error)
-            _archives[path] = None
-    return _archives[path]
+    packed = [_packer.pack(page.body, lent.get(site_of(page.url))) for page in capture.pages]
+    held = [key for key in (d if isinstance(d, str) else d.hash for d in lent.values()) if _packer.holds(key)]
+    return article, packed, os.getpid(), held
 
 
 def _load_parsers() -> None:

@@ -1,4 +1,4 @@
-"""The crawl's pipelines, one job each: extract, store capture, validate, store article; and the crawl record."""
+"""The crawl's pipelines, extract then archive (one writer job per capture); and the crawl record."""
 from __future__ import annotations
 
 import asyncio
@@ -16,13 +16,13 @@ from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
-from . import db
+from . import db, frontier
 from .crawl import utc_now
-from .db import queries, store
+from .db import bodies, queries, store
+from .ingest import Ingested, ingest, ingest_unextracted
+from .items import Article, Capture, FetchFailure, article_json
 from .pages.base import ExtractionError
 from .pages.generic import MARKUP_NOT_RECOGNISED, THREAD_NOT_EXTRACTED
-from .ingest import validation_problem
-from .items import Capture, FetchFailure, article_json
 from .offload import Extractor, WorkerDied, default_processes
 from .outcome import EXIT_CODES, crawl_status
 from .revisit import RetryPolicy, RevisitPolicy
@@ -45,7 +45,9 @@ class ArchiveHandle:
         self.crawl_id: int | None = None
         self.retry = retry
         self.batch_articles, self.batch_seconds = batch_articles, batch_seconds
-        self._batch_open, self._batch_opened, self._batch_count = False, 0.0, 0
+        self._batch_opened, self._batch_count = 0.0, 0  # the writer thread's
+        self.lent: dict[str, bodies.LentDictionary] = {}
+        """Each site's writing dictionary, lent to the extraction workers for packing bodies."""
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
         self.write_error: BaseException | None = None
         self.on_write_failed = None
@@ -93,7 +95,7 @@ class ArchiveHandle:
              permanent: bool = False) -> None:
         """Keep a failure in the archive (its frontier row pending for a later try unless
         ``permanent``) and count it in the crawl's stats."""
-        self.write_later(store.page_failed, self.crawl_id, url, stage, reason, utc_now(), status, site,
+        self.write_later(frontier.page_failed, self.crawl_id, url, stage, reason, utc_now(), status, site,
                          permanent, self.retry)
         stats.inc_value(f"newsarchive/failures/{stage}")
 
@@ -105,7 +107,7 @@ class ArchiveHandle:
     def give_up(self, url: str, reason: str) -> None:
         """``url`` will not be fetched, by this crawl or a later one (a trap's cap): its frontier
         row fails for good, without a failure row of its own."""
-        self.write_later(store.url_failed, self.crawl_id, url, reason, utc_now(), None, True, self.retry)
+        self.write_later(frontier.url_failed, self.crawl_id, url, reason, utc_now(), None, True, self.retry)
 
     def plan(self, rows: list[tuple], done_url: str | None = None) -> None:
         """Record ``(url, site, kind, article_url)`` rows as pending before they are requested, and
@@ -131,28 +133,47 @@ class ArchiveHandle:
         store.finish_crawl(self.conn, self.crawl_id, finished_at, reason, stats, status, why)
         return status
 
-    # -- batched writes: several articles per transaction (fewer commits, one FTS flush) ---------
-    def join_batch(self) -> None:
-        """Open the write batch unless one is open (no-op when batching is off)."""
-        if self.batch_articles > 0 and not self._batch_open:
-            self.write_later(store.begin_batch)
-            self._batch_open, self._batch_opened, self._batch_count = True, time.monotonic(), 0
+    # -- one writer job per capture ------------------------------------------------------------
+    async def ingest(self, capture: Capture, article: Article, policy: RevisitPolicy) -> Ingested:
+        """``ingest.ingest`` the capture and its article with their frontier rows, in one writer job."""
+        return await self.write(self._in_batch, ingest, capture, article, self.crawl_id, policy, self.retry)
 
-    def article_written(self) -> None:
-        """Count an article into the batch; commit when it is full or old."""
+    def keep_unextracted(self, capture: Capture, reason: str, permanent: bool) -> None:
+        """``ingest.ingest_unextracted`` the capture with its frontier rows, in one writer job."""
+        self.write_later(self._in_batch, ingest_unextracted, capture, reason, self.crawl_id, self.retry, permanent)
+
+    def _in_batch(self, conn, write, capture: Capture, *args):
+        """On the writer thread: ``write(conn, capture, *args)`` in the open batch (several captures
+        per transaction: fewer commits, one FTS flush; opened here), committed once full or old;
+        then the capture's sites' dictionaries are lent on."""
+        if self.batch_articles > 0 and store.begin_batch(conn):
+            self._batch_opened, self._batch_count = time.monotonic(), 0
+        result = write(conn, capture, *args)
         self._batch_count += 1
-        if self._batch_count >= self.batch_articles:
-            self.commit()
-        else:
-            self.commit_if_stale()
+        if self.batch_articles > 0 and (self._batch_count >= self.batch_articles or self._batch_stale()):
+            store.commit_batch(conn)
+        self._lend_dictionaries(conn, capture)
+        return result
+
+    def _batch_stale(self) -> bool:
+        return time.monotonic() - self._batch_opened >= self.batch_seconds
+
+    def _lend_dictionaries(self, conn, capture: Capture) -> None:
+        for site in {bodies.site_of(page.url) for page in capture.pages}:
+            writing = bodies.lent_dictionary(conn, site)
+            if writing is not None and (site not in self.lent or self.lent[site].hash != writing[0]):
+                self.lent[site] = bodies.LentDictionary(writing[0], writing[1].as_bytes())
 
     def commit_if_stale(self) -> None:
-        if self._batch_open and time.monotonic() - self._batch_opened >= self.batch_seconds:
-            self.commit()
+        """Commit the open batch if it is old (the crawl waiting: no capture comes to commit it)."""
+        self.write_later(self._commit_if_stale)
+
+    def _commit_if_stale(self, conn) -> None:
+        if conn.in_transaction and self._batch_stale():
+            store.commit_batch(conn)
 
     def commit(self) -> None:
         self.write_later(store.commit_batch)
-        self._batch_open = False
 
     def close(self) -> None:
         """Commit what is open and stop the writer thread once every write is done."""
@@ -300,49 +321,17 @@ class _Stage:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def store_capture(self, item: Capture) -> None:
-        """Queue the capture's raw responses for the writer (their bodies as the worker packed
-        them, if it did). Not waited for: the article's write, queued after it on the same thread,
-        reads the capture ids from ``item.capture_write`` (see ``store_crawled_article_of``)."""
-        self.handle.join_batch()
-        item.capture_write = self.handle.write_later(store_pages, item.pages, item.url, self.handle.crawl_id,
-                                                     item.packed_bodies, item.page_type)
-        item.packed_bodies = None
-        self.stats.inc_value("newsarchive/pages_captured", len(item.pages))
-
-
-def store_pages(conn, pages, article_url: str, crawl_id: int | None, packed=None, page_type=None) -> list[int]:
-    """Store each fetched page of a capture (``packed``: their bodies hashed and compressed; ``page_type``:
-    the page object that reads them); their ``captures`` ids."""
-    packed = packed or [None] * len(pages)
-    return [store.store_capture(conn, page, article_url, crawl_id, body, page_type)
-            for page, body in zip(pages, packed)]
-
-
-def written_capture_ids(capture_write: Future | None) -> list[int]:
-    """The ids of a capture's stored pages, once its queued write has run (its failure raised)."""
-    return capture_write.result(timeout=0) if capture_write is not None else []
-
-
-def store_crawled_article_of(conn, item: Capture, page_urls: list[str], policy, crawl_id, retry):
-    """``store.store_crawled_article`` for a capture whose pages' write ran before on this thread
-    (its failure is this write's failure): the article and its frontier rows in one transaction."""
-    capture_ids = written_capture_ids(item.capture_write)
-    return store.store_crawled_article(conn, item.article, item.pages[0].fetched_at,
-                                       capture_ids[0] if capture_ids else None, item.spider, policy,
-                                       crawl_id, page_urls, retry, item.thread_capped)
-
 
 class ExtractPipeline(_Stage):
     """Runs ``extract()`` on the capture (in a worker process: see NEWSARCHIVE_EXTRACT_PROCESSES),
     which also packs its bodies for the writer; a page that cannot be extracted is reported, its
-    raw responses kept, and dropped."""
+    raw responses kept (one writer job), and dropped."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
         processes = crawler.settings.get("NEWSARCHIVE_EXTRACT_PROCESSES")
         self.extractor = Extractor(default_processes() if processes in (None, "") else int(processes),
-                                   crawler.settings.get("NEWSARCHIVE_DB"))
+                                   self.handle.lent.get)
         crawler.signals.connect(self.extractor.start, signal=signals.spider_opened)
 
     async def process_item(self, item, spider=None):
@@ -380,82 +369,42 @@ class ExtractPipeline(_Stage):
             self.stats.set_value("newsarchive/extract_workers_peak_rss_mb", round(self.extractor.peak_rss_mb, 1))
 
     def _drop(self, item: Capture, reason: str, permanent: bool = True):
-        self.store_capture(item)  # the raw responses are kept for a later reextract
-        status = item.pages[0].status if item.pages else None
-        self.handle.fail(self.stats, item.url, "extract", truncation_note(item, reason), status, item.site,
-                         permanent=permanent and not was_truncated(item))
-        item.pages = []
+        self.stats.inc_value("newsarchive/pages_captured", len(item.pages))
+        self.handle.keep_unextracted(item, reason, permanent)  # the raw responses are kept for a later reextract
+        self.stats.inc_value("newsarchive/failures/extract")
         raise DropItem(f"not extracted: {item.url}: {reason}")
 
 
-class StoreCapturePipeline(_Stage):
-    """Keeps every raw response of an extracted capture (a failed one is kept by ExtractPipeline);
-    records fetch failures."""
-
-    async def process_item(self, item, spider=None):
-        if isinstance(item, FetchFailure):
-            self.handle.fail(self.stats, item.url, "fetch", item.reason, item.status, item.site, item.permanent)
-            raise DropItem(f"not archived: {item.url}: {item.reason}")
-        if isinstance(item, Capture):
-            self.store_capture(item)
-        return item
-
-
-class ValidatePipeline(_Stage):
-    """Checks what every archived article must have; says why when one is refused."""
-
-    def process_item(self, item, spider=None):
-        if not isinstance(item, Capture):
-            return item
-        problem = validation_problem(item.article)
-        if problem:
-            self.handle.fail(self.stats, item.url, "validate", truncation_note(item, problem),
-                             item.pages[0].status, item.site, permanent=not was_truncated(item))
-            item.pages = []
-            raise DropItem(f"not an article: {item.url}: {problem}")
-        return item
-
-
-def was_truncated(item: Capture) -> bool:
-    """True when the article page was cut short (the connection lost): worth another try."""
-    page = item.pages[0] if item.pages else None
-    return page is not None and not item.comment_pages_complete and b"</html" not in page.body[-4096:].lower()
-
-
-def truncation_note(item: Capture, reason: str) -> str:
-    """``reason``, saying so when the page was cut short (connection lost) or too deep to parse."""
-    if was_truncated(item):
-        return f"{reason} (response truncated: {len(item.pages[0].body)} bytes received)"
-    warnings = item.article.warnings if item.article is not None else []
-    deep = [w for w in warnings if w.startswith("tags nested deeper")]
-    return f"{reason} ({deep[0]})" if deep else reason
-
-
-class StoreArticlePipeline(_Stage):
-    """Stores the article, its byline and thread in one transaction, keeping history; the item it
-    passes on is the article as data (``items.article_json``), for Scrapy's feed exports."""
+class ArchivePipeline(_Stage):
+    """Archives each item in one writer job: a capture with its raw responses, its article (if it
+    passes validation: else why not) with byline and thread, and its frontier rows; a fetch
+    failure. The item it passes on is the article as data (``items.article_json``), for Scrapy's
+    feed exports."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
         self.policy = RevisitPolicy.from_settings(crawler.settings)
 
     async def process_item(self, item, spider=None):
+        if isinstance(item, FetchFailure):
+            self.handle.fail(self.stats, item.url, "fetch", item.reason, item.status, item.site, item.permanent)
+            raise DropItem(f"not archived: {item.url}: {item.reason}")
         if not isinstance(item, Capture):
             return item
-        article = item.article
-        page_urls = [item.url, *(page.request_url or page.url for page in item.pages[1:])]
+        self.stats.inc_value("newsarchive/pages_captured", len(item.pages))
         try:
-            result = await self.handle.write(store_crawled_article_of, item, page_urls, self.policy,
-                                             self.handle.crawl_id, self.handle.retry)
+            ingested = await self.handle.ingest(item, item.article, self.policy)
         except Exception as error:
             if self.handle.write_error is None:
                 raise
-            item.pages = []
             raise DropItem(f"not archived: {item.url}: {error}") from None
-        self._count(result, len(article.comments))
-        self.handle.article_written()
-        item.pages = []  # the bodies are archived: do not keep them in memory
-        return article_json(article)
+        finally:
+            item.pages, item.packed_bodies = [], None  # the bodies are archived: do not keep them in memory
+        if ingested.refused is not None:
+            self.stats.inc_value("newsarchive/failures/validate")
+            raise DropItem(f"not an article: {item.url}: {ingested.refused}")
+        self._count(ingested.changes, len(item.article.comments))
+        return article_json(item.article)
 
     def _count(self, result: store.StoreResult, comments: int) -> None:
         self.stats.inc_value("newsarchive/articles_stored")

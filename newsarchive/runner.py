@@ -1,6 +1,8 @@
 """Running a spider in this process against an archive, as the CLI, the demo and the scheduler do."""
 from __future__ import annotations
 
+import signal
+
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -51,6 +53,13 @@ def check_crawl(spider: str, spider_args: dict, settings: Settings | None = None
         check(spider_args)
 
 
+def ignore_late_stop_signals() -> None:
+    """Once the crawl is over, a late Ctrl-C or SIGTERM (Twisted has put back Python's handlers)
+    must not cut short the writing of its record and summary."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+
+
 def run_crawl(db_path: str, spider: str, spider_args: dict | None = None,
               overrides: dict | None = None) -> int | None:
     """Run ``spider`` to completion, writing into the archive at ``db_path`` (blocks); the id of its
@@ -63,6 +72,7 @@ def run_crawl(db_path: str, spider: str, spider_args: dict | None = None,
     crawler = process.create_crawler(spider)
     process.crawl(crawler, **(spider_args or {}))
     process.start()
+    ignore_late_stop_signals()
     recorder = getattr(crawler, "_newsarchive_recorder", None)
     if recorder is None or recorder.handle.crawl_id is None:
         return None

@@ -7,10 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .db import queries
+from . import search_plan
 
 # Tokens as FTS5's unicode61 tokenizer sees them: runs of letters and digits.
-TOKEN = queries.TOKEN
+TOKEN = search_plan.TOKEN
 # A chunk is a quoted phrase (closed or running to the end) or a run of non-blank characters.
 CHUNK = re.compile(r'"([^"]*)"?|(\S+)')
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -110,9 +110,9 @@ def search(conn: sqlite3.Connection, user_query: str, filters: Filters | None = 
     expression = fts_expression(user_query)
     filters = filters or Filters()
     try:
-        hits, capped = queries.search(conn, expression, site=filters.site, since=filters.since,
-                                      until=filters.until, author=filters.author,
-                                      kinds=filters.kinds, limit=limit, highlight=HIGHLIGHT)
+        hits, capped = search_plan.search(conn, expression, site=filters.site, since=filters.since,
+                                          until=filters.until, author=filters.author,
+                                          kinds=filters.kinds, limit=limit, highlight=HIGHLIGHT)
     except sqlite3.OperationalError as error:  # should not happen: every term is quoted
         raise SearchError(f"cannot search for {user_query!r}: {error}") from None
     return Results(hits, capped)

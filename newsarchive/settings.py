@@ -110,12 +110,10 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
-# Extraction runs first: its worker also hashes and compresses the bodies the next stage stores.
+# Extraction runs first: its worker also hashes and compresses the bodies the archive stage stores.
 ITEM_PIPELINES = {
     "newsarchive.pipelines.ExtractPipeline": 100,
-    "newsarchive.pipelines.StoreCapturePipeline": 200,
-    "newsarchive.pipelines.ValidatePipeline": 300,
-    "newsarchive.pipelines.StoreArticlePipeline": 400,
+    "newsarchive.pipelines.ArchivePipeline": 400,
 }
 EXTENSIONS = {
     "newsarchive.pipelines.CrawlRecorder": 100,

@@ -46,3 +46,17 @@ def free_port() -> int:
 def cli():
     """The ``run_cli`` helper."""
     return run_cli
+
+
+@pytest.fixture
+def redis_url(tmp_path_factory):
+    """The URL of a private redis-server started for this test (skipped, saying why, without one)."""
+    from redis_server import REDIS_SERVER, start_redis, stop_redis
+
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed (`.ci/run` installs Debian's redis-server)")
+    process, url = start_redis(tmp_path_factory.mktemp("redis"))
+    try:
+        yield url
+    finally:
+        stop_redis(process)

@@ -7,9 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
-from .conftest import free_port
+from conftest import free_port
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -46,15 +44,3 @@ def stop_redis(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-@pytest.fixture
-def redis_url(tmp_path_factory):
-    """The URL of a private redis-server started for this test (skipped, saying why, without one)."""
-    if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed (`.ci/run` installs Debian's redis-server)")
-    process, url = start_redis(tmp_path_factory.mktemp("redis"))
-    try:
-        yield url
-    finally:
-        stop_redis(process)

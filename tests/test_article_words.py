@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from archive_fixtures import built_archive, copy_archive  # noqa: F401
-from newsarchive.db import open_archive, queries, store
+from newsarchive import search_plan
+from newsarchive.db import open_archive, store
 from newsarchive.items import Article
 from newsarchive.search import Filters, search
 
@@ -76,8 +77,8 @@ def test_a_count_that_overstates_never_turns_a_ranking_into_newest_first(archive
     after = search(archive, "secur*", ARTICLES, limit=50)
     assert before.hits and not after.capped
     assert [(h["url"], h["rank"]) for h in after.hits] == [(h["url"], h["rank"]) for h in before.hits]
-    monkeypatch.setattr(queries, "RANK_CANDIDATES", 1)  # held by one article or more: many
-    assert queries._spelled_out(archive, '"secur" *')[1] is True
+    monkeypatch.setattr(search_plan, "RANK_CANDIDATES", 1)  # held by one article or more: many
+    assert search_plan._spelled_out(archive, '"secur" *')[1] is True
 
 
 def segments(conn) -> int:

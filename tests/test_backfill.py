@@ -4,7 +4,6 @@ from __future__ import annotations
 import http.client
 import http.server
 import json
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -21,11 +20,12 @@ from warcio.warcwriter import WARCWriter
 
 from newsarchive.backfill import captures_of, parse_cdx, Snapshot, timestamp_iso
 from newsarchive.replica import maliweb_site, serve, truth
+from newsarchive.replay import PYWB_INSTALL, pywb_tool
 
 from conftest import FAST_CRAWL, MALIWEB, run_cli
 
-pytestmark = pytest.mark.skipif(shutil.which("wayback", path=str(Path(sys.executable).parent)) is None,
-                                reason="pywb is not installed (pip install -e '.[backfill]')")
+pytestmark = pytest.mark.skipif(pywb_tool("wayback") is None,
+                                reason=f"pywb is not installed in its own environment ({PYWB_INSTALL})")
 
 SEED, TDB, EDITED = (truth("day2")["changes"][key]["article"]
                      for key in ("new_comment", "removed_comment", "edited_article"))
@@ -57,11 +57,10 @@ def _record(writer: WARCWriter, base: str, path: str, timestamp: str) -> None:
 
 def _pywb(directory: Path, warc: Path) -> tuple[subprocess.Popen, str]:
     """A pywb ``wayback`` serving ``warc`` in collection ``old``; its CDX API URL."""
-    tools = Path(sys.executable).parent
-    subprocess.run([tools / "wb-manager", "init", "old"], cwd=directory, check=True, capture_output=True)
-    subprocess.run([tools / "wb-manager", "add", "old", warc], cwd=directory, check=True, capture_output=True)
+    subprocess.run([pywb_tool("wb-manager"), "init", "old"], cwd=directory, check=True, capture_output=True)
+    subprocess.run([pywb_tool("wb-manager"), "add", "old", warc], cwd=directory, check=True, capture_output=True)
     port = _free_port()
-    process = subprocess.Popen([tools / "wayback", "-p", str(port), "-b", "127.0.0.1"], cwd=directory,
+    process = subprocess.Popen([pywb_tool("wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=directory,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cdx = f"http://127.0.0.1:{port}/old/cdx"
     for _ in range(100):

@@ -58,6 +58,54 @@ def drupal_page(page: int) -> str:
             '</div></body></html>')
 
 
+def phpbb_page(page: int) -> str:
+    """A phpBB topic (prosilver): ``div.post#pN`` posts, the pagination's ``&start=N`` links."""
+    posts = "".join(
+        f'<div id="p{n}" class="post has-profile bg2"><div class="inner"><dl class="postprofile">'
+        f'<dt><a href="./memberlist.php?mode=viewprofile&amp;u={n}" class="username">Lecteur {n}</a></dt></dl>'
+        f'<div class="postbody"><div id="post_content{n}"><h3><a href="#p{n}">Re: Les routes</a></h3>'
+        f'<p class="author">par <strong><a href="./memberlist.php?mode=viewprofile&amp;u={n}" class="username">'
+        f'Lecteur {n}</a></strong> » <time datetime="2024-03-02T08:1{page}:00+00:00">2 mars 2024</time></p>'
+        f'<div class="content">Message numéro {n} du sujet.</div></div></div></div></div>'
+        for n in _numbers(page))
+    links = "".join(f'<li class="active"><span>{p + 1}</span></li>' if p == page else
+                    f'<li><a class="button" href="./viewtopic.php?t=2210{f"&amp;start={p * PER_PAGE}" if p else ""}"'
+                    f' role="button">{p + 1}</a></li>' for p in range(PAGES))
+    return (HEAD.format(title="Les routes du pays") + f'<div class="pagination"><ul>{links}</ul></div>'
+            f'{posts}</body></html>')
+
+
+def vbulletin_page(page: int) -> str:
+    """A vBulletin 4 thread: ``li.postcontainer#post_N`` posts, the pagination's ``&page=N`` links."""
+    posts = "".join(
+        f'<li class="postbitlegacy postbitim postcontainer old" id="post_{n}"><div class="posthead">'
+        f'<span class="date">02-03-2024,&nbsp;<span class="time">18:3{page}</span></span></div>'
+        f'<div class="userinfo"><div class="username_container"><a class="username" href="member.php?u={n}">'
+        f'<strong>Lecteur {n}</strong></a></div></div><div class="postbody"><div class="content">'
+        f'<div id="post_message_{n}"><blockquote class="postcontent restore">Message numéro {n}.</blockquote>'
+        f'</div></div></div></li>' for n in _numbers(page))
+    links = "".join(f'<span class="selected"><a href="javascript://">{p + 1}</a></span>' if p == page else
+                    f'<span><a href="showthread.php?t=3301{f"&amp;page={p + 1}" if p else ""}">{p + 1}</a></span>'
+                    for p in range(PAGES))
+    return (HEAD.format(title="Les routes du pays") + f'<div class="pagination_top"><form class="pagination">'
+            f'{links}</form></div><ol id="posts" class="posts">{posts}</ol></body></html>')
+
+
+def discourse_page(page: int) -> str:
+    """A Discourse topic's crawler view: ``div#post_N.crawler-post``, ``rel=next``/``rel=prev`` ``?page=N`` links."""
+    posts = "".join(
+        f"<div id='post_{n}' itemprop='comment' class='topic-body crawler-post'><div class='crawler-post-meta'>"
+        f"<span class='creator' itemprop='author'><a href='/u/reader{n}'><span itemprop='name'>reader{n}</span></a>"
+        f"</span><span class='crawler-post-infos'><time datetime='2024-03-04T15:2{page}:00Z' class='post-time'>"
+        f"March 4, 2024</time><span itemprop='position'>{n}</span></span></div>"
+        f"<div class='post' itemprop='text'><p>Post number {n} of the topic.</p></div></div>"
+        for n in _numbers(page))
+    links = "".join(f"<a rel='{rel}' href='/t/les-routes/5120{f'?page={p + 1}' if p else ''}'>{rel}</a>"
+                    for rel, p in (("prev", page - 1), ("next", page + 1)) if 0 <= p < PAGES)
+    return (HEAD.format(title="Les routes du pays") + f"<div id='main-outlet'>{posts}"
+            f"<div role='navigation' class='topic-body crawler-post'>{links}</div></div></body></html>")
+
+
 def _numbers(page: int) -> range:
     return range(1000 + page * PER_PAGE, 1000 + (page + 1) * PER_PAGE)
 
@@ -65,6 +113,9 @@ def _numbers(page: int) -> range:
 SITES = {  # family: (article path, the page served for a request)
     "spip": ("/spip.php?article7", lambda query: spip_page(int(query.get("debut_forums", ["0"])[0]) // 20)),
     "drupal": ("/node/55", lambda query: drupal_page(int(query.get("page", ["0"])[0]))),
+    "phpbb": ("/viewtopic.php?t=2210", lambda query: phpbb_page(int(query.get("start", ["0"])[0]) // PER_PAGE)),
+    "discourse": ("/t/les-routes/5120", lambda query: discourse_page(int(query.get("page", ["1"])[0]) - 1)),
+    "vbulletin": ("/showthread.php?t=3301", lambda query: vbulletin_page(int(query.get("page", ["1"])[0]) - 1)),
 }
 
 
@@ -116,9 +167,12 @@ def test_a_crawl_archives_every_comment_page(tmp_path, family):
 
 
 def _pages() -> list[tuple[str, bytes]]:
-    files = sorted((FIXTURES / "threads").glob("*.html")) + sorted((FIXTURES / "maliweb").glob("*.html"))
+    files = sorted((FIXTURES / "threads").glob("*.html")) + sorted((FIXTURES / "maliweb").glob("*.html")) \
+        + sorted((FIXTURES / "families" / "html").glob("*.html"))
     pages = [(file.name, file.read_bytes()) for file in files]
-    pages += [("spip page 2", spip_page(1).encode()), ("drupal page 2", drupal_page(1).encode())]
+    pages += [("spip page 2", spip_page(1).encode()), ("drupal page 2", drupal_page(1).encode()),
+              ("phpbb page 2", phpbb_page(1).encode()), ("vbulletin page 2", vbulletin_page(1).encode()),
+              ("discourse page 2", discourse_page(1).encode())]
     return pages
 
 

@@ -272,7 +272,8 @@ def test_a_thread_missing_comment_pages_stays_due_until_given_up(tmp_path):
 
     from newsarchive import db as archive
     from newsarchive.db import store
-    from newsarchive.items import Article
+    from newsarchive.ingest import ingest
+    from newsarchive.items import Article, Capture, FetchedPage
     from newsarchive.revisit import RetryPolicy
 
     conn = archive.open_archive(tmp_path / "archive.db").conn
@@ -284,7 +285,8 @@ def test_a_thread_missing_comment_pages_stays_due_until_given_up(tmp_path):
                   date_published="2020-01-01T00:00:00Z", comments_complete=False)
 
     def visit(at: str) -> tuple:
-        store.store_crawled_article(conn, old, at, None, "test", store.DEFAULT_POLICY, None, [url], retry)
+        fetched = FetchedPage(url=url, status=200, headers=[], body=b"<html>Old</html>", fetched_at=at)
+        ingest(conn, Capture(url, "example.org", "test", [fetched]), old, retry=retry)
         return conn.execute("SELECT f.state, f.attempts, f.last_error, a.next_visit_at FROM frontier f"
                             " JOIN articles a ON a.url = f.url WHERE f.url = ?", (url,)).fetchone()
 

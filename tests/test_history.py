@@ -6,7 +6,7 @@ import json
 import pytest
 
 from newsarchive import db
-from newsarchive.db import store
+from newsarchive import ingest
 from newsarchive.history import article_history, body_diff, render_history
 from newsarchive.items import Article, Comment
 
@@ -28,7 +28,7 @@ def _article() -> Article:
 @pytest.fixture
 def conn(tmp_path):
     connection = db.open_archive(tmp_path / "archive.db").conn
-    store.store_article(connection, _article(), DAY1)
+    ingest.store_article(connection, _article(), DAY1)
     return connection
 
 
@@ -49,7 +49,7 @@ def _day2() -> Article:
 
 
 def test_unchanged_refetch_adds_nothing_but_last_seen(conn):
-    result = store.store_article(conn, _article(), DAY2)
+    result = ingest.store_article(conn, _article(), DAY2)
     assert not result.changed
     assert _count(conn, "article_versions") == 0 and _count(conn, "comment_versions") == 0
     assert _count(conn, "comment_events") == 0
@@ -58,7 +58,7 @@ def test_unchanged_refetch_adds_nothing_but_last_seen(conn):
 
 
 def test_day2_changes_are_recorded_and_nothing_is_overwritten(conn):
-    result = store.store_article(conn, _day2(), DAY2)
+    result = ingest.store_article(conn, _day2(), DAY2)
     assert (result.new_version, result.comments_added, result.comments_removed,
             result.comments_edited) == (True, ["14"], ["13"], ["11"])
     version = conn.execute("SELECT headline, article_body, seen_from, seen_until"
@@ -78,7 +78,7 @@ def test_day2_changes_are_recorded_and_nothing_is_overwritten(conn):
 def test_an_incomplete_visit_proves_no_removal(conn):
     article = _day2()
     article.comments_complete = False  # a comment page failed to fetch
-    result = store.store_article(conn, article, DAY2)
+    result = ingest.store_article(conn, article, DAY2)
     assert result.comments_removed == []
     assert _count(conn, "comments", "removed_at IS NOT NULL") == 0
 
@@ -86,15 +86,15 @@ def test_an_incomplete_visit_proves_no_removal(conn):
 def test_a_page_without_any_thread_proves_no_removal(conn):
     article = _article()
     article.comments, article.comment_count_declared = [], None
-    assert store.store_article(conn, article, DAY2).comments_removed == []
+    assert ingest.store_article(conn, article, DAY2).comments_removed == []
 
 
 def test_removed_comment_comes_back_and_second_edit_keeps_both_texts(conn):
-    store.store_article(conn, _day2(), DAY2)
+    ingest.store_article(conn, _day2(), DAY2)
     day3 = _day2()
     day3.comments.append(Comment("13", text="À modérer", author_name="Troll", position=3))
     day3.comments[0].text = "Premier commentaire (corrigé deux fois)"
-    result = store.store_article(conn, day3, DAY3)
+    result = ingest.store_article(conn, day3, DAY3)
     assert result.comments_restored == ["13"] and result.comments_edited == ["11"]
     assert _count(conn, "comments", "removed_at IS NOT NULL") == 0
     assert conn.execute("SELECT text, seen_from, seen_until FROM comment_versions ORDER BY id").fetchall() == [
@@ -106,20 +106,20 @@ def test_removed_comment_comes_back_and_second_edit_keeps_both_texts(conn):
 def test_revisit_state_is_stored_with_the_article(conn):
     assert conn.execute("SELECT next_visit_at, comments_growth FROM articles").fetchone() == (
         "2026-03-01T11:00:00Z", 0)  # published 08:00, seen 10:00: hourly
-    store.store_article(conn, _day2(), DAY2)  # a day old, one comment added: 4h / 2
+    ingest.store_article(conn, _day2(), DAY2)  # a day old, one comment added: 4h / 2
     assert conn.execute("SELECT next_visit_at, comments_growth FROM articles").fetchone() == (
         "2026-03-02T12:00:00Z", 1)
-    store.store_article(conn, _day2(), DAY2)  # re-extracting the same capture is not a visit
+    ingest.store_article(conn, _day2(), DAY2)  # re-extracting the same capture is not a visit
     assert conn.execute("SELECT next_visit_at, comments_growth FROM articles").fetchone() == (
         "2026-03-02T12:00:00Z", 1)
     old = _article()
     old.url, old.date_published = URL.replace("1001", "1002"), "2025-01-01T00:00:00Z"
-    store.store_article(conn, old, DAY1)
+    ingest.store_article(conn, old, DAY1)
     assert conn.execute("SELECT next_visit_at FROM articles WHERE url = ?", (old.url,)).fetchone() == (None,)
 
 
 def test_history_document_and_text(conn):
-    store.store_article(conn, _day2(), DAY2)
+    ingest.store_article(conn, _day2(), DAY2)
     history = article_history(conn, URL)
     assert [v["headline"] for v in history["versions"]] == ["Le budget adopté", "Le budget 2026 adopté"]
     assert [(e["kind"], e["comment_id"]) for e in history["thread"]] == [
@@ -143,7 +143,7 @@ def test_body_diff_shows_only_the_changed_paragraph():
 
 
 def test_history_command(conn, tmp_path, cli):
-    store.store_article(conn, _day2(), DAY2)
+    ingest.store_article(conn, _day2(), DAY2)
     out = cli("history", "/politique/budget-2026-1001.html", db=tmp_path / "archive.db").stdout
     assert "2 versions:" in out and "removed   #13" in out
     as_json = json.loads(cli("history", URL, "--json", db=tmp_path / "archive.db").stdout)

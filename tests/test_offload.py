@@ -173,8 +173,11 @@ def test_a_worker_compresses_bodies_with_the_sites_dictionary_and_the_writer_kee
     captures = _captures(bodies.SAMPLES + 2)
     for capture in captures[:bodies.SAMPLES]:  # the site's dictionary is trained on these
         store.store_capture(conn, capture.pages[0], capture.url, None)
-    dictionary_id, dictionary_hash = conn.execute("SELECT id, hash FROM capture_dictionaries").fetchone()
-    extractor = Extractor(1, str(path))
+    dictionary_id, dictionary_hash, data = conn.execute("SELECT id, hash, data FROM capture_dictionaries").fetchone()
+    conn.close()
+    path.rename(tmp_path / "elsewhere.db")  # the worker is lent the dictionary: it never reads an archive
+    lent = {"127.0.0.1": bodies.LentDictionary(dictionary_hash, data)}
+    extractor = Extractor(1, lent.get)
 
     async def scenario():
         return [await extractor.extract(capture) for capture in captures[bodies.SAMPLES:]]
@@ -183,6 +186,7 @@ def test_a_worker_compresses_bodies_with_the_sites_dictionary_and_the_writer_kee
         results = asyncio.run(scenario())
     finally:
         extractor.close()
+    conn = db.open_archive(tmp_path / "elsewhere.db").conn
     dictionary = bodies.reading_dictionary(conn, dictionary_id)
     for capture, (article, packed) in zip(captures[bodies.SAMPLES:], results):
         body = capture.pages[0].body

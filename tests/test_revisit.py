@@ -104,15 +104,14 @@ BASE = "http://127.0.0.1:9"
 @pytest.fixture
 def archive(tmp_path):
     from newsarchive import db
-    from newsarchive.db import store
+    from newsarchive.ingest import store_article
     from newsarchive.items import Article
 
     conn = db.open_archive(tmp_path / "a.db").conn
     for slug, published, seen in (("young", "2026-03-01T08:00:00Z", "2026-03-01T09:00:00Z"),
                                   ("old", "2025-01-01T08:00:00Z", "2026-03-01T09:00:00Z")):
-        store.store_article(conn, Article(url=f"{BASE}/s/{slug}-1.html", site="maliweb.net",
-                                          headline=slug, article_body="x",
-                                          date_published=published), seen)
+        store_article(conn, Article(url=f"{BASE}/s/{slug}-1.html", site="maliweb.net",
+                                    headline=slug, article_body="x", date_published=published), seen)
     return conn
 
 

@@ -6,7 +6,9 @@ import json
 import pytest
 
 from archive_fixtures import built_archive, crawled_archive, newsarchive, ok  # noqa: F401
-from newsarchive.db import open_archive, queries
+from newsarchive import search_plan
+from newsarchive.db import open_archive
+from newsarchive.db import search as search_sql
 from newsarchive.search import SearchError, fts_expression, search
 
 SAHEL = "http://journal.example/politique/la-securite-au-sahel-101.html"
@@ -127,7 +129,7 @@ def test_ranked_best_first(built_archive):
 
 
 def test_too_many_matches_come_newest_first(built_archive, monkeypatch):
-    monkeypatch.setattr(queries, "RANK_CANDIDATES", 2)
+    monkeypatch.setattr(search_plan, "RANK_CANDIDATES", 2)
     results = search(open_archive(built_archive).conn, "le")
     assert results.capped and results.hits
 
@@ -198,7 +200,7 @@ def test_article_prefixes_spelled_out_find_what_fts5_finds(built_archive, query,
     articles' prefix index); FTS5's own prefix reading, forced here, finds the same articles."""
     conn = open_archive(built_archive).conn
     spelled = search(conn, query, limit=50).hits
-    monkeypatch.setattr(queries, "MAX_SPELLED_OUT", 0)
+    monkeypatch.setattr(search_plan, "MAX_SPELLED_OUT", 0)
     native = search(conn, query, limit=50).hits
     assert [(h["url"], h["snippet"]) for h in spelled] == [(h["url"], h["snippet"]) for h in native]
     assert query == "zzz*" or any(h["kind"] == "article" for h in spelled)
@@ -211,11 +213,11 @@ def test_article_snippets_survive_a_narrowing_that_misses_a_word(built_archive, 
     conn = open_archive(built_archive).conn
     whole = search(conn, "se*", limit=50).hits
     asked: list[tuple[str, int]] = []
-    details = queries._details
-    monkeypatch.setattr(queries, "_details",
+    details = search_sql.hit_rows
+    monkeypatch.setattr(search_sql, "hit_rows",
                         lambda conn, kind, rowids, *rest: asked.append((kind, len(rowids)))
                         or details(conn, kind, rowids, *rest))
-    monkeypatch.setattr(queries, "_narrowed",
+    monkeypatch.setattr(search_plan, "_narrowed",
                         lambda conn, rowids, expression: {rowid: '"zzzz"' for rowid in rowids})
     again = search(conn, "se*", limit=50).hits
     articles = [hit for hit in whole if hit["kind"] == "article"]
@@ -226,13 +228,13 @@ def test_article_snippets_survive_a_narrowing_that_misses_a_word(built_archive, 
 def test_each_article_is_asked_of_its_own_words(built_archive, monkeypatch):
     conn = open_archive(built_archive).conn
     asked: list[str] = []
-    details = queries._details
-    monkeypatch.setattr(queries, "_details", lambda conn, kind, rowids, expression, *rest: (
+    details = search_sql.hit_rows
+    monkeypatch.setattr(search_sql, "hit_rows", lambda conn, kind, rowids, expression, *rest: (
         asked.append(expression) if kind == "article" else None) or details(conn, kind, rowids,
                                                                              expression, *rest))
     hits = search(conn, "se*", limit=50).hits
     assert len(asked) == sum(hit["kind"] == "article" for hit in hits) >= 2  # one query each, no retry
-    assert all(" OR " not in expression or len(expression) < len(queries._spelled_out(
+    assert all(" OR " not in expression or len(expression) < len(search_plan._spelled_out(
         conn, fts_expression("se*"))[0]) for expression in asked)
 
 
@@ -242,12 +244,12 @@ def test_a_prefix_known_to_match_many_articles_skips_the_probe_with_the_same_hit
     """A prefix one of whose words is in RANK_CANDIDATES articles or more (1 or 2 here) has that
     many matches at least: the newest are read without the probe, and come out the same."""
     conn = open_archive(built_archive).conn
-    monkeypatch.setattr(queries, "RANK_CANDIDATES", candidates)
-    assert queries._spelled_out(conn, fts_expression(query))[1] is True
+    monkeypatch.setattr(search_plan, "RANK_CANDIDATES", candidates)
+    assert search_plan._spelled_out(conn, fts_expression(query))[1] is True
     shortcut = search(conn, query, limit=50)
-    spelled_out = queries._spelled_out
+    spelled_out = search_plan._spelled_out
     probes: list[str] = []
-    monkeypatch.setattr(queries, "_spelled_out", lambda conn, expression: (
+    monkeypatch.setattr(search_plan, "_spelled_out", lambda conn, expression: (
         spelled_out(conn, expression)[0], probes.append(expression) or False))
     probed = search(conn, query, limit=50)
     assert probes and [(h["url"], h["snippet"]) for h in shortcut.hits] == [
@@ -256,5 +258,5 @@ def test_a_prefix_known_to_match_many_articles_skips_the_probe_with_the_same_hit
 
 
 def test_folding_matches_the_index():
-    assert queries.fold("Électricité") == "electricite"
-    assert queries.fold("SÉCU") == "secu"
+    assert search_plan.fold("Électricité") == "electricite"
+    assert search_plan.fold("SÉCU") == "secu"

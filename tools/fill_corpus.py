@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import urllib.request
 from pathlib import Path
@@ -36,7 +38,32 @@ def problems(entry: dict, reserved: set[str]) -> list[str]:
     return found
 
 
-def fill(target: Path, only_missing: bool = True) -> int:
+def mirror_git_dir(mirrors: Path, repository: str) -> Path:
+    """The git directory of ``repository`` under ``mirrors``: ``owner+name/repo`` as `fetch` lays it out
+    (bare, or a checkout holding ``.git``), else ``owner+name`` itself."""
+    folder = mirrors / repository.replace("/", "+")
+    for candidate in (folder / "repo" / ".git", folder / "repo", folder / ".git"):
+        if candidate.is_dir():
+            return candidate
+    return folder
+
+
+def stored_bytes(entry: dict, mirrors: Path | None) -> bytes:
+    """The file as the repository keeps it at the pinned commit: from a local mirror, else from GitHub."""
+    if mirrors is None:
+        return urllib.request.urlopen(RAW.format(**entry), timeout=60).read()
+    git_dir = mirror_git_dir(mirrors, entry["repository"])
+    return subprocess.run(["git", "--git-dir", str(git_dir), "show", f"{entry['commit']}:{entry['path']}"],
+                          capture_output=True, check=True).stdout
+
+
+def page_bytes(entry: dict, mirrors: Path | None = None) -> bytes:
+    """The page's bytes (a repository that keeps it gzipped is read through gzip)."""
+    body = stored_bytes(entry, mirrors)
+    return gzip.decompress(body) if entry["path"].endswith(".gz") else body
+
+
+def fill(target: Path, only_missing: bool = True, mirrors: Path | None = None) -> int:
     """Copy every manifest page into ``target``/html, checking its digest; the number of failures."""
     data = manifest()
     reserved = set(data["reserved_for_evaluation"])
@@ -51,7 +78,12 @@ def fill(target: Path, only_missing: bool = True) -> int:
             continue
         if only_missing and destination.is_file():
             continue
-        body = urllib.request.urlopen(RAW.format(**entry), timeout=60).read()
+        try:
+            body = page_bytes(entry, mirrors)
+        except (OSError, subprocess.CalledProcessError) as error:
+            print(f"{entry['page']}: not read: {error}", file=sys.stderr)
+            failures += 1
+            continue
         if hashlib.sha256(body).hexdigest() != entry["sha256"]:
             print(f"{entry['page']}: digest differs from the manifest: not kept", file=sys.stderr)
             failures += 1
@@ -65,8 +97,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cache", type=Path, default=None, help="cache folder (default: see cache_dir)")
     parser.add_argument("--refresh", action="store_true", help="fetch pages already in the cache again")
+    parser.add_argument("--from-mirror", type=Path, default=None, metavar="DIR",
+                        help="read each page with git from DIR/<owner>+<name> (a local mirror) instead of GitHub")
     arguments = parser.parse_args()
-    return 1 if fill(arguments.cache or cache_dir(), only_missing=not arguments.refresh) else 0
+    failures = fill(arguments.cache or cache_dir(), not arguments.refresh, arguments.from_mirror)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import click
 
 from ..backfill import INTERNET_ARCHIVE_CDX, ArchiveClient, Backfill, BackfillError, Limits, replay_prefix, snapshot_day
 from ..db import queries
+from ..outcome import exit_code
 from . import archive_conn, progress_bar
 from .reextract import print_report
 
@@ -40,7 +41,8 @@ def backfill(ctx: click.Context, target: str, cdx_url: str, replay: str | None, 
 
     TARGET is an article URL, a site URL ending in / (every article URL under it), or a spider
     name (its site). Snapshots are fetched raw (id_ mode) at --delay, retried on 429/5xx, with the
-    archive's robots.txt obeyed; a snapshot imported by an earlier run is not fetched again.
+    archive's robots.txt obeyed; a snapshot imported by an earlier run is not fetched again, one
+    that could not be fetched stays pending in the frontier for the next run (exit 3 until then).
 
     Example: newsarchive backfill https://www.maliweb.net/politique/mali-russie-2281222.html --since 2024-01-01
     """
@@ -64,6 +66,9 @@ def backfill(ctx: click.Context, target: str, cdx_url: str, replay: str | None, 
     for where, reason in report.failed[:20]:
         click.echo(f"  not fetched: {where}: {reason}")
     print_report(report.history)
+    if report.pending:
+        click.echo(f"{report.pending} snapshots pending: the next run of the same backfill tries them again")
+    ctx.exit(exit_code(report.status))
 
 
 def _target(conn, target: str, spider: str | None) -> tuple[str, str, Callable[[str], bool]]:

@@ -1,6 +1,7 @@
 """``newsarchive replay``: the crawl-time WARCs served by pywb, to see archived pages as they were."""
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -20,7 +21,7 @@ from . import archive_conn
 def replay(ctx: click.Context, host: str, port: int, folder: Path | None) -> None:
     """Serve the WARC files written while crawling (NEWSARCHIVE_WARC_DIR) with pywb: an article
     at http://HOST:PORT/archive/URL, comments included, as it was fetched. Needs the optional
-    extra: pip install 'newsarchive[replay]'.
+    pywb in its own environment (see the README).
 
     Example: newsarchive --db mali.db replay --port 8080
     """
@@ -31,8 +32,13 @@ def replay(ctx: click.Context, host: str, port: int, folder: Path | None) -> Non
             count = prepare_collection(conn, root)
         except ReplayError as error:
             raise click.ClickException(str(error)) from None
+        except subprocess.CalledProcessError as error:
+            raise click.ClickException(f"pywb could not index the WARCs: {error.stderr.decode(errors='replace')[-500:]}")
         conn.close()
         click.echo(f"replaying {count} WARC file{'s' if count != 1 else ''} at"
                    f" http://{host}:{port}/{COLLECTION}/URL (Ctrl-C stops)")
         sys.stdout.flush()
-        run_pywb(root, host, port)
+        try:
+            run_pywb(root, host, port)
+        except ReplayError as error:
+            raise click.ClickException(str(error)) from None

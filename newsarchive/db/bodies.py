@@ -71,7 +71,6 @@ class _State:
     writing: OrderedDict[str, _Dictionary | None] = field(default_factory=OrderedDict)
     samples: OrderedDict[str, _Samples] = field(default_factory=OrderedDict)
     reading: OrderedDict[int, zstandard.ZstdCompressionDict] = field(default_factory=OrderedDict)
-    packing: OrderedDict[str, zstandard.ZstdCompressor] = field(default_factory=OrderedDict)
     plain: zstandard.ZstdCompressor = field(default_factory=lambda: zstandard.ZstdCompressor(level=LEVEL))
 
     @property
@@ -111,7 +110,7 @@ def store_body(conn: sqlite3.Connection, digest: str, body: bytes, site: str, at
     Without one yet, the body is compressed alone and sampled; the SAMPLES-th sample trains the
     site's dictionary, and the sampled bodies are compressed again with it. A dictionary the site's
     pages have outgrown (see STALE_SHARE) is still used while the next one's samples are taken.
-    ``packed`` (see ``pack_body``) is taken as the compressed body when made with that dictionary.
+    ``packed`` (see ``Packer``) is taken as the compressed body when made with that dictionary.
     """
     if conn.execute("SELECT 1 FROM capture_bodies WHERE hash = ?", (digest,)).fetchone():
         return
@@ -130,20 +129,57 @@ def store_body(conn: sqlite3.Connection, digest: str, body: bytes, site: str, at
         _sample(conn, state, site, digest, body, at)
 
 
-def pack_body(conn: sqlite3.Connection, digest: str, body: bytes, site: str) -> PackedBody:
-    """``body`` compressed with the latest dictionary of ``site`` that ``conn`` can read, for the
-    writer's ``store_body``: an extraction worker, reading the archive, takes this work off the
-    crawl's process (see pipelines.ExtractPipeline)."""
-    row = conn.execute("SELECT hash, data FROM capture_dictionaries WHERE site = ? ORDER BY id DESC LIMIT 1",
-                       (site,)).fetchone()
-    if row is None:
-        return PackedBody(digest)
-    packing = _state(conn).packing
-    if row[0] not in packing:
-        packing[row[0]] = zstandard.ZstdCompressor(level=LEVEL, dict_data=zstandard.ZstdCompressionDict(row[1]))
-        if len(packing) > WRITING_SITES:
-            packing.popitem(last=False)
-    return PackedBody(digest, packing[row[0]].compress(body), row[0])
+@dataclass(frozen=True)
+class LentDictionary:
+    """A site's writing dictionary as the writer lends it to packers: its hash and its bytes."""
+
+    hash: str
+    data: bytes
+
+
+def lent_dictionary(conn: sqlite3.Connection, site: str) -> tuple[str, zstandard.ZstdCompressionDict] | None:
+    """The hash and dictionary ``conn`` writes ``site``'s bodies with now (None: none yet), from
+    what the connection keeps: no query."""
+    dictionary = _state(conn).writing.get(site)
+    return (dictionary.hash, dictionary.data) if dictionary is not None else None
+
+
+class Packer:
+    """Hashes and compresses bodies with the dictionaries it is lent, for ``store_body``; it never
+    reads the archive (an extraction worker packs for the crawl's writer)."""
+
+    def __init__(self):
+        self._compressors: OrderedDict[str, zstandard.ZstdCompressor] = OrderedDict()
+
+    def holds(self, dictionary_hash: str) -> bool:
+        return dictionary_hash in self._compressors
+
+    def pack(self, body: bytes, dictionary: LentDictionary | str | None) -> PackedBody:
+        """``body`` hashed, and compressed with ``dictionary`` (its hash alone: one lent before;
+        None, or a hash not lent before: left to the writer)."""
+        digest = hashlib.sha256(body).hexdigest()
+        compressor = self._compressor(dictionary)
+        if compressor is None:
+            return PackedBody(digest)
+        return PackedBody(digest, compressor.compress(body), _hash_of(dictionary))
+
+    def _compressor(self, dictionary: LentDictionary | str | None) -> zstandard.ZstdCompressor | None:
+        if dictionary is None:
+            return None
+        key = _hash_of(dictionary)
+        if key not in self._compressors:
+            if isinstance(dictionary, str):
+                return None
+            self._compressors[key] = zstandard.ZstdCompressor(
+                level=LEVEL, dict_data=zstandard.ZstdCompressionDict(dictionary.data))
+            if len(self._compressors) > WRITING_SITES:
+                self._compressors.popitem(last=False)
+        self._compressors.move_to_end(key)
+        return self._compressors[key]
+
+
+def _hash_of(dictionary: LentDictionary | str) -> str:
+    return dictionary if isinstance(dictionary, str) else dictionary.hash
 
 
 def _writing_dictionary(conn, state: _State, site: str, at: str) -> _Dictionary | None:

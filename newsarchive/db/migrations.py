@@ -298,7 +298,7 @@ MIGRATIONS: list[list[str]] = [
         *_deferrable_sync_triggers("comments", ("text", "author_name")),
     ],
     # 7. A smaller archive: the prefix indexes of articles_fts would be most of it. A prefix query on articles is spelled out as the words of
-    #    ``articles_fts_vocab`` that start with it (see queries.search); comments_fts keeps its
+    #    ``articles_fts_vocab`` that start with it (see search_plan.search); comments_fts keeps its
     #    prefix indexes.
     [
         "DROP TABLE articles_fts",

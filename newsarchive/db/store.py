@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..items import Article, Comment, FetchedPage, column_names
-from ..revisit import DEFAULT_POLICY, RetryPolicy, RevisitPolicy, format_time, next_visit_at, parse_time
 from . import bodies
 
 
@@ -24,6 +23,8 @@ class StoreResult:
     comments_removed: list[str] = field(default_factory=list)
     comments_edited: list[str] = field(default_factory=list)
     comments_restored: list[str] = field(default_factory=list)
+    visit_first_seen: str | None = None
+    """When the article was first seen, if this was a new visit of it (not seen later before)."""
 
     @property
     def changed(self) -> bool:
@@ -219,55 +220,57 @@ def plan_urls(conn: sqlite3.Connection, rows: list[tuple], crawl_id: int | None,
             conn.execute(_URL_DONE, (at, crawl_id, done_url))
 
 
-def url_failed(conn: sqlite3.Connection, crawl_id: int | None, url: str, reason: str, at: str,
-               status: int | None, permanent: bool, retry: RetryPolicy) -> str:
-    """A try of ``url`` failed: for good (``permanent``: the site's answer), or to be tried again
-    after a backoff, until ``retry.max_attempts``; returns its new state."""
+def frontier_attempts(conn: sqlite3.Connection, url: str) -> int:
+    """How many tries of ``url`` failed since it was last done (0 for a URL not in the frontier)."""
     row = conn.execute("SELECT attempts FROM frontier WHERE url = ?", (url,)).fetchone()
-    attempts = (row[0] if row else 0) + 1
-    next_try = None if permanent else retry.next_try(attempts, parse_time(at))
-    state, note = "pending", reason
-    if next_try is None:
-        state = "failed"
-        note = reason if permanent else f"gave up after {attempts} attempts: {reason}"
+    return row[0] if row else 0
+
+
+def set_url_tried(conn: sqlite3.Connection, crawl_id: int | None, url: str, state: str, attempts: int,
+                  note: str, status: int | None, next_try_at: str | None, at: str) -> None:
+    """Record a failed try of ``url``: its new state, attempts, error and next try."""
     conn.execute("UPDATE frontier SET state = ?, attempts = ?, last_error = ?, last_status = ?,"
                  " next_try_at = ?, last_tried_at = ?, crawl_id = ? WHERE url = ?",
-                 (state, attempts, note[:500], status, next_try and format_time(next_try), at, crawl_id, url))
-    if state == "failed":  # an article given up takes its missing comment pages with it
-        conn.execute("UPDATE frontier SET state = 'failed', last_error = ? WHERE article_url = ?"
-                     " AND state = 'pending'", (f"article failed: {note}"[:500], url))
-    return state
+                 (state, attempts, note[:500], status, next_try_at, at, crawl_id, url))
 
 
-def page_failed(conn: sqlite3.Connection, crawl_id: int | None, url: str, stage: str, reason: str,
-                at: str, status: int | None, site: str, permanent: bool, retry: RetryPolicy) -> str:
-    """``record_failure`` and ``url_failed`` in one transaction; the URL's new frontier state."""
+def fail_pending_pages_of(conn: sqlite3.Connection, article_url: str, note: str) -> None:
+    """Every pending URL of ``article_url`` fails for good, with ``note``."""
+    conn.execute("UPDATE frontier SET state = 'failed', last_error = ? WHERE article_url = ?"
+                 " AND state = 'pending'", (note[:500], article_url))
+
+
+def fail_pending_comment_pages(conn: sqlite3.Connection, article_url: str, note: str, at: str) -> None:
+    """The pending comment pages of ``article_url`` fail for good at ``at``, with ``note``."""
+    conn.execute("UPDATE frontier SET state = 'failed', last_error = ?, last_tried_at = ? WHERE article_url = ?"
+                 " AND kind = 'comment_page' AND state = 'pending'", (note[:500], at, article_url))
+
+
+def urls_done(conn: sqlite3.Connection, crawl_id: int | None, urls: list[str], at: str) -> None:
+    """``urls`` are archived: done, their tries forgotten."""
+    conn.executemany(_URL_DONE, [(at, crawl_id, url) for url in urls])
+
+
+def comment_pages_done(conn: sqlite3.Connection, article_url: str, at: str) -> None:
+    """Every comment page of ``article_url`` is done (its thread came whole)."""
+    conn.execute("UPDATE frontier SET state = 'done', last_tried_at = ? WHERE article_url = ?"
+                 " AND kind = 'comment_page' AND state != 'done'", (at, article_url))
+
+
+def missing_comment_pages(conn: sqlite3.Connection, article_url: str) -> int:
+    """How many comment pages of ``article_url`` are not done."""
+    return conn.execute("SELECT count(*) FROM frontier WHERE article_url = ? AND kind = 'comment_page'"
+                        " AND state != 'done'", (article_url,)).fetchone()[0]
+
+
+def fetched_page_done(conn: sqlite3.Connection, page: FetchedPage, article_url: str, crawl_id: int | None,
+                      page_type: str | None, frontier_url: str, at: str) -> int:
+    """Keep a fetched page and mark the frontier row it was planned under done, in one
+    transaction; its capture id."""
     with transaction(conn):
-        record_failure(conn, crawl_id, url, stage, reason, at, status, site)
-        return url_failed(conn, crawl_id, url, reason, at, status, permanent, retry)
-
-
-def thread_fetched(conn: sqlite3.Connection, crawl_id: int | None, article_url: str,
-                   page_urls: list[str], complete: bool, at: str, retry: RetryPolicy,
-                   capped: str | None = None) -> bool:
-    """An article's capture is being committed: its fetched pages are done; so is the article once
-    its thread is complete or ``capped`` (its missing pages then failed for good), else it stays
-    pending (a bounded number of tries). True once given up."""
-    conn.executemany(_URL_DONE, [(at, crawl_id, url) for url in dict.fromkeys([*page_urls, article_url])
-                                 if complete or capped or url != article_url])
-    if capped and not complete:
-        conn.execute("UPDATE frontier SET state = 'failed', last_error = ?, last_tried_at = ? WHERE article_url = ?"
-                     " AND kind = 'comment_page' AND state = 'pending'", (capped[:500], at, article_url))
-        return True
-    if complete:
-        conn.execute("UPDATE frontier SET state = 'done', last_tried_at = ? WHERE article_url = ?"
-                     " AND kind = 'comment_page' AND state != 'done'", (at, article_url))
-        return False
-    missing = conn.execute("SELECT count(*) FROM frontier WHERE article_url = ? AND kind = 'comment_page'"
-                           " AND state != 'done'", (article_url,)).fetchone()[0]
-    reason = (f"thread incomplete: {missing} comment pages missing" if missing
-              else "thread incomplete: a page was cut short")
-    return url_failed(conn, crawl_id, article_url, reason, at, None, False, retry) == "failed"
+        capture_id = store_capture(conn, page, article_url, crawl_id, page_type=page_type)
+        conn.execute(_URL_DONE, (at, crawl_id, frontier_url))
+        return capture_id
 
 
 def pending_count(conn: sqlite3.Connection, crawl_id: int) -> int:
@@ -289,7 +292,7 @@ def store_capture(conn: sqlite3.Connection, page: FetchedPage, article_url: str 
     """Keep one raw response (body compressed, deduplicated by hash); returns its capture id.
 
     Fetching the same bytes again from the same URL only bumps ``last_fetched_at``. ``packed``:
-    the body already hashed and compressed (``pack_pages``); ``page_type``: the page object that
+    the body already hashed and compressed (``bodies.Packer``); ``page_type``: the page object that
     reads it (``pages.registry``).
     """
     digest = packed.digest if packed is not None else body_hash(page.body)
@@ -325,12 +328,6 @@ def forget_article(conn: sqlite3.Connection, url: str) -> bool:
         return conn.execute("DELETE FROM articles WHERE url = ?", (url,)).rowcount > 0
 
 
-def pack_pages(conn: sqlite3.Connection, pages: list[FetchedPage]) -> list[bodies.PackedBody]:
-    """Each page's body hashed, and compressed with its site's latest dictionary ``conn`` reads,
-    for ``store_capture``: an extraction worker does this for the crawl's writer."""
-    return [bodies.pack_body(conn, body_hash(page.body), page.body, bodies.site_of(page.url)) for page in pages]
-
-
 def capture_body(capture: dict) -> bytes:
     """The raw body of a capture row of ``queries.iter_captures`` or ``queries.article_captures``."""
     return bodies.decompress(capture["compression"], capture["data"], capture["dictionary"])
@@ -347,28 +344,10 @@ ARTICLE_FIELDS = column_names(Article)
 VERSIONED_FIELDS = ("headline", "article_body")
 
 
-def store_crawled_article(conn: sqlite3.Connection, article: Article, seen_at: str, capture_id: int | None,
-                          spider: str, policy: RevisitPolicy, crawl_id: int | None, page_urls: list[str],
-                          retry: RetryPolicy, capped: str | None = None) -> StoreResult:
-    """``store_article`` for a crawl: in the same transaction, the article's frontier rows (its
-    ``page_urls`` as requested, the first one its own) are done, or, its thread incomplete, pending
-    until ``retry`` gives up, and then settled as it is; a thread ``capped`` is settled at once."""
-    with _indexed_on_commit(conn):
-        gave_up = thread_fetched(conn, crawl_id, page_urls[0], page_urls[1:], article.comments_complete, seen_at,
-                                 retry, capped)
-        return store_article(conn, article, seen_at, capture_id, spider, policy, settle_incomplete=gave_up)
-
-
 def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
-                  capture_id: int | None = None, spider: str = "",
-                  policy: RevisitPolicy = DEFAULT_POLICY, settle_incomplete: bool = False) -> StoreResult:
-    """Store an article, its byline and its thread in one transaction, keeping history.
-
-    The same transaction records when the revisit ``policy`` wants the article fetched again
-    (only for a new visit: re-extracting a stored capture, seen no later than the last visit,
-    leaves the revisit plan alone). A thread with comment pages missing stays due, unless
-    ``settle_incomplete`` (its tries were given up).
-    """
+                  capture_id: int | None = None, spider: str = "") -> StoreResult:
+    """Store an article, its byline and its thread in one transaction, keeping history (its
+    revisit is planned by the caller: see ``plan_revisit``)."""
     with _indexed_on_commit(conn):
         old = _article_row(conn, article.url)
         values = _article_values(article)
@@ -380,18 +359,13 @@ def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
         _store_authors(conn, result.article_id, article.authors)
         _store_comments(conn, result, article, seen_at)
         if old is None or seen_at > old["last_seen_at"]:
-            first_seen = seen_at if old is None else old["first_seen_at"]
-            _plan_revisit(conn, result, article, first_seen, seen_at, policy, settle_incomplete)
+            result.visit_first_seen = seen_at if old is None else old["first_seen_at"]
     return result
 
 
-def _plan_revisit(conn, result: StoreResult, article: Article, first_seen: str, seen_at: str,
-                  policy: RevisitPolicy, settle_incomplete: bool = False) -> None:
-    growth = 0 if result.new_article else len(result.comments_added)
-    due = next_visit_at(article.date_published, first_seen, seen_at, growth, policy,
-                        article.comments_complete or settle_incomplete)
-    conn.execute("UPDATE articles SET next_visit_at = ?, comments_growth = ? WHERE id = ?",
-                 (due, growth, result.article_id))
+def plan_revisit(conn: sqlite3.Connection, article_id: int, due: str | None, growth: int) -> None:
+    """When the article is next due (None: never) and how many comments its last visit added."""
+    conn.execute("UPDATE articles SET next_visit_at = ?, comments_growth = ? WHERE id = ?", (due, growth, article_id))
 
 
 def _article_row(conn: sqlite3.Connection, url: str) -> dict | None:

@@ -17,7 +17,7 @@ from ..threads import ThreadContext, assign_positions, parse_thread, resolve_thr
 from ..threads.base import strip_fragment
 from ..threads.prescan import Hits, attribute_hits
 from ..threads.structural import unmarked_thread
-from ..widgets import adapter_of, widget_comments
+from ..widgets import adapter_of, html_thread_pages, widget_comments
 from ..threads.registry import FAMILIES
 from .widgets import TAG_NAMES as WIDGET_TAGS, detect_widget
 
@@ -261,16 +261,19 @@ class Page:
     def comments(self) -> list[Comment]:
         """The whole thread: every comment page merged in page order, ids deduplicated; a widget's
         thread when the capture holds its data pages (``newsarchive.widgets``): the widget is then
-        the thread, and whatever comment markup the HTML also has is not merged in."""
+        the thread, and whatever comment markup the HTML also has is not merged in; unless the
+        data pages answer the site's own markup (wpDiscuz's load-more), which extends the page's."""
         widget_pages = self.widget_pages
-        if widget_pages:
+        fragments = html_thread_pages(widget_pages, self.warnings) if widget_pages else []
+        if fragments is None:
             return widget_comments(widget_pages, self.warnings)
-        ordered = self._pages_in_thread_order()
         merged: list[Comment] = []
-        for page in ordered:
+        for page in self._pages_in_thread_order(fragments):
             found = (self.page_comments(self.tree, page) if page is self.pages[0]
                      else self._extra_page_comments(page))
-            merged.extend(drop_cut_comment(found, page.body, self.warnings))
+            # widget markup comes whole out of its JSON answer: no page end to have been cut off
+            merged.extend(_not_yet_in(found, merged) if any(page is f for f in fragments)
+                          else drop_cut_comment(found, page.body, self.warnings))
         return assign_positions(resolve_thread(merged, self.warnings))
 
     def _extra_page_comments(self, page: FetchedPage) -> list[Comment]:
@@ -298,8 +301,10 @@ class Page:
         """The capture's widget data pages, fetch order."""
         return [page for page in self.pages[1:] if adapter_of(page.url) is not None]
 
-    def _pages_in_thread_order(self) -> list[FetchedPage]:
-        numbered = [(_comment_page_number(p.url), p) for p in self.pages[1:]]
+    def _pages_in_thread_order(self, fragments: list[FetchedPage] = ()) -> list[FetchedPage]:
+        """The article page, its comment pages by number, then the widget markup (``fragments``)."""
+        pages = [p for p in self.pages[1:] if adapter_of(p.url) is None] + list(fragments)
+        numbered = [(_comment_page_number(p.url), p) for p in pages]
         known = [n for n, _ in numbered if n is not None]
         first_number = 1 if (not known or 1 not in known) else max(known) + 1
         ranked = [(first_number, self.pages[0])] + [(n if n is not None else 10**6, p)
@@ -327,6 +332,13 @@ def drop_cut_comment(comments: list[Comment], body: bytes, warnings: list[str]) 
         warnings.append(f"comment {last.comment_id} cut off by the truncated page: not archived")
         return comments[:-1]
     return comments
+
+
+def _not_yet_in(found: list[Comment], merged: list[Comment]) -> list[Comment]:
+    """The comments of widget markup not already in the thread: a reply list is answered with its
+    parent comment again, which is no duplicate to warn about."""
+    known = {comment.comment_id for comment in merged}
+    return [comment for comment in found if comment.comment_id not in known]
 
 
 def _comment_page_number(url: str) -> int | None:

@@ -81,9 +81,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.served.record("POST", self.path)
-        self._send(Resource(405, b"", HTML, [("Allow", "GET, HEAD")]), send_body=True)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        served = self.server.served
+        served.record("POST", self.path)
+        try:
+            res = served.site.resolve_post(self.path, body, served.base_url)
+        except Exception:  # a bug in a replica endpoint must not hang the client
+            served.errors.append(traceback.format_exc())
+            res = _ERROR
+        self._send(res or Resource(405, b"", HTML, [("Allow", "GET, HEAD")]), send_body=True)
 
     def _answer(self, send_body: bool) -> None:
         served = self.server.served

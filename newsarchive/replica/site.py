@@ -23,6 +23,10 @@ class Site:
         """The answer for ``path_and_query`` with links rooted at ``base_url``; None means 404."""
         raise NotImplementedError
 
+    def resolve_post(self, path_and_query: str, body: bytes, base_url: str) -> Resource | None:
+        """The answer to a POST of ``body``; None (the default) means 405: the site takes none."""
+        return None
+
     def not_found(self, base_url: str) -> Resource:
         """The 404 page served when ``resolve`` returns None."""
         return html_page("<!doctype html><title>404</title><h1>Page introuvable</h1>", 404)

@@ -3,21 +3,41 @@ from __future__ import annotations
 
 from ..items import Comment
 from .base import ThreadContext, ThreadParser, assign_positions, content_id, resolve_thread
+from .blogger import BloggerThread
 from .cards import CardThread
+from .commontator import CommontatorThread
+from .discourse import DiscourseThread
+from .django_comments import DjangoCommentsThread
 from .drupal import DrupalThread
+from .fos_comment import FosCommentThread
+from .jcomments import JCommentsThread
+from .komento import KomentoThread
 from .microdata import MicrodataThread
+from .phpbb import PhpBBThread
 from .prescan import Hits, attribute_hits
 from .registry import FAMILIES, register, unregister
 from .spip import SpipThread
+from .vbulletin import VBulletinThread
 from .wordpress import WordPressThread
 from .wpdiscuz import WpDiscuzThread
+from .xenforo import XenForoThread
 
 # The families, one line each, tried in this order (most specific first): the first that finds
 # items on a page parses it.
 register(WpDiscuzThread())
+register(JCommentsThread())
 register(DrupalThread())
 register(WordPressThread())
 register(SpipThread())
+register(BloggerThread())
+register(KomentoThread())
+register(DiscourseThread())
+register(PhpBBThread())
+register(XenForoThread())
+register(VBulletinThread())
+register(DjangoCommentsThread())
+register(FosCommentThread())
+register(CommontatorThread())
 register(MicrodataThread())
 register(CardThread())
 

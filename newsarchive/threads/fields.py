@@ -315,8 +315,17 @@ def _author_link(node):
         return None
     if node.tag == "a" and node.get("href"):
         return node
-    return next((a for a in node.iter("a") if a.get("href") and not a.get("href").startswith("#")
-                 and "comment-reply-link" not in (a.get("class") or "")), None)
+    inner = next((a for a in node.iter("a") if a.get("href") and not a.get("href").startswith("#")
+                  and "comment-reply-link" not in (a.get("class") or "")), None)
+    return inner if inner is not None else _enclosing_link(node)
+
+
+def _enclosing_link(node):
+    """The profile link a name element sits in (``<a href><span itemprop=name>``), two levels up at most."""
+    for ancestor in (node.getparent(), node.getparent().getparent() if node.getparent() is not None else None):
+        if ancestor is not None and ancestor.tag == "a" and (ancestor.get("href") or "#")[0] != "#":
+            return ancestor
+    return None
 
 
 def reconcile(name: str, label: str, parts: list) -> str | None:

@@ -6,7 +6,8 @@ import re
 from lxml import etree
 
 from ..items import Comment
-from .base import ThreadContext, content_id
+from ..parsing.text import normalize_space
+from .base import ThreadContext, content_id, strip_fragment
 from .prescan import attribute_hits
 from .fields import (AUTHOR_RULES, CONTENT_RULES, DATE_RULES, Scan, author_of, body_fields, is_meta,
                      own_parts, time_of)
@@ -83,6 +84,10 @@ class ItemThread:
     """A comment-page URL's number (group 1), as ``page_number`` reads it."""
     first_page_number = 1
     """The number ``page_number_pattern`` gives the article's own comment page."""
+    pager: etree.XPath | None = None
+    """The links to the thread's other comment pages, on the tree (``pagination_links``)."""
+    title_rules: list = []
+    """Field rules for a comment's title (none: the family's comments have no title)."""
 
     def items(self, tree) -> list:
         """The thread's comment elements in page order."""
@@ -112,14 +117,18 @@ class ItemThread:
         return "comment"
 
     def title(self, scan: Scan) -> str | None:
-        return None
+        node = scan.find(self.title_rules) if self.title_rules else None
+        return (normalize_space(node.text_content()) or None) if node is not None else None
 
     def matches(self, tree) -> bool:
         return bool(self.items(tree))
 
     def pagination_links(self, tree, ctx: ThreadContext) -> list[str]:
         """The thread's other comment pages linked from this page (on the tree)."""
-        return []
+        if self.pager is None:
+            return []
+        links = [ctx.absolute(a.get("href")) for a in self.pager(tree)]
+        return list(dict.fromkeys(strip_fragment(link) for link in links if link))
 
     def page_number(self, url: str) -> int | None:
         """The place of a comment page of this family in the thread (1: the article's own page),
@@ -134,7 +143,7 @@ class ItemThread:
         comments, ids, elsewhere, depths = [], {}, {}, {}
         for item in items:
             owner = nesting.owner(item)
-            if _elsewhere(item, elsewhere) if owner is None else owner not in ids:
+            if self.elsewhere(item, elsewhere) if owner is None else owner not in ids:
                 continue  # a sidebar's comment, or a reply to one
             comment = self.comment(item, own_parts(item, nesting.items, nesting.containers), ctx)
             ids[item] = comment.comment_id
@@ -143,6 +152,10 @@ class ItemThread:
             depths.setdefault(comment.comment_id, comment.depth)
             comments.append(comment)
         return comments
+
+    def elsewhere(self, item, cache: dict) -> bool:
+        """True when a top-level comment sits in a sidebar widget (``cache``: per list)."""
+        return _elsewhere(item, cache)
 
     def comment(self, item, parts: list, ctx: ThreadContext) -> Comment:
         """One comment's fields read from its own markup."""

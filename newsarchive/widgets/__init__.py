@@ -1,14 +1,20 @@
 """Widget adapters: a JS comment widget's thread read from the vendor's own data endpoints, one module per vendor."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..items import Comment, FetchedPage
 from ..threads import assign_positions, resolve_thread
 from .base import WidgetAdapter
+from .commento import CommentoAdapter
 from .cusdis import CusdisAdapter
 from .disqus import DisqusAdapter
+from .giscus import GiscusAdapter
+from .hyvor import HyvorTalkAdapter
 from .isso import IssoAdapter
 from .remark42 import Remark42Adapter
 from .utterances import UtterancesAdapter
+from .wpdiscuz import WpDiscuzLoadMoreAdapter
 from .wordpress import WordPressRestAdapter
 
 # Asked in order; the first that finds what it needs in the article page fetches the thread.
@@ -19,14 +25,19 @@ ADAPTERS: list[WidgetAdapter] = [
     IssoAdapter(),
     UtterancesAdapter(),
     CusdisAdapter(),
+    HyvorTalkAdapter(),
+    CommentoAdapter(),
+    GiscusAdapter(),
+    WpDiscuzLoadMoreAdapter(),
 ]
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
 
 
-def first_widget_url(body: bytes, page_url: str) -> str | None:
-    """The first data URL of the widget thread an article page embeds, None when no adapter applies."""
-    for adapter in ADAPTERS:
+def first_widget_url(body: bytes, page_url: str, after: WidgetAdapter | None = None) -> str | None:
+    """The first data URL of the widget thread an article page embeds, None when no adapter applies;
+    ``after``: asked of the adapters registered after that one only (its endpoint refused)."""
+    for adapter in ADAPTERS[ADAPTERS.index(after) + 1 if after else 0:]:
         url = adapter.first_url(body, page_url)
         if url:
             return url
@@ -36,6 +47,36 @@ def first_widget_url(body: bytes, page_url: str) -> str | None:
 def adapter_of(url: str) -> WidgetAdapter | None:
     """The adapter whose data endpoint ``url`` is, if any."""
     return next((adapter for adapter in ADAPTERS if adapter.owns(url)), None)
+
+
+def widget_request(url: str) -> dict:
+    """How a data URL is asked for, as ``scrapy.Request`` keywords: nothing for a GET, method,
+    body and content type for an adapter's POST."""
+    adapter = adapter_of(url)
+    posted = adapter.request_body(url) if adapter else None
+    if posted is None:
+        return {}
+    content_type, body = posted
+    return {"method": "POST", "body": body, "headers": {"Content-Type": content_type}}
+
+
+def html_thread_pages(pages: list[FetchedPage], warnings: list[str]) -> list[FetchedPage] | None:
+    """The data pages as the comment markup they carry, when their adapters answer the site's own
+    markup (``answers_html``: read like comment pages, merged with the article page's thread);
+    None when they hold a thread as data. An unreadable page is named in ``warnings``."""
+    if not pages or not all(adapter_of(page.url).answers_html for page in pages):
+        return None
+    found = []
+    for page in pages:
+        try:
+            markup = adapter_of(page.url).html_of(page)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            warnings.append(f"widget data page {page.url}: {error}")
+            continue
+        if markup.strip():
+            found.append(replace(page, body=markup.encode("utf-8"),
+                                 headers=[("Content-Type", "text/html; charset=utf-8")]))
+    return found
 
 
 def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comment]:
@@ -50,4 +91,5 @@ def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comme
     return assign_positions(resolve_thread(found, warnings))
 
 
-__all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "widget_comments"]
+__all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "html_thread_pages",
+           "widget_comments", "widget_request"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 from html import escape, unescape
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
 
@@ -25,6 +25,9 @@ class WidgetAdapter:
     """The widget's name, as ``pages.widgets`` detects it (``comments_widget``)."""
     hosts: tuple[str, ...] = ()
     """The vendor's hosts its data endpoints are on (none: the site's own host)."""
+    answers_html = False
+    """True when the data pages carry the site's own comment markup (``html_of``), which extends
+    the thread the article page shows; False when they hold the whole thread as data."""
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         """The first data URL of the thread an article page embeds; None when the page does not
@@ -43,6 +46,22 @@ class WidgetAdapter:
     def page_comments(self, page: FetchedPage) -> list[Comment]:
         """The comments of one data page, in the vendor's order; ValueError when unreadable."""
         raise NotImplementedError
+
+    def following_url(self, pages: list[FetchedPage]) -> str | None:
+        """The data URL after the last of a capture's pages (the article page first, then every
+        page fetched for its thread): by default read from the last page alone (``next_url``);
+        a vendor whose next request depends on the whole thread so far reads all of them."""
+        return self.next_url(pages[-1])
+
+    def html_of(self, page: FetchedPage) -> str:
+        """The comment markup a data page carries (``answers_html`` adapters); ValueError when unreadable."""
+        raise NotImplementedError
+
+    def request_body(self, url: str) -> tuple[str, bytes] | None:
+        """Content type and body when the data URL is asked for with a POST, None for a GET (the
+        default). A POST's fields are read from its URL's query, so that every data page keeps a
+        URL of its own in the archive and the answer can be read again without the request."""
+        return None
 
 
 def json_of(page: FetchedPage):
@@ -106,3 +125,18 @@ def plain_paragraphs(text: str) -> str:
     """Plain text as sanitised HTML paragraphs (for vendors that give Markdown or text only)."""
     return sanitize_html("".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>"
                                  for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()))
+
+
+def query_fields(url: str) -> list[tuple[str, str]]:
+    """The fields of a data URL's query, in order."""
+    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
+
+
+def with_query(url: str, fields: list[tuple[str, str]]) -> str:
+    """``url`` with its query replaced by ``fields``."""
+    return urlunsplit(urlsplit(url)._replace(query=urlencode(fields)))
+
+
+def pages_of(adapter: WidgetAdapter, pages: list[FetchedPage]) -> list[FetchedPage]:
+    """The pages of a capture that are ``adapter``'s data pages, fetch order."""
+    return [page for page in pages[1:] if adapter.owns(page.url)]

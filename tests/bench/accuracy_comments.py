@@ -215,6 +215,25 @@ def print_table(scores: list[PageScore]) -> None:
         print(f"{key:28} {value:.3f}" if isinstance(value, float) else f"{key:28} {value}")
 
 
+def print_platforms(scores: list[PageScore]) -> None:
+    """The corpus's figures per platform of its manifest (the page table lists each page)."""
+    sys.path.insert(0, str(REPO / "tools"))
+    from fill_corpus import manifest
+
+    platform_of = {entry["page"]: entry["platform"] for entry in manifest()["pages"]}
+    groups: dict[str, list[PageScore]] = {}
+    for score in scores:
+        groups.setdefault(platform_of.get(score.page, "?"), []).append(score)
+    print(f"{'platform':58} {'pages':>5} {'gold':>4} {'F1':>5} {'par':>5} {'auth':>5} {'inv':>3} {'leak':>4}")
+    for platform, group in sorted(groups.items()):
+        figures = totals(group)
+        precision, recall = figures["precision"], figures["recall"]
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        print(f"{platform[:58]:58} {len(group):5} {figures['gold']:4} {f1:5.2f} {figures['parent_accuracy']:5.2f} "
+              f"{figures['author_accuracy']:5.2f} {figures['pages_with_invented_comments']:3} "
+              f"{figures['pages_with_body_leakage']:4}")
+
+
 def corpus_html() -> tuple[Path | None, str]:
     """The cache folder holding every page of the corpus manifest (tools/fill_corpus.py), or None
     and why the corpus cannot be scored."""
@@ -232,14 +251,17 @@ def corpus_html() -> tuple[Path | None, str]:
 
 
 def main(arguments: list[str]) -> int:
-    """Print the table (``--corpus``: on the corpus whose pages tools/fill_corpus.py caches); exit 0
-    (a benchmark, not a gate)."""
+    """Print the table (``--corpus``: on the corpus whose pages tools/fill_corpus.py caches, with
+    ``--by-platform`` its figures per platform); exit 0 (a benchmark, not a gate)."""
     if "--corpus" in arguments:
         html, reason = corpus_html()
         if html is None:
             print(f"skipped: {reason}")
             return 0
-        print_table(score_pages(dataset=CORPUS, html=html))
+        scores = score_pages(dataset=CORPUS, html=html)
+        print_table(scores)
+        if "--by-platform" in arguments:
+            print_platforms(scores)
         return 0
     if not DATASET.is_dir():
         print(f"skipped: no dataset at {DATASET.resolve()}")

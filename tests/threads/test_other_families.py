@@ -112,8 +112,9 @@ def test_a_page_without_comment_markup_has_no_thread(thread):
     assert comments == [] and choose_parser(page.tree) is None
 
 
-def test_blogger_threads_through_the_card_fallback(thread):
-    comments, _ = thread("blogger.html")
+def test_blogger_threads_by_the_blogger_family(thread):
+    comments, page = thread("blogger.html")
+    assert choose_parser(page.tree).name == "blogger"
     assert rows(comments) == [
         ("6021", None, 1, "comment", "Nana", "https://www.blogger.com/profile/11"),
         ("6022", "6021", 2, "comment", "Kofi", None),
