@@ -56,6 +56,10 @@ DOWNLOAD_HANDLERS = {"http": "newsarchive.browser.RenderingDownloadHandler",
                      "https": "newsarchive.browser.RenderingDownloadHandler"}
 NEWSARCHIVE_HOST_MAP = {}
 
+# The Graph API access token the Facebook comments-plugin adapter sends (an Authorization header, never
+# in a URL, so never archived); without one Facebook refuses and the page keeps the thread its HTML holds.
+NEWSARCHIVE_FACEBOOK_TOKEN = None
+
 # WARC/1.1 files of every response as received, with its request (newsarchive/warcwriter.py), written
 # to this folder when set; a new file is started once one reaches NEWSARCHIVE_WARC_MAX_SIZE bytes.
 NEWSARCHIVE_WARC_DIR = None
@@ -103,7 +107,8 @@ NEWSARCHIVE_MAX_SITEMAP_DEPTH = 4  # sitemap indexes nested under a start sitema
 NEWSARCHIVE_MAX_SITEMAPS = 5_000  # sitemaps read per crawl
 NEWSARCHIVE_MAX_COMMENT_PAGES = 200  # comment pages per article (past it, the thread is kept partial)
 NEWSARCHIVE_MAX_COMMENT_BYTES = 16 * 1024 * 1024  # bytes of comment pages held per article
-SPIDER_MIDDLEWARES = {"newsarchive.limits.DiscoveryCaps": 50}
+SPIDER_MIDDLEWARES = {"newsarchive.limits.DiscoveryCaps": 50,
+                      "newsarchive.distributed.coordinator.JobDispatch": 40}
 
 # Breadth-first, so discovery pages do not pile up half-fetched articles in memory.
 DEPTH_PRIORITY = 1
@@ -172,3 +177,10 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # control server (which runs Python sent over HTTP) stay off.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# Past one machine (newsarchive/distributed/): with NEWSARCHIVE_REDIS_URL (`crawl --redis URL`) this crawl
+# is the coordinator: article jobs go to `newsarchive worker` processes through Redis, results come back
+# on a stream and are written here. A job a worker took and sent nothing for in NEWSARCHIVE_JOB_TIMEOUT
+# seconds (the worker died) is delivered again; workers renew the jobs they are working on.
+NEWSARCHIVE_REDIS_URL = None
+NEWSARCHIVE_JOB_TIMEOUT = 60
