@@ -265,7 +265,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         parse_host_map(crawler.settings.get("NEWSARCHIVE_HOST_MAP"))  # a bad map stops the crawl before it starts
         return super().from_crawler(crawler, *args, **kwargs)
 
-    @property
+    @cached_property
     def mirror_hosts(self) -> dict[str, str]:
         """``{host: base_url}`` for the site's hosts when base_url is a mirror: the crawl requests
         the site's own URLs and the host map (newsarchive/hostmap.py) fetches them from the mirror."""

@@ -59,6 +59,23 @@ def crawl_host_map(settings, spider) -> HostMap:
     return HostMap({**parse_host_map(settings.get("NEWSARCHIVE_HOST_MAP")), **getattr(spider, "mirror_hosts", {})})
 
 
+class CrawlHostMap:
+    """A crawl's host map as it stands: its spider may learn of mirrors as it goes (a worker's, with
+    each job's site spider), so the map follows the spider's ``mirror_hosts``."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self._mirrors: dict[str, str] | None = None
+        self._current = HostMap({})
+
+    def current(self) -> HostMap:
+        spider = getattr(self.crawler, "spider", None)
+        mirrors = getattr(spider, "mirror_hosts", None) or {}
+        if mirrors != self._mirrors:
+            self._mirrors, self._current = mirrors, crawl_host_map(self.crawler.settings, spider)
+        return self._current
+
+
 class HostMapDownloadHandler(HTTP11DownloadHandler):
     """Scrapy's HTTP/1.1 handler that fetches mapped hosts from their base URL.
 
@@ -69,23 +86,24 @@ class HostMapDownloadHandler(HTTP11DownloadHandler):
     """
 
     @cached_property
-    def host_map(self) -> HostMap:
-        """Read at the first request, when the crawl's spider (and its mirror) is known."""
-        return crawl_host_map(self.crawler.settings, getattr(self.crawler, "spider", None))
+    def host_maps(self) -> CrawlHostMap:
+        return CrawlHostMap(self.crawler)
 
     async def download_request(self, request: Request) -> Response:
-        wire_url = self.host_map.wire_url(request.url) if self.host_map.mapping else None
+        host_map = self.host_maps.current()
+        wire_url = host_map.wire_url(request.url) if host_map.mapping else None
         if wire_url is None:
             return await super().download_request(request)
         response = await super().download_request(request.replace(url=wire_url))
-        return self._as_real(response, request.url)
+        return self._as_real(response, request.url, host_map)
 
-    def _as_real(self, response: Response, real_url: str) -> Response:
+    @staticmethod
+    def _as_real(response: Response, real_url: str, host_map: HostMap) -> Response:
         """The answer under the real URL, a redirect to the mapped base pointing at the real host."""
         parts = urlsplit(real_url)
         location = response.headers.get(b"Location")
         if location:
-            real = self.host_map.real_url(location.decode("latin-1"), f"{parts.scheme}://{parts.netloc}")
+            real = host_map.real_url(location.decode("latin-1"), f"{parts.scheme}://{parts.netloc}")
             response.headers[b"Location"] = real.encode("latin-1")
         return response.replace(url=real_url)
 
@@ -99,18 +117,15 @@ class RealLinksMiddleware:
     """
 
     def __init__(self, crawler):
-        self.crawler = crawler
+        self.host_maps = CrawlHostMap(crawler)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    @cached_property
-    def host_map(self) -> HostMap:
-        return crawl_host_map(self.crawler.settings, getattr(self.crawler, "spider", None))
-
     def process_response(self, request, response, spider=None):
-        base = self.host_map.base_of(response.url) if self.host_map.mapping else None
+        host_map = self.host_maps.current()
+        base = host_map.base_of(response.url) if host_map.mapping else None
         if base is None:
             return response
         parts = urlsplit(response.url)
@@ -145,4 +160,4 @@ def _spellings(url: str) -> tuple[bytes, ...]:
     return url.encode(), url.replace("/", "\\/").encode(), quote(url, safe="").encode()
 
 
-__all__ = ["HostMap", "HostMapDownloadHandler", "RealLinksMiddleware", "crawl_host_map", "parse_host_map"]
+__all__ = ["CrawlHostMap", "HostMap", "HostMapDownloadHandler", "RealLinksMiddleware", "crawl_host_map", "parse_host_map"]
