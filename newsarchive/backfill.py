@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlencode, urlsplit
 from urllib.robotparser import RobotFileParser
 
+from . import frontier
 from .db import queries, store
 from .ingest import utc_now
 from .items import FetchedPage
@@ -372,8 +373,8 @@ class Backfill:
             page = fetch_snapshot(self.client, self.prefix, snapshot)
         except BackfillError as error:
             self.report.failed.append((snapshot.original + " @" + snapshot.timestamp, str(error)))
-            store.page_failed(self.conn, crawl_id, address, "fetch", str(error)[:500], utc_now(), None,
-                              self.site, False, self.retry)
+            frontier.page_failed(self.conn, crawl_id, address, "fetch", str(error)[:500], utc_now(), None,
+                                 self.site, False, self.retry)
             return False
         # a comment page belongs to the pass of its article page: never earlier than it
         page.fetched_at = max(page.fetched_at, at)

@@ -448,7 +448,8 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         if capped:
             yield self.comments_capped(capture, *capped)
         if not queue or capped:
-            yield from self._next_widget_page(capture, first_widget_url(capture.pages[0].body, capture.url))
+            first = first_widget_url(capture.pages[0].body, capture.url, settings=self.settings)
+            yield from self._next_widget_page(capture, first)
             return
         seen.add(page_key(queue[0]))
         yield from self.planned([scrapy.Request(
@@ -477,9 +478,10 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
             capture.pages.append(fetched_page(response))
         yield from self._next_comment_page(capture, response, meta["seen"], meta["pending"])
 
-    def _next_widget_page(self, capture: Capture, url: str | None, fetched: int = 0):
+    def _next_widget_page(self, capture: Capture, url: str | None, fetched: int = 0, failed: frozenset = frozenset()):
         """Request the next data page of the article's widget thread (``newsarchive.widgets``), or
-        yield the finished capture. Allowed off the site's domains: the vendor's host serves it."""
+        yield the finished capture. Allowed off the site's domains: the vendor's host serves it.
+        ``failed``: the thread's data URLs that gave no answer, never asked again."""
         capped = comment_cap(self.settings, fetched, sum(len(page.body) for page in capture.pages)) if url else None
         if capped:
             yield self.comments_capped(capture, *capped)
@@ -487,41 +489,58 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
             yield from self.render_or_finish(capture)
             return
         yield scrapy.Request(url, callback=self.parse_widget_page, errback=self.widget_page_failed,
-                             dont_filter=True, priority=20, **widget_request(url),
-                             meta={"capture": capture, "widget_pages": fetched, "allow_offsite": True})
+                             dont_filter=True, priority=20, **widget_request(url, self.settings),
+                             meta={"capture": capture, "widget_pages": fetched, "allow_offsite": True,
+                                   "widget_failed": failed})
 
     def parse_widget_page(self, response: Response):
         """A widget data page joins the capture; its adapter names the next one. A first page the
         vendor refuses (4xx) hands the thread to the next adapter that applies, else leaves the
-        capture as its HTML had it; any later failure marks the thread partial."""
+        capture as its HTML had it; any later failure marks the thread partial, and the other data
+        pages the thread names are still asked."""
         capture, fetched = response.meta["capture"], response.meta["widget_pages"]
         adapter = adapter_of(response.url)
         if response.status >= 400 or adapter is None:
             self.logger.warning("widget data page %s: HTTP %s", response.url, response.status)
-            fallback = (first_widget_url(capture.pages[0].body, capture.url, after=adapter)
+            fallback = (first_widget_url(capture.pages[0].body, capture.url, after=adapter, settings=self.settings)
                         if not fetched and adapter is not None and response.status < 500 else None)
             if fallback:
                 yield from self._next_widget_page(capture, fallback)
                 return
             if fetched or response.status >= 500 or adapter is None:
                 capture.comment_pages_complete = False
-            yield capture
+            yield from self._past_failed_page(response.request) if fetched and adapter else (capture,)
             return
         page = fetched_page(response)
         capture.pages.append(page)
+        failed = response.meta.get("widget_failed", frozenset())
         try:
-            following = adapter.following_url(capture.pages)
+            following = adapter.following_url(capture.pages, failed)
         except ValueError as error:
             self.logger.warning("widget data page %s unreadable (%s); thread kept partial", response.url, error)
             capture.comment_pages_complete, following = False, None
-        yield from self._next_widget_page(capture, following, fetched + 1)
+        yield from self._next_widget_page(capture, following, fetched + 1, failed)
 
     def widget_page_failed(self, failure):
-        capture = failure.request.meta["capture"]
+        meta = failure.request.meta
         self.logger.warning("widget data page %s failed (%s); thread kept partial", failure.request.url,
                             failure.getErrorMessage())
-        capture.comment_pages_complete = False
-        yield capture
+        meta["capture"].comment_pages_complete = False
+        yield from self._past_failed_page(failure.request) if meta["widget_pages"] else (meta["capture"],)
+
+    def _past_failed_page(self, request: scrapy.Request):
+        """The data page the adapter names past one that failed (a later page of the thread), else the
+        capture as it stands."""
+        capture, fetched = request.meta["capture"], request.meta["widget_pages"]
+        failed = request.meta.get("widget_failed", frozenset()) | {request.url}
+        try:
+            following = adapter_of(request.url).following_url(capture.pages, failed)
+        except ValueError:
+            following = None
+        if following is None or following in failed:
+            yield capture
+            return
+        yield from self._next_widget_page(capture, following, fetched + 1, failed)
 
     def comment_page_failed(self, failure):
         meta = failure.request.meta

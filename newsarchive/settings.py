@@ -54,6 +54,10 @@ DOWNLOAD_HANDLERS = {"http": "newsarchive.browser.RenderingDownloadHandler",
                      "https": "newsarchive.browser.RenderingDownloadHandler"}
 NEWSARCHIVE_HOST_MAP = {}
 
+# The Graph API access token the Facebook comments-plugin adapter sends (an Authorization header, never
+# in a URL, so never archived); without one Facebook refuses and the page keeps the thread its HTML holds.
+NEWSARCHIVE_FACEBOOK_TOKEN = None
+
 # WARC/1.1 files of every response as received, with its request (newsarchive/warcwriter.py), written
 # to this folder when set; a new file is started once one reaches NEWSARCHIVE_WARC_MAX_SIZE bytes.
 NEWSARCHIVE_WARC_DIR = None

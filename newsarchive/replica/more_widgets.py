@@ -69,7 +69,8 @@ class MoreWidgetsSite(Site):
             return self._giscus(query)
         return None
 
-    def resolve_post(self, path_and_query: str, body: bytes, base_url: str) -> Resource | None:
+    def resolve_post(self, path_and_query: str, body: bytes, base_url: str,
+                     headers: dict[str, str] | None = None) -> Resource | None:
         path = urlsplit(path_and_query).path
         if path == f"/api/embed/v3/{HYVOR_WEBSITE}/init":
             return self._hyvor_init(json.loads(body))

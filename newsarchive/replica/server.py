@@ -17,6 +17,8 @@ class ServedSite:
         self.site = site
         self.requests: list[tuple[str, str]] = []
         """Every request received, as ``(method, path_and_query)``, in arrival order."""
+        self.headers: list[dict[str, str]] = []
+        """The headers of every request (names lower-cased), in the order of ``requests``."""
         self.errors: list[str] = []
         """Tracebacks of exceptions raised while resolving (each was answered with a 500)."""
         self._lock = threading.Lock()
@@ -31,9 +33,10 @@ class ServedSite:
         """``path`` (starting with ``/``) as an absolute URL on this server."""
         return self.base_url + path
 
-    def record(self, method: str, path: str) -> None:
+    def record(self, method: str, path: str, headers: dict[str, str] | None = None) -> None:
         with self._lock:
             self.requests.append((method, path))
+            self.headers.append(headers or {})
 
     def requested_paths(self) -> list[str]:
         """A snapshot of the requested paths (with their query strings)."""
@@ -82,10 +85,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        served = self.server.served
-        served.record("POST", self.path)
+        served, headers = self.server.served, self._headers()
+        served.record("POST", self.path, headers)
         try:
-            res = served.site.resolve_post(self.path, body, served.base_url)
+            res = served.site.resolve_post(self.path, body, served.base_url, headers)
         except Exception:  # a bug in a replica endpoint must not hang the client
             served.errors.append(traceback.format_exc())
             res = _ERROR
@@ -93,7 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         served = self.server.served
-        served.record(self.command, self.path)
+        served.record(self.command, self.path, self._headers())
         site = served.site
         try:
             res = site.resolve(self.path, served.base_url) or site.not_found(served.base_url)
@@ -101,6 +104,9 @@ class _Handler(BaseHTTPRequestHandler):
             served.errors.append(traceback.format_exc())
             res = _ERROR
         self._send(res, send_body)
+
+    def _headers(self) -> dict[str, str]:
+        return {name.lower(): value for name, value in self.headers.items()}
 
     def _send(self, res: Resource, send_body: bool) -> None:
         self.send_response(res.status)

@@ -23,8 +23,10 @@ class Site:
         """The answer for ``path_and_query`` with links rooted at ``base_url``; None means 404."""
         raise NotImplementedError
 
-    def resolve_post(self, path_and_query: str, body: bytes, base_url: str) -> Resource | None:
-        """The answer to a POST of ``body``; None (the default) means 405: the site takes none."""
+    def resolve_post(self, path_and_query: str, body: bytes, base_url: str,
+                     headers: dict[str, str] | None = None) -> Resource | None:
+        """The answer to a POST of ``body`` (``headers``: the request's, names lower-cased); None (the
+        default) means 405: the site takes none."""
         return None
 
     def not_found(self, base_url: str) -> Resource:

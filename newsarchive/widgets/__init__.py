@@ -7,13 +7,17 @@ from ..items import Comment, FetchedPage
 from ..threads import assign_positions, resolve_thread
 from .base import WidgetAdapter
 from .commento import CommentoAdapter
+from .coral import CoralAdapter
 from .cusdis import CusdisAdapter
 from .disqus import DisqusAdapter
+from .facebook import FacebookAdapter
 from .giscus import GiscusAdapter
 from .hyvor import HyvorTalkAdapter
 from .isso import IssoAdapter
+from .openweb import OpenWebAdapter
 from .remark42 import Remark42Adapter
 from .utterances import UtterancesAdapter
+from .viafoura import ViafouraAdapter
 from .wpdiscuz import WpDiscuzLoadMoreAdapter
 from .wordpress import WordPressRestAdapter
 
@@ -29,16 +33,21 @@ ADAPTERS: list[WidgetAdapter] = [
     CommentoAdapter(),
     GiscusAdapter(),
     WpDiscuzLoadMoreAdapter(),
+    CoralAdapter(),
+    OpenWebAdapter(),
+    FacebookAdapter(),
+    ViafouraAdapter(),
 ]
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
 
 
-def first_widget_url(body: bytes, page_url: str, after: WidgetAdapter | None = None) -> str | None:
-    """The first data URL of the widget thread an article page embeds, None when no adapter applies;
-    ``after``: asked of the adapters registered after that one only (its endpoint refused)."""
+def first_widget_url(body: bytes, page_url: str, after: WidgetAdapter | None = None, settings=None) -> str | None:
+    """The first data URL of the widget thread an article page embeds, None when no adapter the
+    crawl's ``settings`` enable applies; ``after``: asked of the adapters registered after that one
+    only (its endpoint refused)."""
     for adapter in ADAPTERS[ADAPTERS.index(after) + 1 if after else 0:]:
-        url = adapter.first_url(body, page_url)
+        url = adapter.first_url(body, page_url) if adapter.enabled(settings) else None
         if url:
             return url
     return None
@@ -49,15 +58,16 @@ def adapter_of(url: str) -> WidgetAdapter | None:
     return next((adapter for adapter in ADAPTERS if adapter.owns(url)), None)
 
 
-def widget_request(url: str) -> dict:
-    """How a data URL is asked for, as ``scrapy.Request`` keywords: nothing for a GET, method,
-    body and content type for an adapter's POST."""
+def widget_request(url: str, settings=None) -> dict:
+    """How a data URL is asked for, as ``scrapy.Request`` keywords: nothing for a plain GET; method,
+    body and content type for an adapter's POST; the headers the adapter adds (``request_headers``)."""
     adapter = adapter_of(url)
     posted = adapter.request_body(url) if adapter else None
+    headers = adapter.request_headers(url, settings) if adapter else {}
     if posted is None:
-        return {}
+        return {"headers": headers} if headers else {}
     content_type, body = posted
-    return {"method": "POST", "body": body, "headers": {"Content-Type": content_type}}
+    return {"method": "POST", "body": body, "headers": {"Content-Type": content_type, **headers}}
 
 
 def html_thread_pages(pages: list[FetchedPage], warnings: list[str]) -> list[FetchedPage] | None:
@@ -88,7 +98,17 @@ def widget_comments(pages: list[FetchedPage], warnings: list[str]) -> list[Comme
             found.extend(adapter_of(page.url).page_comments(page))
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             warnings.append(f"widget data page {page.url}: {error}")
+    _complete(found, pages, warnings)
     return assign_positions(resolve_thread(found, warnings))
+
+
+def _complete(comments: list[Comment], pages: list[FetchedPage], warnings: list[str]) -> None:
+    """Each adapter of the capture fills in what its vendor serves apart from the comments."""
+    for adapter in filter(None, dict.fromkeys(adapter_of(page.url) for page in pages)):
+        try:
+            adapter.complete(comments, pages)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            warnings.append(f"widget {adapter.name}: {error}")
 
 
 __all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "html_thread_pages",

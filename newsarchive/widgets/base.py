@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 from html import escape, unescape
+from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
@@ -29,6 +30,10 @@ class WidgetAdapter:
     """True when the data pages carry the site's own comment markup (``html_of``), which extends
     the thread the article page shows; False when they hold the whole thread as data."""
 
+    def enabled(self, settings) -> bool:
+        """True when the crawl's settings let this adapter run (by default always)."""
+        return True
+
     def first_url(self, body: bytes, page_url: str) -> str | None:
         """The first data URL of the thread an article page embeds; None when the page does not
         give the widget what the endpoint needs (read from the bytes: the crawl's hot path)."""
@@ -47,10 +52,12 @@ class WidgetAdapter:
         """The comments of one data page, in the vendor's order; ValueError when unreadable."""
         raise NotImplementedError
 
-    def following_url(self, pages: list[FetchedPage]) -> str | None:
+    def following_url(self, pages: list[FetchedPage], failed: frozenset[str] = frozenset()) -> str | None:
         """The data URL after the last of a capture's pages (the article page first, then every
         page fetched for its thread): by default read from the last page alone (``next_url``);
-        a vendor whose next request depends on the whole thread so far reads all of them."""
+        a vendor whose next request depends on the whole thread so far reads all of them.
+        ``failed``: data URLs that were asked and gave no answer; an adapter that names one again
+        cannot go past it, and the thread ends there."""
         return self.next_url(pages[-1])
 
     def html_of(self, page: FetchedPage) -> str:
@@ -63,6 +70,16 @@ class WidgetAdapter:
         URL of its own in the archive and the answer can be read again without the request."""
         return None
 
+    def request_headers(self, url: str, settings) -> dict[str, str]:
+        """Headers the vendor's endpoint wants besides the body's content type (an id it reads from
+        a header, a credential from the crawl's ``settings``); kept out of the URL, so out of the
+        archive. By default none."""
+        return {}
+
+    def complete(self, comments: list[Comment], pages: list[FetchedPage]) -> None:
+        """Fill in what the comments' own pages do not hold (authors a vendor serves apart) from
+        the capture's other data ``pages``; by default nothing."""
+
 
 def json_of(page: FetchedPage):
     """The JSON body of a data page; ValueError when it is none."""
@@ -73,9 +90,15 @@ def json_of(page: FetchedPage):
 
 def json_list(page: FetchedPage, key: str, vendor: str) -> list:
     """The list under ``key`` of a data page's JSON object; ValueError when the page holds none."""
+    return json_member(page, key, list, f"a {vendor} thread")
+
+
+def json_member(page: FetchedPage, key: str, kind: type, what: str):
+    """The value of type ``kind`` under ``key`` of a data page's JSON object; ValueError (not ``what``)
+    when the page holds none."""
     data = json_of(page)
-    if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise ValueError(f"not a {vendor} thread: {str(data)[:200]}")
+    if not isinstance(data, dict) or not isinstance(data.get(key), kind):
+        raise ValueError(f"not {what}: {str(data)[:200]}")
     return data[key]
 
 
@@ -140,3 +163,14 @@ def with_query(url: str, fields: list[tuple[str, str]]) -> str:
 def pages_of(adapter: WidgetAdapter, pages: list[FetchedPage]) -> list[FetchedPage]:
     """The pages of a capture that are ``adapter``'s data pages, fetch order."""
     return [page for page in pages[1:] if adapter.owns(page.url)]
+
+
+def next_or_named(adapter: WidgetAdapter, pages: list[FetchedPage], failed: frozenset[str],
+                  named: Callable[[FetchedPage], list[str]]) -> str | None:
+    """The data URL after a capture's ``pages`` for a vendor that loads parts of a thread apart: the
+    next page of a list read so far (``next_url``), else the first further list or record a page
+    names (``named``); never one a page answers already or one that ``failed``."""
+    data_pages = pages_of(adapter, pages)
+    asked = {page.url for page in data_pages} | failed
+    candidates = [adapter.next_url(page) for page in data_pages] + [url for page in data_pages for url in named(page)]
+    return next((url for url in candidates if url and url not in asked), None)

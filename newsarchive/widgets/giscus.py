@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlencode, urlsplit
 
 from ..items import Comment, FetchedPage
-from .base import DELETED, WidgetAdapter, body_fields, embed_attributes, json_of, query_fields, utc_time, with_query
+from .base import DELETED, WidgetAdapter, body_fields, embed_attributes, json_member, query_fields, utc_time, with_query
 
 API = "https://giscus.app/api/discussions"
 SCRIPT = re.compile(rb"""<script\b[^>]*\bsrc=["'][^"']*giscus\.app/client\.js["'][^>]*>""", re.I)
@@ -76,11 +76,7 @@ def _thread(mapping: str, term: str | None, body: bytes, page_url: str) -> tuple
 
 
 def _discussion(page: FetchedPage) -> dict:
-    data = json_of(page)
-    discussion = data.get("discussion") if isinstance(data, dict) else None
-    if not isinstance(discussion, dict):
-        raise ValueError(f"not a giscus discussion: {str(data)[:200]}")
-    return discussion
+    return json_member(page, "discussion", dict, "a giscus discussion")
 
 
 def _comment(item: dict, parent: str | None) -> Comment:

@@ -52,7 +52,7 @@ class HyvorTalkAdapter(WidgetAdapter):
         page = {"id": fields.get("page_id"), "url": fields.get("url"), "title": None, "language": None, "author": None}
         return "application/json;charset=UTF-8", json.dumps({"page": page, "sso": None}).encode()
 
-    def following_url(self, pages: list[FetchedPage]) -> str | None:
+    def following_url(self, pages: list[FetchedPage], failed: frozenset[str] = frozenset()) -> str | None:
         data_pages = pages_of(self, pages)
         loaded, more = _lists_so_far(data_pages)  # every page read: ValueError on an unreadable one
         init = json_of(data_pages[0])

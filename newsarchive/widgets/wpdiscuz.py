@@ -52,7 +52,7 @@ class WpDiscuzLoadMoreAdapter(WidgetAdapter):
     def request_body(self, url: str) -> tuple[str, bytes] | None:
         return FORM, urlencode([(k, v) for k, v in query_fields(url) if k != "nonceName"]).encode()
 
-    def following_url(self, pages: list[FetchedPage]) -> str | None:
+    def following_url(self, pages: list[FetchedPage], failed: frozenset[str] = frozenset()) -> str | None:
         data_pages = pages_of(self, pages)
         first = query_fields(data_pages[0].url)
         endpoint = data_pages[0].url.split("?")[0]
