@@ -71,14 +71,20 @@ def _archive(ctx: click.Context):
 @click.argument("spider")
 @click.option("-a", "spider_args", multiple=True, metavar="NAME=VALUE", help="Spider argument.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting.")
+@click.option("--redis", "redis_url", metavar="redis://HOST:PORT/DB",
+              help="Coordinate `newsarchive worker` processes through this Redis: they fetch and extract"
+                   " the articles, this process plans and writes.")
 @click.pass_context
-def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], settings: tuple[str, ...]) -> None:
+def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], settings: tuple[str, ...],
+          redis_url: str | None) -> None:
     """Run SPIDER and archive what it finds. `newsarchive spiders` lists the spiders and their
     -a arguments.
 
     Example: newsarchive crawl maliweb -a base_url=http://127.0.0.1:8000 -s DOWNLOAD_DELAY=0
 
     Example: newsarchive crawl generic -a feed=https://www.example.org/feed/
+
+    Example: newsarchive --db mali.db crawl maliweb --redis redis://127.0.0.1:6379/0
     """
     from .commands import on_terminal
     from .outcome import exit_code
@@ -91,7 +97,14 @@ def crawl(ctx: click.Context, spider: str, spider_args: tuple[str, ...], setting
     except ValueError as error:
         raise ArgumentError(str(error)) from None
     overrides = {**terminal_settings(on_terminal()), **_key_values(settings, "-s")}
+    redis_url = redis_url or overrides.get("NEWSARCHIVE_REDIS_URL")  # as `schedule add -s` passes it
+    if redis_url:  # the workers extract: no extraction processes here
+        overrides = {"NEWSARCHIVE_EXTRACT_PROCESSES": 0, **overrides, "NEWSARCHIVE_REDIS_URL": redis_url}
     try:
+        if redis_url:
+            from .distributed.keys import check_reachable
+
+            check_reachable(redis_url)
         crawl_id = run_crawl(ctx.obj["db"], spider, arguments, overrides)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
@@ -222,6 +235,7 @@ from .commands.serve import serve as serve_command  # noqa: E402
 from .commands.warc import import_warc as import_warc_command  # noqa: E402
 from .commands.replay import replay as replay_command  # noqa: E402
 from .commands.backfill import backfill as backfill_command  # noqa: E402
+from .commands.worker import worker as worker_command  # noqa: E402
 
 cli.add_command(export_command)
 cli.add_command(import_warc_command)
@@ -229,6 +243,7 @@ cli.add_command(backfill_command)
 cli.add_command(reextract_command)
 cli.add_command(serve_command)
 cli.add_command(replay_command)
+cli.add_command(worker_command)
 _accept_db_after_every_command(cli)
 
 

@@ -4,7 +4,8 @@ import os
 from newsarchive import __version__
 
 BOT_NAME = "newsarchive"
-SPIDER_MODULES = ["spiders"]
+# The second: the worker of a crawl past one machine, for scrapyd (docs/distributed.md).
+SPIDER_MODULES = ["spiders", "newsarchive.distributed.scrapyd_worker"]
 NEWSPIDER_MODULE = "spiders"
 
 
@@ -46,6 +47,12 @@ DOWNLOADER_MIDDLEWARES = {
 }
 NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
+# Politeness across processes (newsarchive/redis_politeness.py): given a Redis (NEWSARCHIVE_REDIS_URL,
+# a worker's REDIS_URL), all the processes sharing it keep CONCURRENT_REQUESTS_PER_DOMAIN and
+# DOWNLOAD_DELAY together, per domain (without it, Scrapy's downloader as is); a killed process's
+# leases lapse after NEWSARCHIVE_POLITENESS_LEASE seconds.
+NEWSARCHIVE_POLITENESS_LEASE = 30.0
+DOWNLOADER = "newsarchive.redis_politeness.PoliteDownloader"
 
 # Widget hosts under test and offline (newsarchive/hostmap.py): NEWSARCHIVE_HOST_MAP, a JSON object
 # {"disqus.com": "http://127.0.0.1:9001"}, sends every request to a host to that base instead,
@@ -105,7 +112,8 @@ NEWSARCHIVE_MAX_SITEMAP_DEPTH = 4  # sitemap indexes nested under a start sitema
 NEWSARCHIVE_MAX_SITEMAPS = 5_000  # sitemaps read per crawl
 NEWSARCHIVE_MAX_COMMENT_PAGES = 200  # comment pages per article (past it, the thread is kept partial)
 NEWSARCHIVE_MAX_COMMENT_BYTES = 16 * 1024 * 1024  # bytes of comment pages held per article
-SPIDER_MIDDLEWARES = {"newsarchive.limits.DiscoveryCaps": 50}
+SPIDER_MIDDLEWARES = {"newsarchive.limits.DiscoveryCaps": 50,
+                      "newsarchive.distributed.coordinator.JobDispatch": 40}
 
 # Breadth-first, so discovery pages do not pile up half-fetched articles in memory.
 DEPTH_PRIORITY = 1
@@ -174,3 +182,10 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # control server (which runs Python sent over HTTP) stay off.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# Past one machine (newsarchive/distributed/): with NEWSARCHIVE_REDIS_URL (`crawl --redis URL`) this crawl
+# is the coordinator: article jobs go to `newsarchive worker` processes through Redis, results come back
+# on a stream and are written here. A job a worker took and sent nothing for in NEWSARCHIVE_JOB_TIMEOUT
+# seconds (the worker died) is delivered again; workers renew the jobs they are working on.
+NEWSARCHIVE_REDIS_URL = None
+NEWSARCHIVE_JOB_TIMEOUT = 60

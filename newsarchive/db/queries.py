@@ -377,3 +377,9 @@ def article_captures(conn: sqlite3.Connection, article_url: str) -> list[dict]:
     """Every capture kept for an article's pages, oldest first, with compressed bodies."""
     return [_capture(conn, row) for row in conn.execute(
         f"{_CAPTURE_SELECT} WHERE c.article_url = ? ORDER BY c.id", (article_url,))]
+
+
+def settled_by_crawl(conn: sqlite3.Connection, url: str, crawl_id: int | None) -> bool:
+    """Whether crawl ``crawl_id`` already settled ``url`` in the frontier (done, or failed for good)."""
+    return conn.execute("SELECT 1 FROM frontier WHERE url = ? AND crawl_id = ? AND state IN ('done', 'failed')",
+                        (url, crawl_id)).fetchone() is not None
