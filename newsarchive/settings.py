@@ -4,7 +4,8 @@ import os
 from newsarchive import __version__
 
 BOT_NAME = "newsarchive"
-SPIDER_MODULES = ["spiders"]
+# The second: the worker of a crawl past one machine, for scrapyd (docs/distributed.md).
+SPIDER_MODULES = ["spiders", "newsarchive.distributed.scrapyd_worker"]
 NEWSPIDER_MODULE = "spiders"
 
 
@@ -48,6 +49,12 @@ DOWNLOADER_MIDDLEWARES = {
 }
 NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
+# Politeness across processes (newsarchive/redis_politeness.py): given a Redis (NEWSARCHIVE_REDIS_URL,
+# a worker's REDIS_URL), all the processes sharing it keep CONCURRENT_REQUESTS_PER_DOMAIN and
+# DOWNLOAD_DELAY together, per domain (without it, Scrapy's downloader as is); a killed process's
+# leases lapse after NEWSARCHIVE_POLITENESS_LEASE seconds.
+NEWSARCHIVE_POLITENESS_LEASE = 30.0
+DOWNLOADER = "newsarchive.redis_politeness.PoliteDownloader"
 
 # Widget hosts under test and offline (newsarchive/hostmap.py): NEWSARCHIVE_HOST_MAP, a JSON object
 # {"disqus.com": "http://127.0.0.1:9001"}, sends every request to a host to that base instead,

@@ -17,6 +17,7 @@ from pathlib import Path
 from newsarchive.crawl import comment_page_hrefs
 from newsarchive.items import Capture, FetchedPage
 from newsarchive.replica import Resource, Site, serve, synthetic_site
+from newsarchive.replica.slow import SlowSite
 
 BASE = "http://127.0.0.1:8000"
 FETCHED_AT = "2026-01-01T00:00:00Z"
@@ -101,17 +102,18 @@ class PrerenderedSite(Site):
 
 
 class PrerenderedServer:
-    """A PrerenderedSite of the synthetic site with ``n`` articles, served from a process of its own.
+    """A PrerenderedSite of the synthetic site with ``n`` articles, served from a process of its own
+    (each answer ``latency`` seconds late when given).
 
     Its own process keeps the rendered pages (~350 MB at N = 2,000) out of this one: a child's
     peak RSS counts the memory of the process it was forked from, so every crawl started from
     here would report them as its own.
     """
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, latency: float = 0.0):
         self._pipe, theirs = multiprocessing.Pipe()
         self._process = multiprocessing.get_context("spawn").Process(
-            target=_serve_prerendered, args=(n, theirs), daemon=True)
+            target=_serve_prerendered, args=(n, theirs, latency), daemon=True)
         self._process.start()
         self.base_url = self._pipe.recv()
 
@@ -131,8 +133,9 @@ class PrerenderedServer:
         self.close()
 
 
-def _serve_prerendered(n: int, pipe) -> None:
-    with serve(PrerenderedSite(synthetic_site(n))) as served:
+def _serve_prerendered(n: int, pipe, latency: float = 0.0) -> None:
+    site = PrerenderedSite(synthetic_site(n))
+    with serve(SlowSite(site, latency) if latency else site) as served:
         pipe.send(served.base_url)
         reported = 0
         while pipe.recv() != "stop":
