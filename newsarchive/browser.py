@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import scrapy
+from ahocorasick_rs import BytesAhoCorasick
 from scrapy.settings import Settings
 
-from .hostmap import HostMap, HostMapDownloadHandler, parse_host_map
+from .hostmap import HostMap, HostMapDownloadHandler, crawl_host_map
 from .items import Capture, FetchedPage, FetchFailure
 from .pages.base import ExtractionError, parse_html
 from .pages.widgets import WIDGETS, detect_widget
@@ -47,10 +48,12 @@ def _widget_marks() -> tuple[bytes, ...]:
         if name not in NOT_RENDERED_WIDGETS:
             marks += [*ids, *classes, *(f"<{tag}" for tag in tags), *sources, *inline]
     encoded = {mark.encode() for mark in marks}
-    return tuple(sorted(m for m in encoded if not any(o != m and o in m for o in encoded)))  # the fewest scans
+    return tuple(sorted(m for m in encoded if not any(o != m and o in m for o in encoded)))
 
 
 WIDGET_MARKS = _widget_marks()
+# Every mark looked for in one pass over the bytes (Aho-Corasick), not one pass per mark.
+WIDGET_MARK_SCAN = BytesAhoCorasick(list(WIDGET_MARKS))
 
 
 def check_render_mode(render: str) -> None:
@@ -74,7 +77,7 @@ def client_side_thread(page: FetchedPage) -> str | None:
 
 
 def _embedded_widget(page: FetchedPage) -> str | None:
-    if not any(mark in page.body for mark in WIDGET_MARKS):
+    if not WIDGET_MARK_SCAN.find_matches_as_indexes(page.body):
         return None
     try:
         tree, _ = parse_html(page)
@@ -235,7 +238,7 @@ class RenderingSpider:
 
     @cached_property
     def render_host_map(self) -> HostMap:
-        return HostMap(parse_host_map(self.settings.get("NEWSARCHIVE_HOST_MAP")))
+        return crawl_host_map(self.settings, self)
 
     @cached_property
     def render_limits(self) -> RenderLimits:

@@ -192,7 +192,8 @@ def check_crawl_arguments(base_url: str, revisit: str, discover: str) -> None:
 class ArchiveSpider(RenderingSpider, scrapy.Spider):
     """A spider whose items are Captures: an article page plus all of its comment pages.
 
-    Subclasses set ``site``, ``page_type``, ``default_base_url`` and ``live_hosts`` and say which
+    Subclasses set ``site``, ``page_type``, ``default_base_url`` (the site's own root: every URL the
+    archive records is on it, whatever ``base_url`` fetches from) and ``live_hosts`` and say which
     URLs are articles (``is_article_url``) and which are listings (``is_listing_url``).
 
     Crawls are incremental: discovery fetches only articles the archive lacks (or unsettled ones a
@@ -210,7 +211,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
     discover = "new"
     arguments = {
         "base_url": "where pages are fetched from: a mirror or local replica's root URL"
-                    " (default: the live site)",
+                    " (default: the live site); the archive keeps the site's own URLs",
         "revisit": "which archived articles are fetched again: due (the revisit policy, default),"
                    " all, none",
         "discover": "new (stop listings and sitemaps at nothing new, default) or all (read them all)",
@@ -245,14 +246,16 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
     def __init__(self, base_url: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.base_url = (base_url or self.default_base_url).rstrip("/")
+        self.site_url = (self.default_base_url or self.base_url).rstrip("/")
         self.revisit, self.discover = self.revisit, self.discover  # recorded with the crawl's args
         check_crawl_arguments(self.base_url, self.revisit, self.discover)
-        base = urlsplit(self.base_url)
-        self.base_scheme, self.base_netloc = base.scheme, base.netloc
-        self.allowed_domains = [base.hostname, *WIDGET_HOSTS]  # widget data pages and their robots.txt
+        site = urlsplit(self.site_url)
+        self.site_scheme, self.site_netloc = site.scheme, site.netloc
+        self.mirror_netloc = urlsplit(self.base_url).netloc
+        self.allowed_domains = [site.hostname, *WIDGET_HOSTS]  # widget data pages and their robots.txt
         self.render = self.render  # recorded with the crawl's args
         check_render_mode(self.render)
-        self._root = self.base_url + "/"
+        self._root, self._mirror_root = self.site_url + "/", self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
         self._listings_asked: set[str] = set()  # listing URLs this crawl already asked for
         self._requisites_asked: set[str] = set()  # page requisites this crawl already asked for
@@ -262,19 +265,31 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         parse_host_map(crawler.settings.get("NEWSARCHIVE_HOST_MAP"))  # a bad map stops the crawl before it starts
         return super().from_crawler(crawler, *args, **kwargs)
 
+    @cached_property
+    def mirror_hosts(self) -> dict[str, str]:
+        """``{host: base_url}`` for the site's hosts when base_url is a mirror: the crawl requests
+        the site's own URLs and the host map (newsarchive/hostmap.py) fetches them from the mirror."""
+        if self.mirror_netloc == self.site_netloc:
+            return {}
+        hosts = {urlsplit(self.site_url).hostname, *self.live_hosts}
+        return {host.lower(): self.base_url for host in hosts if host}
+
     # -- URLs ---------------------------------------------------------------------------------
     def rebase(self, url: str, relative_to: str | None = None) -> str | None:
-        """``url`` made absolute and rooted at base_url; None if it leaves the site."""
-        if url.startswith(self._root) and not NEEDS_PARSING.search(url):
-            return url  # already absolute on this site, nothing to drop: most links of a page
-        absolute = urljoin(relative_to or self.base_url + "/", url.strip())
-        parts = urlsplit(absolute)
+        """``url`` made absolute on the site's own root (a link into the mirror included); None if
+        it leaves the site. What the archive records is what the site is, wherever it is fetched from."""
+        if not NEEDS_PARSING.search(url):  # already absolute, nothing to drop: most links of a page
+            if url.startswith(self._root):
+                return url
+            if url.startswith(self._mirror_root):
+                return self._root + url[len(self._mirror_root):]
+        parts = urlsplit(urljoin(relative_to or self._root, url.strip()))
         if parts.scheme not in ("http", "https"):
             return None
         host = (parts.hostname or "").lower()
-        if parts.netloc != self.base_netloc and host not in self.live_hosts:
+        if parts.netloc not in (self.site_netloc, self.mirror_netloc) and host not in self.live_hosts:
             return None
-        return urlunsplit((self.base_scheme, self.base_netloc, parts.path or "/", parts.query, ""))
+        return urlunsplit((self.site_scheme, self.site_netloc, parts.path or "/", parts.query, ""))
 
     def site_for(self, url: str) -> str:
         """The site key an article URL is archived under (one per spider; the generic spider: per host)."""
@@ -292,9 +307,18 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
 
     # -- what to fetch: discovery, what earlier crawls left pending, and revisits ------------------
     async def start(self):
+        self.warn_of_articles_elsewhere()
         requests = [*self.start_requests_list(), *self.pending_requests(), *self.revisit_requests()]
         for request in self.planned(requests):  # discovery first: a few feed/listing pages
             yield request
+
+    def warn_of_articles_elsewhere(self) -> None:
+        """Say so when the archive holds articles of this known site under other URLs than its own
+        (a mirror's): this crawl archives the site's URLs, so those are not revisited or updated."""
+        elsewhere = self.crawl_plan.articles_elsewhere(self._root) if self.default_base_url else 0
+        if elsewhere:
+            self.logger.warning("%d articles of %s archived under other URLs than %s (a mirror's): this crawl"
+                                " neither revisits nor updates them", elsewhere, self.site, self._root)
 
     def planned(self, requests: list[scrapy.Request], done_url: str | None = None) -> list[scrapy.Request]:
         """``requests``, recorded in the archive's frontier before they are made (in one write, with
@@ -315,7 +339,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         """What earlier crawls of this site left pending and is due again (a missing comment page:
         its article, whose request follows every comment page)."""
         requests = []
-        for row in self.crawl_plan.pending(self.base_url + "/"):
+        for row in self.crawl_plan.pending(self._root):
             if row["kind"] in ("article", "comment_page"):
                 url = row["article_url"] or row["url"]
                 if url not in self._discovered:
@@ -363,8 +387,8 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         return CrawlPlan(conn, self.site, self.name, self.base_url, self.revisit, self.discover)
 
     def revisit_requests(self) -> list[scrapy.Request]:
-        """Archived articles of this site (at base_url) to fetch again, made as Scrapy asks."""
-        urls = [u for u in self.crawl_plan.revisit_urls() if u.startswith(self.base_url + "/")]
+        """Archived articles of this site to fetch again, made as Scrapy asks."""
+        urls = [u for u in self.crawl_plan.revisit_urls() if u.startswith(self._root)]
         urls = [url for url in urls if url not in self._discovered]
         self._discovered.update(urls)
         self.logger.info("revisiting %d archived articles (revisit=%s)", len(urls), self.revisit)

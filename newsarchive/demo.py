@@ -5,11 +5,13 @@ import json
 import subprocess
 import sys
 from typing import Callable
+from urllib.parse import urlsplit
 
 from .db import open_archive, queries
 from .render import article_document, render_article
 
-DEMO_PORT = 8765  # fixed, so that a second demo run finds the same article URLs in the archive
+DEMO_PORT = 8765  # preferred; any port serves the same articles, archived under their sites' own URLs
+WIDGET_SITE = "https://news.sahel.example"  # the site the replica's Disqus article stands for (a reserved name)
 
 
 def _serve_replica(port: int):
@@ -24,14 +26,14 @@ def _serve_replica(port: int):
 
 
 def _crawl_widget_article(db_path: str, served) -> str:
-    """Archive the replica's article whose thread a Disqus embed loads, disqus.com mapped to the
-    replica (a crawl of its own: a Scrapy process runs one reactor); its URL."""
+    """Archive the replica's article whose thread a Disqus embed loads, its site and disqus.com
+    mapped to the replica (a crawl of its own: a Scrapy process runs one reactor); its URL."""
     from .replica.disqus import ARTICLE_PATH
     from .runner import LOCAL_REPLICA_SETTINGS
 
-    url = served.url(ARTICLE_PATH)
-    settings = {**LOCAL_REPLICA_SETTINGS, "LOG_LEVEL": "CRITICAL",
-                "NEWSARCHIVE_HOST_MAP": json.dumps({"disqus.com": served.base_url})}
+    url = WIDGET_SITE + ARTICLE_PATH
+    host_map = {urlsplit(WIDGET_SITE).hostname: served.base_url, "disqus.com": served.base_url}
+    settings = {**LOCAL_REPLICA_SETTINGS, "LOG_LEVEL": "CRITICAL", "NEWSARCHIVE_HOST_MAP": json.dumps(host_map)}
     command = [sys.executable, "-m", "newsarchive", "--db", db_path, "crawl", "generic", "-a", f"urls={url}",
                *[part for key, value in settings.items() for part in ("-s", f"{key}={value}")]]
     subprocess.run(command, check=True, capture_output=True)
@@ -59,6 +61,7 @@ def run_demo(db_path: str, port: int, echo: Callable[[str], None]) -> None:
         echo(render_article(article_document(article, queries.article_comments(conn, article["id"]))))
     widget_article = queries.find_article(conn, widget_url)
     if widget_article:
-        echo("\nA thread a Disqus widget loads, read from its API (disqus.com mapped to the replica):\n")
+        echo(f"\nA thread a Disqus widget loads, read from its API ({urlsplit(WIDGET_SITE).hostname} and"
+             " disqus.com mapped to the replica):\n")
         echo(render_article(article_document(widget_article,
                                             queries.article_comments(conn, widget_article["id"]))))

@@ -79,6 +79,10 @@ class CrawlPlan:
             return queries.due_article_urls(self.conn, self.site, self.now)
         return []
 
+    def articles_elsewhere(self, root: str) -> int:
+        """How many archived articles of the site are under another root than ``root``."""
+        return queries.site_articles_elsewhere(self.conn, self.site, root)
+
     def pending(self, url_prefix: str) -> list[dict]:
         """What earlier crawls left pending under ``url_prefix`` and is due again (frontier rows)."""
         return queries.due_frontier(self.conn, url_prefix, self.now)

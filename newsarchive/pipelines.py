@@ -21,8 +21,7 @@ from .crawl import utc_now
 from .db import bodies, queries, store
 from .ingest import Ingested, ingest, ingest_unextracted
 from .items import Article, Capture, FetchFailure, article_json
-from .pages.base import ExtractionError
-from .pages.generic import MARKUP_NOT_RECOGNISED, THREAD_NOT_EXTRACTED
+from .pages.base import MARKUP_NOT_RECOGNISED, THREAD_NOT_EXTRACTED, ExtractionError
 from .offload import Extractor, WorkerDied, default_processes
 from .outcome import EXIT_CODES, crawl_status
 from .revisit import RetryPolicy, RevisitPolicy

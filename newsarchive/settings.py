@@ -44,6 +44,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newsarchive.limits.RobotsGate": 100,
     # Above HttpCompression (590) and Redirect (600): it sees each response as it arrived.
     "newsarchive.warcwriter.WarcWriterMiddleware": 650,
+    # Below HttpCompression (590): a mapped host's decoded pages, its base's links put back on it.
+    "newsarchive.hostmap.RealLinksMiddleware": 585,
 }
 NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
 NEWSARCHIVE_RETRY_AFTER_MAX = 120.0

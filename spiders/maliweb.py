@@ -12,7 +12,8 @@ LISTING_PATH = re.compile(r"^/(?:category/[\w/-]+?)(?:/page/\d+)?/?$|^/page/\d+/
 
 
 class MaliwebSpider(ArchiveSpider):
-    """Archive maliweb.net, or a mirror of it given as ``-a base_url=http://127.0.0.1:8000``."""
+    """Archive maliweb.net, or a mirror of it given as ``-a base_url=http://127.0.0.1:8000`` (archived
+    under maliweb.net's own URLs)."""
 
     name = "maliweb"
     site = "maliweb.net"
@@ -21,7 +22,7 @@ class MaliwebSpider(ArchiveSpider):
     live_hosts = ("maliweb.net", "www.maliweb.net")
 
     def start_requests_list(self) -> list[scrapy.Request]:
-        base = self.base_url
+        base = self.site_url
         return [self.discovery_request(f"{base}/feed/", self.parse_feed, priority=5),
                 self.discovery_request(f"{base}/wp-sitemap.xml", self.parse_sitemap),
                 self.discovery_request(f"{base}/", self.parse_listing)]

@@ -15,6 +15,8 @@ FAST_CRAWL = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
               "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO"]
 
 collect_ignore = ["bench"]
+MALIWEB = "https://www.maliweb.net"
+"""The site a maliweb replica stands for: a crawl with ``-a base_url=`` (the replica) archives its URLs."""
 
 
 def run_cli(*args: str, db: str | os.PathLike | None = None, timeout: float = 300,

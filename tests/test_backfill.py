@@ -22,7 +22,7 @@ from newsarchive.backfill import captures_of, parse_cdx, Snapshot, timestamp_iso
 from newsarchive.replica import maliweb_site, serve, truth
 from newsarchive.replay import PYWB_INSTALL, pywb_tool
 
-from conftest import FAST_CRAWL, run_cli
+from conftest import FAST_CRAWL, MALIWEB, run_cli
 
 pytestmark = pytest.mark.skipif(pywb_tool("wayback") is None,
                                 reason=f"pywb is not installed in its own environment ({PYWB_INSTALL})")
@@ -41,15 +41,16 @@ def _free_port() -> int:
 
 
 def _record(writer: WARCWriter, base: str, path: str, timestamp: str) -> None:
-    """One response record: the bytes the replica sends for ``path``, as a crawler saw them then."""
+    """One response record: the page the replica at ``base`` serves for ``path``, as a crawler of
+    the site saw it then (under the site's URL, with the site's links)."""
     connection = http.client.HTTPConnection(base.removeprefix("http://"))
     connection.request("GET", path)
     response = connection.getresponse()
-    body = response.read()
-    http_headers = StatusAndHeaders(f"{response.status} {response.reason}", response.getheaders(),
-                                    protocol="HTTP/1.1")
+    body = response.read().replace(base.encode(), MALIWEB.encode())
+    headers = [(k, str(len(body)) if k.lower() == "content-length" else v) for k, v in response.getheaders()]
+    http_headers = StatusAndHeaders(f"{response.status} {response.reason}", headers, protocol="HTTP/1.1")
     writer.write_record(writer.create_warc_record(
-        base + path, "response", payload=BytesIO(body), length=len(body), http_headers=http_headers,
+        MALIWEB + path, "response", payload=BytesIO(body), length=len(body), http_headers=http_headers,
         warc_headers_dict={"WARC-Date": timestamp_iso(timestamp)}))
     connection.close()
 
@@ -89,7 +90,7 @@ def backfilled(tmp_path_factory):
         assert crawled.returncode == 3, crawled.stderr[-3000:]  # incomplete: the replica's 500 page is pending
     process, cdx = _pywb(directory, warc)
     try:
-        base = served.base_url
+        base = MALIWEB
         runs = [run_cli("backfill", base + SEED, "--cdx", cdx, "--delay", "0", db=archive),
                 run_cli("backfill", base + "/", "--spider", "maliweb", "--cdx", cdx, "--delay", "0", db=archive)]
         before_again = _events(archive)

@@ -15,7 +15,7 @@ import pytest
 from newsarchive.replica import serve, synthetic_site
 from newsarchive.replica.model import walk
 
-from conftest import FAST_CRAWL, REPO, run_cli
+from conftest import FAST_CRAWL, MALIWEB, REPO, run_cli
 from test_resume_sigkill import _archived_threads, _count
 
 ARTICLES = 200
@@ -75,9 +75,9 @@ def _expected_threads(site) -> dict[str, set[tuple[str, str | None]]]:
     return threads
 
 
-def _assert_archive_is_the_site(db: Path, base_url: str, site) -> None:
+def _assert_archive_is_the_site(db: Path, site) -> None:
     """Every article and comment of the site archived once, each comment under its parent."""
-    archived = _archived_threads(db, base_url)
+    archived = _archived_threads(db)
     assert archived == _expected_threads(site)
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT COUNT(*) FROM comments").fetchone()[0]
@@ -118,11 +118,11 @@ def test_three_workers_archive_the_site_then_revisit_it(tmp_path, redis_url, sit
             result = _coordinate(db, served.base_url, redis_url)
             first_run = time.monotonic() - started
             assert result.returncode == 0
-            _assert_archive_is_the_site(db, served.base_url, site)
+            _assert_archive_is_the_site(db, site)
             assert "newsarchive/jobs_sent" in _last_crawl(db)["stats"]
 
             served.requests.clear()
-            _mark_seen(redis_url, [served.base_url + path for path in _expected_threads(site)])
+            _mark_seen(redis_url, [MALIWEB + path for path in _expected_threads(site)])
             revisit = _coordinate(db, served.base_url, redis_url, "-a", "revisit=all")
             refetched = {path.split("/comment-page-")[0] for path in served.requested_paths()}
         finally:
@@ -131,7 +131,7 @@ def test_three_workers_archive_the_site_then_revisit_it(tmp_path, redis_url, sit
     assert revisit.returncode == 0
     assert set(_expected_threads(site)) <= refetched, "a revisit was not sent to the workers"
     assert _last_crawl(db)["stats"]["newsarchive/articles_stored"] == ARTICLES
-    _assert_archive_is_the_site(db, served.base_url, site)
+    _assert_archive_is_the_site(db, site)
 
 
 def _coordinator(db: Path, base_url: str, redis_url: str, log: Path) -> subprocess.Popen:
@@ -160,7 +160,7 @@ def test_a_worker_and_the_coordinator_killed_lose_nothing(tmp_path, redis_url, s
     print(f"coordinator killed at {killed_at} articles; after the restart: {stats.get('newsarchive/jobs_redelivered')}"
           f" jobs delivered again, {stats.get('newsarchive/results_duplicate')} duplicate results")
     assert _last_crawl(db)["status"] == "finished"
-    _assert_archive_is_the_site(db, served.base_url, site)
+    _assert_archive_is_the_site(db, site)
     assert stats.get("newsarchive/jobs_redelivered", 0) >= 1, "the killed worker's jobs were not delivered again"
 
 
@@ -192,7 +192,7 @@ def test_a_job_delivered_again_is_stored_once(tmp_path, redis_url):
           f" {stats.get('newsarchive/results_duplicate')} late results not stored again")
     assert stats.get("newsarchive/jobs_redelivered", 0) >= 1
     assert stats.get("newsarchive/results_duplicate", 0) >= 1
-    _assert_archive_is_the_site(db, served.base_url, site)
+    _assert_archive_is_the_site(db, site)
     assert set(_capture_fetch_counts(db)) == {1}, "an article page stored twice"
 
 
@@ -222,4 +222,4 @@ def test_a_scheduled_crawl_is_a_coordinator(tmp_path, redis_url):
             _stop(workers)
     assert "schedule 1: ok" in ran.stderr
     assert _last_crawl(db)["stats"]["newsarchive/jobs_sent"] == 10
-    _assert_archive_is_the_site(db, served.base_url, site)
+    _assert_archive_is_the_site(db, site)

@@ -184,6 +184,6 @@ def test_spider_refuses_non_http_and_foreign_urls():
                                    "http://127.0.0.1.evil.example/politique/a-1.html",
                                    "http://127.0.0.1:9999/politique/a-1.html", "  javascript:alert(1)"]:
         assert spider.rebase(link) is None, link
-    assert spider.rebase("/politique/ok-1.html") == "http://127.0.0.1:8000/politique/ok-1.html"
+    assert spider.rebase("/politique/ok-1.html") == "https://www.maliweb.net/politique/ok-1.html"
     with pytest.raises(ValueError):
         MaliwebSpider(base_url="file:///etc")

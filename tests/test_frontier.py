@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import FAST_CRAWL, REPO
+from conftest import FAST_CRAWL, MALIWEB, REPO
 from newsarchive.replica import Resource, Site, serve, synthetic_site
 from newsarchive.replica.model import walk
 from newsarchive.replica.synthetic import BASE_ID
@@ -74,15 +74,15 @@ def truth(site, n: int) -> dict[str, set[tuple[str, str | None]]]:
     return threads
 
 
-def archived(db: Path, base_url: str) -> dict[str, set[tuple[str, str | None]]]:
+def archived(db: Path) -> dict[str, set[tuple[str, str | None]]]:
     """The archive as ``truth`` has it: live comments only (a comment marked removed is missing)."""
     urls = [url for url, in query(db, "SELECT url FROM articles")]
-    threads = {url[len(base_url):]: set() for url in urls}
+    threads = {url[len(MALIWEB):]: set() for url in urls}
     assert len(threads) == len(urls)
     for url, comment_id, parent in query(
             db, "SELECT a.url, c.comment_id, p.comment_id FROM comments c JOIN articles a ON a.id = c.article_id"
                 " LEFT JOIN comments p ON p.id = c.parent_id WHERE c.removed_at IS NULL"):
-        threads[url[len(base_url):]].add((comment_id, parent))
+        threads[url[len(MALIWEB):]].add((comment_id, parent))
     return threads
 
 
@@ -143,7 +143,7 @@ def test_failing_writes_stop_the_crawl_then_a_plain_crawl_completes(tmp_path):
         again = crawl(db, served.base_url)
         assert again.returncode == 0, again.stdout + again.stderr[-3000:]
         assert last_crawl(db)[0] == "finished"
-        assert archived(db, served.base_url) == truth(site, 40)
+        assert archived(db) == truth(site, 40)
         assert pending(db) == []
 
 
@@ -168,7 +168,7 @@ def test_site_down_mid_crawl_is_incomplete_then_a_plain_crawl_completes(tmp_path
         again = crawl(db, served.base_url)
         assert again.returncode == 0, again.stdout + again.stderr[-3000:]
         assert last_crawl(db)[0] == "finished"
-        assert archived(db, served.base_url) == truth(site, 60)
+        assert archived(db) == truth(site, 60)
         assert pending(db) == []
 
 
@@ -203,7 +203,7 @@ def test_revisit_killed_mid_way_marks_no_comment_removed(tmp_path):
 
         again = crawl(db, served.base_url)
         assert again.returncode == 0, again.stdout + again.stderr[-3000:]
-        assert archived(db, served.base_url) == truth(site, n)
+        assert archived(db) == truth(site, n)
         assert query(db, "SELECT count(*) FROM comment_events WHERE kind = 'removed'")[0][0] == 0
         assert pending(db) == []
 
@@ -243,14 +243,14 @@ def test_discovery_failures_are_recorded_and_retried(tmp_path):
     with serve(broken) as served:
         result = crawl(db, served.base_url, "-s", "RETRY_TIMES=0")
         assert result.returncode == 3, result.stdout + result.stderr[-3000:]
-        failed = {url[len(served.base_url):] for url, in query(db, "SELECT url FROM failures")}
+        failed = {url[len(MALIWEB):] for url, in query(db, "SELECT url FROM failures")}
         assert {"/wp-sitemap.xml", "/feed/", "/category/politique/"} <= failed, failed
-        assert {url[len(served.base_url):] for url, *_ in pending(db)} >= {"/wp-sitemap.xml", "/feed/"}
+        assert {url[len(MALIWEB):] for url, *_ in pending(db)} >= {"/wp-sitemap.xml", "/feed/"}
 
         broken.broken = False
         again = crawl(db, served.base_url)
         assert again.returncode == 0, again.stdout + again.stderr[-3000:]
-        assert archived(db, served.base_url) == truth(site, 30)
+        assert archived(db) == truth(site, 30)
         assert pending(db) == []
 
 

@@ -9,7 +9,7 @@ import pytest
 from newsarchive.crawl import utc_now
 from newsarchive.replica import maliweb_site, serve, truth
 
-from conftest import FAST_CRAWL, run_cli
+from conftest import FAST_CRAWL, MALIWEB, run_cli
 
 # Columns a revisit may change on every row without anything having changed on the page.
 VISIT_COLUMNS = {"last_seen_at", "last_capture_id", "next_visit_at", "comments_growth"}
@@ -59,7 +59,7 @@ def two_days(tmp_path_factory):
                        check=False).returncode == 3
         print(f"requests: day-1 crawl {day1_requests}, day-2 revisit=all {day2_requests},"
               f" then a default incremental run {len(served.requests)}")
-        return {"db": archive, "day1": day1, "day2": day2, "base": served.base_url,
+        return {"db": archive, "day1": day1, "day2": day2, "base": MALIWEB,  # the site's URLs, as archived
                 "changes": truth("day2")["changes"], "scheduled": scheduled,
                 "incremental_paths": served.requested_paths()}
 

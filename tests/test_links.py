@@ -1,4 +1,4 @@
-"""Links found by scanning bytes agree with a parsed tree; rebase() roots site links and refuses the rest."""
+"""Links found by scanning bytes agree with a parsed tree; rebase() roots site and mirror links on the site and refuses the rest."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -41,20 +41,21 @@ def test_comment_page_hrefs_only_name_comment_pages():
 
 
 @pytest.mark.parametrize("href, rebased", [
-    ("http://127.0.0.1:8000/a/b.html", "http://127.0.0.1:8000/a/b.html"),
-    ("http://127.0.0.1:8000/a/b.html#comments", "http://127.0.0.1:8000/a/b.html"),
-    ("http://127.0.0.1:8000/a?", "http://127.0.0.1:8000/a"),
-    ("http://127.0.0.1:8000/a?p=1&q=2", "http://127.0.0.1:8000/a?p=1&q=2"),
-    (" http://127.0.0.1:8000/a\n", "http://127.0.0.1:8000/a"),
-    ("../c.html", "http://127.0.0.1:8000/c.html"),
-    ("https://www.maliweb.net/d.html", "http://127.0.0.1:8000/d.html"),
+    ("http://127.0.0.1:8000/a/b.html", "https://www.maliweb.net/a/b.html"),  # the mirror's link: the site's URL
+    ("https://www.maliweb.net/a/b.html", "https://www.maliweb.net/a/b.html"),
+    ("http://127.0.0.1:8000/a/b.html#comments", "https://www.maliweb.net/a/b.html"),
+    ("http://127.0.0.1:8000/a?", "https://www.maliweb.net/a"),
+    ("http://127.0.0.1:8000/a?p=1&q=2", "https://www.maliweb.net/a?p=1&q=2"),
+    (" http://127.0.0.1:8000/a\n", "https://www.maliweb.net/a"),
+    ("../c.html", "https://www.maliweb.net/c.html"),
+    ("http://maliweb.net/d.html", "https://www.maliweb.net/d.html"),
     ("http://127.0.0.1:80000/x", None),
     ("http://elsewhere.example/x", None),
     ("javascript:alert(1)", None),
 ])
-def test_rebase_roots_site_links_and_refuses_the_rest(href, rebased):
+def test_rebase_roots_site_and_mirror_links_on_the_site_and_refuses_the_rest(href, rebased):
     spider = MaliwebSpider(base_url="http://127.0.0.1:8000")
-    assert spider.rebase(href, "http://127.0.0.1:8000/x/y.html") == rebased
+    assert spider.rebase(href, "https://www.maliweb.net/x/y.html") == rebased
 
 
 def test_each_listing_is_asked_for_once_and_pagination_only_while_pages_bring_news():

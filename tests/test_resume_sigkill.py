@@ -12,7 +12,7 @@ from pathlib import Path
 from newsarchive.replica import serve, synthetic_site
 from newsarchive.replica.model import walk
 
-from conftest import FAST_CRAWL, REPO, run_cli
+from conftest import FAST_CRAWL, MALIWEB, REPO, run_cli
 
 ARTICLES = 300
 KILL_AT = 100
@@ -51,15 +51,16 @@ def _expected_threads(site) -> dict[str, set[tuple[str, str | None]]]:
     return threads
 
 
-def _archived_threads(db: Path, base_url: str) -> dict[str, set[tuple[str, str | None]]]:
+def _archived_threads(db: Path) -> dict[str, set[tuple[str, str | None]]]:
+    """Each archived article's path on the site, with its comments and their parents."""
     with sqlite3.connect(db) as conn:
         urls = [r[0] for r in conn.execute("SELECT url FROM articles")]
         rows = conn.execute("SELECT a.url, c.comment_id, p.comment_id FROM comments c"
                             " JOIN articles a ON a.id = c.article_id"
                             " LEFT JOIN comments p ON p.id = c.parent_id").fetchall()
-    threads = {url[len(base_url):]: set() for url in urls}
+    threads = {url[len(MALIWEB):]: set() for url in urls}
     for url, comment_id, parent in rows:
-        threads[url[len(base_url):]].add((comment_id, parent))
+        threads[url[len(MALIWEB):]].add((comment_id, parent))
     assert len(threads) == len(urls)  # every URL once
     return threads
 
@@ -70,7 +71,7 @@ def test_sigkill_mid_crawl_then_resume(tmp_path):
     with serve(site) as served:
         stored = _crawl_then_kill(db, served.base_url)
         assert KILL_AT <= stored < ARTICLES, f"killed with {stored} articles stored"
-        after_kill = set(_archived_threads(db, served.base_url))
+        after_kill = set(_archived_threads(db))
         served.requests.clear()
         started = time.monotonic()
         run_cli("crawl", "maliweb", "-a", f"base_url={served.base_url}", *FAST_CRAWL, db=db)
@@ -78,7 +79,7 @@ def test_sigkill_mid_crawl_then_resume(tmp_path):
               f"{time.monotonic() - started:.1f}s and made {len(served.requests)} requests")
         refetched = {p.split("/comment-page-")[0] for p in served.requested_paths()} & after_kill
     assert not refetched, "articles stored before the kill were fetched again"
-    assert _archived_threads(db, served.base_url) == _expected_threads(site)
+    assert _archived_threads(db) == _expected_threads(site)
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

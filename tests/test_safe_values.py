@@ -14,7 +14,7 @@ from html import escape
 
 import pytest
 
-from conftest import FAST_CRAWL, REPO, run_cli
+from conftest import FAST_CRAWL, MALIWEB, REPO, run_cli
 from hostile.pages import article_html, comment_li
 from hostile.server import HostileServer, send
 
@@ -50,7 +50,7 @@ def archive(tmp_path_factory):
                               "/": lambda h: send(h, 200, f'<html><body><a href="{PATH}">a</a></body></html>'.encode()),
                               PATH: lambda h: send(h, 200, hostile_article().encode())})
         run_cli("crawl", "maliweb", "-a", f"base_url={server.base_url}", *FAST_CRAWL, db=db)
-        url = server.base_url + PATH
+        url = MALIWEB + PATH  # archived under the site's URL, fetched from the server
     yield db, tmp, url
 
 
@@ -84,7 +84,7 @@ def test_stored_text_has_no_controls_and_urls_are_http(archive):
 def test_extract_warns_about_dropped_urls(archive, tmp_path):
     page = tmp_path / "page.html"
     page.write_text(hostile_article(), encoding="utf-8")
-    result = run_cli("extract", str(page), "--url", "https://www.maliweb.net" + PATH, "--page-type", "maliweb", "--json")
+    result = run_cli("extract", str(page), "--url", MALIWEB + PATH, "--page-type", "maliweb", "--json")
     document = json.loads(result.stdout)
     assert "main_image_url dropped: not an http(s) URL (javascript:)" in document["warnings"]
     assert "author_url of comment 11 dropped: not an http(s) URL (data:)" in document["warnings"]

@@ -5,11 +5,13 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from . import store
 from .migrations import MIGRATIONS, migrate, schema_version
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DEFAULT_DB = "archive.db"
 BUSY_TIMEOUT_MS = 30_000
@@ -79,6 +81,8 @@ def open_archive(path: str | os.PathLike | None = None) -> sqlite_utils.Database
     conn = connect(path)
     migrate(conn)
     store.repair_deferred_index(conn)
+    import sqlite_utils  # here, not at import: extraction workers load this package and never open an archive
+
     return sqlite_utils.Database(conn)
 
 

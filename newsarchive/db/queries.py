@@ -193,6 +193,12 @@ def site_article_urls(conn: sqlite3.Connection, site: str) -> list[str]:
     return [r[0] for r in conn.execute("SELECT url FROM articles WHERE site = ? ORDER BY id", (site,))]
 
 
+def site_articles_elsewhere(conn: sqlite3.Connection, site: str, root: str) -> int:
+    """How many archived articles of ``site`` have a URL outside ``root`` (a mirror's, say)."""
+    return conn.execute("SELECT count(*) FROM articles WHERE site = ? AND substr(url, 1, ?) != ?",
+                        (site, len(root), root)).fetchone()[0]
+
+
 def due_frontier(conn: sqlite3.Connection, url_prefix: str, now: str) -> list[dict]:
     """Pending frontier rows under ``url_prefix`` whose next try has come (never tried first)."""
     return dicts(conn.execute(

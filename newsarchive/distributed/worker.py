@@ -71,6 +71,12 @@ class JobSpider(scrapy.Spider):
             self._site_spiders[key] = spider_class.from_crawler(self.crawler, **job["args"])
         return self._site_spiders[key]
 
+    @property
+    def mirror_hosts(self) -> dict[str, str]:
+        """The mirrors the site spiders of this worker's jobs fetch from (newsarchive/hostmap.py)."""
+        return {host: base for spider in self._site_spiders.values()
+                for host, base in getattr(spider, "mirror_hosts", {}).items()}
+
     @cached_property
     def spider_classes(self) -> dict[str, type]:
         from ..runner import spider_classes

@@ -8,7 +8,7 @@ from ..crawl import utc_now
 from ..db import queries, store
 from ..ingest import ingest, ingest_unextracted
 from ..items import Capture
-from ..pages.generic import MARKUP_NOT_RECOGNISED
+from ..pages.base import MARKUP_NOT_RECOGNISED
 from ..revisit import RetryPolicy, RevisitPolicy
 from .wire import CAPTURE, FAILURE, GIVE_UP, PLAN, Result
 

@@ -46,6 +46,9 @@ for _parser in (HTML_PARSER, UTF8_PARSER):
 _XPATHS: dict[str, etree.XPath] = {}
 TAGGED = ("meta", *WIDGET_TAGS)  # WIDGET_TAGS has "script"
 
+THREAD_NOT_EXTRACTED = "comments not extracted"  # the start of the warning for a thread seen, not read
+MARKUP_NOT_RECOGNISED = f"{THREAD_NOT_EXTRACTED}: comment markup not recognised"
+
 
 class ExtractionError(Exception):
     """A page that cannot be extracted at all (not HTML, empty…); the message says why."""

@@ -19,7 +19,7 @@ from ..parsing.language import detect_language, normalize_language
 from ..parsing.text import normalize_space, sanitize_html
 from ..threads.registry import derived
 from ..threads.structural import THREAD_MARK
-from .base import Page
+from .base import MARKUP_NOT_RECOGNISED, THREAD_NOT_EXTRACTED, Page
 from .registry import handles
 
 # What page furniture looks like, as class/id tokens matched in one pass over the tree (rules as data).
@@ -56,8 +56,6 @@ MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "la
                  "article.updated", "DC.date.modified")
 PUBLISHED_CLASS = re.compile(r"published|entry-date|post-date|pubdate", re.I)
 MODIFIED_CLASS = re.compile(r"updated|modified", re.I)
-THREAD_NOT_EXTRACTED = "comments not extracted"  # the start of the warning for a thread seen, not read
-MARKUP_NOT_RECOGNISED = f"{THREAD_NOT_EXTRACTED}: comment markup not recognised"
 MAX_DATE_TEXT_CHARS = 120
 MAX_DATE_ELEMENTS = 40
 LISTED_DATES = 3  # this many itemprop=datePublished elements are a list of other items, not the article

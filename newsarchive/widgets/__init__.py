@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ahocorasick_rs import BytesAhoCorasick
+
 from ..items import Comment, FetchedPage
 from ..threads import assign_positions, resolve_thread
 from .base import WidgetAdapter
@@ -38,6 +40,9 @@ ADAPTERS: list[WidgetAdapter] = [
     FacebookAdapter(),
     ViafouraAdapter(),
 ]
+# Every adapter's marks, looked for in one pass over an article page's bytes.
+MARKS: list[bytes] = list(dict.fromkeys(mark for adapter in ADAPTERS for mark in adapter.marks))
+MARK_SCAN = BytesAhoCorasick(MARKS)
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
 
@@ -46,7 +51,10 @@ def first_widget_url(body: bytes, page_url: str, after: WidgetAdapter | None = N
     """The first data URL of the widget thread an article page embeds, None when no adapter the
     crawl's ``settings`` enable applies; ``after``: asked of the adapters registered after that one
     only (its endpoint refused)."""
+    found = {MARKS[index] for index, _, _ in MARK_SCAN.find_matches_as_indexes(body, overlapping=True)}
     for adapter in ADAPTERS[ADAPTERS.index(after) + 1 if after else 0:]:
+        if adapter.marks and found.isdisjoint(adapter.marks):
+            continue
         url = adapter.first_url(body, page_url) if adapter.enabled(settings) else None
         if url:
             return url

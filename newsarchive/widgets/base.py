@@ -26,6 +26,9 @@ class WidgetAdapter:
     """The widget's name, as ``pages.widgets`` detects it (``comments_widget``)."""
     hosts: tuple[str, ...] = ()
     """The vendor's hosts its data endpoints are on (none: the site's own host)."""
+    marks: tuple[bytes, ...] = ()
+    """Bytes of which an article page ``first_url`` reads holds at least one: a page holding none
+    is not asked (``widgets.first_widget_url``); none declared: every page is asked."""
     answers_html = False
     """True when the data pages carry the site's own comment markup (``html_of``), which extends
     the thread the article page shows; False when they hold the whole thread as data."""

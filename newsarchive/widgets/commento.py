@@ -26,6 +26,7 @@ class CommentoAdapter(WidgetAdapter):
 
     name = "commento"
     hosts = ("commento.io",)
+    marks = (b"commento.js",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         found = SCRIPT.search(body) if b"commento.js" in body else None

@@ -37,6 +37,7 @@ class CoralAdapter(WidgetAdapter):
 
     name = "coral"
     hosts = ("coralproject.net",)
+    marks = (b"createStreamEmbed",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         if b"createStreamEmbed" not in body:

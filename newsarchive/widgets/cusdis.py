@@ -19,6 +19,7 @@ class CusdisAdapter(WidgetAdapter):
 
     name = "cusdis"
     hosts = ("cusdis.com",)
+    marks = (b"cusdis_thread",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         attributes = embed_attributes(body, b"cusdis_thread", CONTAINER, ("data-host", "data-app-id", "data-page-id"))

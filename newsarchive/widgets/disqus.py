@@ -28,6 +28,7 @@ class DisqusAdapter(WidgetAdapter):
 
     name = "disqus"
     hosts = ("disqus.com",)
+    marks = (b"disqus",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         if b"disqus" not in body:

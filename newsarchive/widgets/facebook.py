@@ -28,6 +28,7 @@ class FacebookAdapter(WidgetAdapter):
 
     name = "facebook"
     hosts = ("graph.facebook.com",)
+    marks = (b"fb-comments", b"fb:comments")
 
     def enabled(self, settings) -> bool:
         return bool(settings and settings.get(TOKEN_SETTING))

@@ -27,6 +27,7 @@ class GiscusAdapter(WidgetAdapter):
 
     name = "giscus"
     hosts = ("giscus.app",)
+    marks = (b"giscus.app",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         found = embed_attributes(body, b"giscus.app", SCRIPT,

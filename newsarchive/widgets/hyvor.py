@@ -31,6 +31,7 @@ class HyvorTalkAdapter(WidgetAdapter):
 
     name = "hyvor"
     hosts = ("talk.hyvor.com",)
+    marks = (b"hyvor-talk-comments", b"HYVOR_TALK_WEBSITE")
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         found = embed_attributes(body, b"hyvor-talk-comments", TAG, ("website-id", "page-id", "instance"))

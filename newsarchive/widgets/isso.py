@@ -21,6 +21,7 @@ class IssoAdapter(WidgetAdapter):
     never listed to readers."""
 
     name = "isso"
+    marks = (b"isso-thread",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         if b"isso-thread" not in body:

@@ -30,6 +30,7 @@ class OpenWebAdapter(WidgetAdapter):
 
     name = "openweb"
     hosts = ("api-2-0.spot.im",)
+    marks = (b"spot.im",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         if b"spot.im" not in body:

@@ -18,6 +18,7 @@ class Remark42Adapter(WidgetAdapter):
     marks ``delete`` are kept as ``deleted`` placeholders."""
 
     name = "remark42"
+    marks = (b"remark_config",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         if b"remark_config" not in body:

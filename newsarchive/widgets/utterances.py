@@ -22,6 +22,7 @@ class UtterancesAdapter(WidgetAdapter):
 
     name = "utterances"
     hosts = ("api.github.com",)
+    marks = (b"utteranc.es",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         attributes = embed_attributes(body, b"utteranc.es", SCRIPT, ("repo", "issue-number", "issue-term"))

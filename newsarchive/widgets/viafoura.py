@@ -29,6 +29,7 @@ class ViafouraAdapter(WidgetAdapter):
 
     name = "viafoura"
     hosts = ("livecomments.viafoura.co", "iam.viafoura.co")
+    marks = (b"vf:container_id",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         if b"vf:container_id" not in body:

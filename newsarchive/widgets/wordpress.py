@@ -22,6 +22,7 @@ class WordPressRestAdapter(WidgetAdapter):
     so nothing deleted or held for moderation appears."""
 
     name = "wordpress-rest"
+    marks = (b"wpdcom",)
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
         if b"wpdcom" not in body or not WPDISCUZ.search(body):

@@ -28,6 +28,7 @@ class WpDiscuzLoadMoreAdapter(WidgetAdapter):
     Only what wpDiscuz lists to a guest is there: nothing deleted or held for moderation."""
 
     name = "wpdiscuz"
+    marks = (b"wpdiscuzAjaxObj",)
     answers_html = True
 
     def first_url(self, body: bytes, page_url: str) -> str | None:
