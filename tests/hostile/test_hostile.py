@@ -7,7 +7,7 @@ from html import escape
 
 import pytest
 
-from conftest import FAST_CRAWL, run_cli
+from conftest import FAST_CRAWL, MALIWEB, run_cli
 
 from .corpus import Case, cases, paged_cases
 from .server import HostileServer, send
@@ -115,7 +115,7 @@ def test_case_outcome(hostile_crawl, name):
     index = CASE_NAMES.index(name)
     case = corpus[index]
     path = case.path(index)
-    url = server.base_url + path
+    url = MALIWEB + path
     row = conn.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
     failures = conn.execute("SELECT stage, reason FROM failures WHERE url = ?", (url,)).fetchall()
     expect = case.expect
@@ -140,7 +140,7 @@ def test_case_outcome(hostile_crawl, name):
 def test_pages_that_fail_extraction_keep_their_raw_bytes(hostile_crawl):
     """Extraction runs before capture storage: a page it refuses is still kept in ``captures``."""
     conn, server, _, corpus, _ = hostile_crawl
-    refused = [server.base_url + case.path(number) for number, case in enumerate(corpus)
+    refused = [MALIWEB + case.path(number) for number, case in enumerate(corpus)
                if case.expect.stage == "extract"]
     assert len(refused) >= 3
     for url in refused:
