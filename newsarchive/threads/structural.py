@@ -515,23 +515,20 @@ def _short_texts(parts: list, meta: set):
     """Short texts of the block's own markup, quotes of other comments left out (their "X wrote:"
     names the author replied to)."""
     for part in parts:
+        quoted: set = set()  # quotes and what they hold, known before their descendants (document order)
         for element in part.iter(etree.Element):
-            if element in meta or element.tag in ("script", "style", "img", "time") or _quoted(element, part):
+            if _is_quote(element) or (element is not part and element.getparent() in quoted):
+                quoted.add(element)
+                continue
+            if element in meta or element.tag in ("script", "style", "img", "time"):
                 continue
             text = normalize_space(text_of(element))
             if text and len(text) <= 80:
                 yield element, text
 
 
-def _quoted(element, part) -> bool:
-    node = element
-    while node is not None:
-        if node.tag in ("blockquote", "q") or "quote" in (node.get("class") or ""):
-            return True
-        if node is part:
-            return False
-        node = node.getparent()
-    return False
+def _is_quote(element) -> bool:
+    return element.tag in ("blockquote", "q") or "quote" in (element.get("class") or "")
 
 
 def _labelled_name(short_texts, meta: set):
