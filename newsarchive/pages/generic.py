@@ -177,10 +177,7 @@ class GenericPage(Page):
         little, since the fast mode gives the same body on nearly every page for a third of the time.
         """
         self._drop_comment_sections()
-        body = self._trafilatura_body(fast=True)
-        if body is None or len("".join(body.itertext())) < FULL_CASCADE_BELOW:
-            full = self._trafilatura_body(fast=False)
-            body = full if full is not None else body
+        body = self._cascade_body()
         if body is None:
             self.warnings.append("no article body found")
             return "", ""
@@ -199,6 +196,19 @@ class GenericPage(Page):
             if element.getparent() is not None:
                 element.drop_tree()
         etree.strip_elements(self.tree, *NEVER_BODY, with_tail=False)
+
+    def _cascade_body(self):
+        """trafilatura's fast-mode body, else its full cascade's. The fast mode is skipped (run only
+        when the full cascade finds nothing) on a page holding less text in all than the cascade's
+        threshold: the fast body, a part of that text, would fall short of it anyway."""
+        fast_first = len(self.tree.text_content()) >= FULL_CASCADE_BELOW
+        body = self._trafilatura_body(fast=True) if fast_first else None
+        if body is None or len("".join(body.itertext())) < FULL_CASCADE_BELOW:
+            full = self._trafilatura_body(fast=False)
+            if full is None and not fast_first:
+                full = self._trafilatura_body(fast=True)
+            body = full if full is not None else body
+        return body
 
     def _trafilatura_body(self, fast: bool):
         document = bare_extraction(self.tree, url=self.url, fast=fast, favor_precision=True, include_comments=False,
