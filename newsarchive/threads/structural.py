@@ -269,6 +269,16 @@ class _Group:
                 if ancestor in self.holders:
                     break  # the levels above were added from an earlier block
                 self.holders.add(ancestor)
+        self._dates: dict = {}
+
+    def parse_date(self, text: str | None, ctx: ThreadContext) -> str | None:
+        """``parse_date`` of a written date, read once per group ("2 hours ago" repeats down a
+        thread); a date relative to now (no capture time) is read each time."""
+        if ctx.fetched_at is None:
+            return parse_date(text, ctx.tz, ctx.languages, ctx.fetched_at)
+        if text not in self._dates:
+            self._dates[text] = parse_date(text, ctx.tz, ctx.languages, ctx.fetched_at)
+        return self._dates[text]
 
 
 class _Reading:
@@ -276,6 +286,7 @@ class _Reading:
 
     def __init__(self, block, group: _Group, ctx: ThreadContext, quick: bool = False):
         self.block = block
+        self.group = group
         self.quick = quick  # a time is recognised, not parsed
         self.parts = _own_parts(block, group)
         self.meta: set = set()
@@ -339,7 +350,7 @@ class _Reading:
                 if self.quick:
                     return None, raw or element.get("datetime")
                 return (parse_iso(element.get("datetime"), ctx.tz)
-                        or parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at)), raw
+                        or self.group.parse_date(raw, ctx)), raw
         for most_children in (0, 2):  # the narrowest element first: a leaf, then a short line
             for element in (e for p in self.parts for e in p.iter(etree.Element)):
                 if element in self.meta or len(element) > most_children or element.tag in ("script", "style"):
@@ -350,8 +361,7 @@ class _Reading:
                 if self.quick:
                     self.meta.add(element)
                     return None, date_text(raw)
-                found = parse_date(element.get("title"), ctx.tz, ctx.languages, ctx.fetched_at) or \
-                    parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at)
+                found = self.group.parse_date(element.get("title"), ctx) or self.group.parse_date(raw, ctx)
                 if found:
                     self.meta.add(element)
                     return found, date_text(raw)
