@@ -38,6 +38,7 @@ BYLINE_WORDS = frozenset({"byline", "author", "authors", "auteur", "auteurs", "a
 DATE_WORDS = frozenset({"date", "time", "published", "publish", "publication", "pubdate", "posted", "datum",
                         "fecha", "meta", "byline", "timestamp", "dateline", "data"})
 ROLE_WORDS = LEDE_WORDS | BYLINE_WORDS | DATE_WORDS | {"td", "tdb"}
+MARKING_ATTRIBUTES = frozenset({"id", "class", "itemprop", "rel", THREAD_MARK})  # what `marked` reads
 # Lines that are a site's furniture, not the article: kept out of the body when short.
 FURNITURE = re.compile(
     r"^(?:related(?: articles?| stories| posts?)?|read (?:more|also|next)|see (?:more|also)|more|also|also on \S+"
@@ -139,7 +140,9 @@ class GenericPage(Page):
         """Comment sections, lede, byline and date candidates (by id, class, itemprop, rel): one pass."""
         found: dict[str, list] = {"comments": [], "lede": [], "byline": [], "date": [], "dated": []}
         ids, section_classes, item_id = comment_sections()
-        for element in self.tree.xpath(f"//*[@id or @class or @itemprop or @rel or @{THREAD_MARK}] | //time"):
+        for element in self.tree.iter(etree.Element):  # document order, as the XPath union gave it
+            if element.tag != "time" and MARKING_ATTRIBUTES.isdisjoint(element.attrib.keys()):
+                continue
             ident, classes, itemprop = element.get("id") or "", element.get("class") or "", element.get("itemprop")
             if element.tag == "time" or itemprop in ("datePublished", "dateModified"):
                 found["dated"].append(element)
