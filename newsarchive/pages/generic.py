@@ -38,6 +38,7 @@ BYLINE_WORDS = frozenset({"byline", "author", "authors", "auteur", "auteurs", "a
 DATE_WORDS = frozenset({"date", "time", "published", "publish", "publication", "pubdate", "posted", "datum",
                         "fecha", "meta", "byline", "timestamp", "dateline", "data"})
 ROLE_WORDS = LEDE_WORDS | BYLINE_WORDS | DATE_WORDS | {"td", "tdb"}
+MARKING_ATTRIBUTES = frozenset({"id", "class", "itemprop", "rel", THREAD_MARK})  # what `marked` reads
 # Lines that are a site's furniture, not the article: kept out of the body when short.
 FURNITURE = re.compile(
     r"^(?:related(?: articles?| stories| posts?)?|read (?:more|also|next)|see (?:more|also)|more|also|also on \S+"
@@ -139,7 +140,9 @@ class GenericPage(Page):
         """Comment sections, lede, byline and date candidates (by id, class, itemprop, rel): one pass."""
         found: dict[str, list] = {"comments": [], "lede": [], "byline": [], "date": [], "dated": []}
         ids, section_classes, item_id = comment_sections()
-        for element in self.tree.xpath(f"//*[@id or @class or @itemprop or @rel or @{THREAD_MARK}] | //time"):
+        for element in self.tree.iter(etree.Element):  # document order, as the XPath union gave it
+            if element.tag != "time" and MARKING_ATTRIBUTES.isdisjoint(element.attrib.keys()):
+                continue
             ident, classes, itemprop = element.get("id") or "", element.get("class") or "", element.get("itemprop")
             if element.tag == "time" or itemprop in ("datePublished", "dateModified"):
                 found["dated"].append(element)
@@ -177,10 +180,7 @@ class GenericPage(Page):
         little, since the fast mode gives the same body on nearly every page for a third of the time.
         """
         self._drop_comment_sections()
-        body = self._trafilatura_body(fast=True)
-        if body is None or len("".join(body.itertext())) < FULL_CASCADE_BELOW:
-            full = self._trafilatura_body(fast=False)
-            body = full if full is not None else body
+        body = self._cascade_body()
         if body is None:
             self.warnings.append("no article body found")
             return "", ""
@@ -199,6 +199,19 @@ class GenericPage(Page):
             if element.getparent() is not None:
                 element.drop_tree()
         etree.strip_elements(self.tree, *NEVER_BODY, with_tail=False)
+
+    def _cascade_body(self):
+        """trafilatura's fast-mode body, else its full cascade's. The fast mode is skipped (run only
+        when the full cascade finds nothing) on a page holding less text in all than the cascade's
+        threshold: the fast body, a part of that text, would fall short of it anyway."""
+        fast_first = len(self.tree.text_content()) >= FULL_CASCADE_BELOW
+        body = self._trafilatura_body(fast=True) if fast_first else None
+        if body is None or len("".join(body.itertext())) < FULL_CASCADE_BELOW:
+            full = self._trafilatura_body(fast=False)
+            if full is None and not fast_first:
+                full = self._trafilatura_body(fast=True)
+            body = full if full is not None else body
+        return body
 
     def _trafilatura_body(self, fast: bool):
         document = bare_extraction(self.tree, url=self.url, fast=fast, favor_precision=True, include_comments=False,

@@ -44,7 +44,8 @@ class CardThread(ItemThread):
     def items_from(self, hits) -> list:
         cards = owners(hits, "class", _card_classes, CARD_TAGS)
         card_set = set(cards)
-        kept = [card for card in cards if _owns_content(card, card_set)]
+        contents = _card_contents(cards, card_set)
+        kept = [card for card in cards if _owns_content(card, contents.get(card), card_set)]
         return _promote(kept, cards, card_set) if kept else []
 
     def item_id(self, item) -> str | None:
@@ -96,9 +97,24 @@ def _has_id(element) -> bool:
     return any(re.search(r"\d{3,}", element.get(name) or "") for name in ID_ATTRIBUTES)
 
 
-def _owns_content(card, cards: set) -> bool:
-    """True when the card's comment text is not inside a smaller card."""
-    content = first([card], CARD_CONTENT)
+def _card_contents(cards: list, card_set: set) -> dict:
+    """Each card's comment-text element (the first the first path finds inside it, else the next
+    path's), every path searched once per outermost card rather than once per card."""
+    outermost = [card for card in cards if not any(a in card_set for a in card.iterancestors())]
+    contents: dict = {}
+    for path in CARD_CONTENT:
+        for outer in outermost:
+            for match in path(outer):  # document order: a card keeps the first match inside it
+                for ancestor in match.iterancestors():
+                    if ancestor in card_set and ancestor not in contents:
+                        contents[ancestor] = match
+                    if ancestor is outer:
+                        break
+    return contents
+
+
+def _owns_content(card, content, cards: set) -> bool:
+    """True when the card's comment text (``content``) is not inside a smaller card."""
     if content is None or content.tag not in BLOCK or card.find(".//form") is not None:
         return False
     for ancestor in content.iterancestors():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import tee
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -183,11 +184,11 @@ def _read_group(parent, signature: tuple, tools: int, ctx: ThreadContext) -> lis
     if _refused_region(parent) or not (tools >= 2 or _in_comment_context(parent)):
         return []
     blocks = [e for e in parent.iter(etree.Element) if e is not parent and _signature(e) == signature]
-    block_set = set(blocks)
-    top = [_Reading(block, block_set, ctx, quick=True) for block in blocks if block.getparent() is parent]
+    group = _Group(blocks)
+    top = [_Reading(block, group, ctx, quick=True) for block in blocks if block.getparent() is parent]
     if not _reads_as_thread(top, ctx):
         return []
-    kept = [r for r in (_Reading(block, block_set, ctx) for block in blocks) if r.is_comment()]
+    kept = [r for r in (_Reading(block, group, ctx) for block in blocks) if r.is_comment()]
     if len(kept) < 2:
         return []
     parent.set(THREAD_MARK, "")  # the page's body reader leaves the thread out
@@ -256,13 +257,38 @@ def _names_comments(element) -> bool:
 
 
 # -- one block -------------------------------------------------------------------------------------
+class _Group:
+    """A group's blocks and the elements that hold one of them: each block's own markup is then
+    found without walking its replies' subtrees again."""
+
+    def __init__(self, blocks: list):
+        self.blocks = set(blocks)
+        self.holders: set = set()
+        for block in blocks:
+            for ancestor in block.iterancestors():
+                if ancestor in self.holders:
+                    break  # the levels above were added from an earlier block
+                self.holders.add(ancestor)
+        self._dates: dict = {}
+
+    def parse_date(self, text: str | None, ctx: ThreadContext) -> str | None:
+        """``parse_date`` of a written date, read once per group ("2 hours ago" repeats down a
+        thread); a date relative to now (no capture time) is read each time."""
+        if ctx.fetched_at is None:
+            return parse_date(text, ctx.tz, ctx.languages, ctx.fetched_at)
+        if text not in self._dates:
+            self._dates[text] = parse_date(text, ctx.tz, ctx.languages, ctx.fetched_at)
+        return self._dates[text]
+
+
 class _Reading:
     """What one block shows: its own markup (replies left out), name, time, text, id and depth."""
 
-    def __init__(self, block, blocks: set, ctx: ThreadContext, quick: bool = False):
+    def __init__(self, block, group: _Group, ctx: ThreadContext, quick: bool = False):
         self.block = block
+        self.group = group
         self.quick = quick  # a time is recognised, not parsed
-        self.parts = _own_parts(block, blocks)
+        self.parts = _own_parts(block, group)
         self.meta: set = set()
         self.reply_link = self.avatar = False
         self.reply_to: str | None = None
@@ -303,8 +329,10 @@ class _Reading:
                             self.meta.add(element)
 
     def _author(self, ctx: ThreadContext) -> tuple[str | None, str | None]:
-        for finder in (_labelled_name, _classed_name, _verb_name, _first_name):
-            found = finder(self.parts, self.meta)
+        finders = (_labelled_name, _classed_name, _verb_name, _first_name)
+        # one walk of the short texts serves every finder (they add nothing to meta while looking)
+        for finder, short_texts in zip(finders, tee(_short_texts(self.parts, self.meta), len(finders))):
+            found = finder(short_texts, self.meta)
             if found is not None:
                 node, name = found
                 self.meta.add(node)
@@ -322,7 +350,7 @@ class _Reading:
                 if self.quick:
                     return None, raw or element.get("datetime")
                 return (parse_iso(element.get("datetime"), ctx.tz)
-                        or parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at)), raw
+                        or self.group.parse_date(raw, ctx)), raw
         for most_children in (0, 2):  # the narrowest element first: a leaf, then a short line
             for element in (e for p in self.parts for e in p.iter(etree.Element)):
                 if element in self.meta or len(element) > most_children or element.tag in ("script", "style"):
@@ -333,8 +361,7 @@ class _Reading:
                 if self.quick:
                     self.meta.add(element)
                     return None, date_text(raw)
-                found = parse_date(element.get("title"), ctx.tz, ctx.languages, ctx.fetched_at) or \
-                    parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at)
+                found = self.group.parse_date(element.get("title"), ctx) or self.group.parse_date(raw, ctx)
                 if found:
                     self.meta.add(element)
                     return found, date_text(raw)
@@ -344,7 +371,8 @@ class _Reading:
         meta = self.meta
         chosen = [e for p in self.parts for e in p.iter(etree.Element) if _text_classed(e) and e not in meta]
         if chosen:
-            outermost = [e for e in chosen if not any(a in chosen for a in e.iterancestors())]
+            chosen_set = set(chosen)
+            outermost = [e for e in chosen if not any(a in chosen_set for a in e.iterancestors())]
             parts = outermost
         elif self.parts == [c for c in self.block if isinstance(c.tag, str)]:
             parts = [self.block]  # no reply inside: the block whole, its own text and tails kept
@@ -445,14 +473,14 @@ def _is_reply(element) -> bool:
     return bool(text) and len(text) < 40 and text.strip().lower() in _REPLY_LOWER
 
 
-def _own_parts(block, blocks: set) -> list:
+def _own_parts(block, group: _Group) -> list:
     """The block's children that hold no other block (its replies are not its own markup)."""
     parts = []
     for child in block:
-        if not isinstance(child.tag, str) or child in blocks:
+        if not isinstance(child.tag, str) or child in group.blocks:
             continue
-        if any(d in blocks for d in child.iterdescendants()):
-            parts.extend(_own_parts(child, blocks))
+        if child in group.holders:
+            parts.extend(_own_parts(child, group))
         else:
             parts.append(child)
     return parts
@@ -497,28 +525,25 @@ def _short_texts(parts: list, meta: set):
     """Short texts of the block's own markup, quotes of other comments left out (their "X wrote:"
     names the author replied to)."""
     for part in parts:
+        quoted: set = set()  # quotes and what they hold, known before their descendants (document order)
         for element in part.iter(etree.Element):
-            if element in meta or element.tag in ("script", "style", "img", "time") or _quoted(element, part):
+            if _is_quote(element) or (element is not part and element.getparent() in quoted):
+                quoted.add(element)
+                continue
+            if element in meta or element.tag in ("script", "style", "img", "time"):
                 continue
             text = normalize_space(text_of(element))
             if text and len(text) <= 80:
                 yield element, text
 
 
-def _quoted(element, part) -> bool:
-    node = element
-    while node is not None:
-        if node.tag in ("blockquote", "q") or "quote" in (node.get("class") or ""):
-            return True
-        if node is part:
-            return False
-        node = node.getparent()
-    return False
+def _is_quote(element) -> bool:
+    return element.tag in ("blockquote", "q") or "quote" in (element.get("class") or "")
 
 
-def _labelled_name(parts: list, meta: set):
+def _labelled_name(short_texts, meta: set):
     """"Posted by X", "Soumis par X", "Escrito por X", "von X": the name after the label."""
-    for element, text in _short_texts(parts, meta):
+    for element, text in short_texts:
         if LABEL_ONLY.match(normalize_space(element.text or "")) and len(element):
             named = next((c for c in element if c not in meta and _plausible_name(text_of(c))), None)
             if named is not None:
@@ -531,8 +556,8 @@ def _labelled_name(parts: list, meta: set):
     return None
 
 
-def _classed_name(parts: list, meta: set):
-    for element, text in _short_texts(parts, meta):
+def _classed_name(short_texts, meta: set):
+    for element, text in short_texts:
         names = (element.get("class") or "") + " " + (element.get("itemprop") or "")
         if AUTHOR_CLASS.search(names) and _plausible_name(text):
             inner = next((a for a in element.iter("a", "strong", "b", "cite") if _plausible_name(text_of(a))),
@@ -542,17 +567,17 @@ def _classed_name(parts: list, meta: set):
     return None
 
 
-def _verb_name(parts: list, meta: set):
-    for element, text in _short_texts(parts, meta):
+def _verb_name(short_texts, meta: set):
+    for element, text in short_texts:
         match = NAME_VERB.match(text)
         if match and _plausible_name(match.group(1)):
             return element, match.group(1)
     return None
 
 
-def _first_name(parts: list, meta: set):
+def _first_name(short_texts, meta: set):
     """The first short link, bold or heading before the text, or an ``@handle`` line."""
-    for element, text in _short_texts(parts, meta):
+    for element, text in short_texts:
         if element.tag not in NAME_TAGS or len(element) > 1:
             continue
         if element.tag in ("div", "p", "span") and not text.startswith("@"):
