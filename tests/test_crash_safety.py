@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FAST_CRAWL, REPO
+from conftest import FAST_CRAWL, MALIWEB, REPO
 from newsarchive.replica import serve, synthetic_site
 from newsarchive.replica.synthetic import BASE_ID
 
@@ -107,9 +107,8 @@ def crashed_then_finished(tmp_path_factory):
             crawl = start_crawl(served.base_url, db)
             _, err = crawl.communicate(timeout=600)
             finals.append((crawl.returncode, err.decode("utf-8", "replace")))
-        base = served.base_url
     conn = sqlite3.connect(db)
-    yield conn, kills, finals, {base + path: count for path, count in expected_threads(site).items()}
+    yield conn, kills, finals, {MALIWEB + path: count for path, count in expected_threads(site).items()}
     conn.close()
 
 
