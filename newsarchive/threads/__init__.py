@@ -11,11 +11,13 @@ from .discourse import DiscourseThread
 from .disqus_rendered import DisqusRenderedThread
 from .django_comments import DjangoCommentsThread
 from .drupal import DrupalThread
+from .echo import EchoThread
 from .fos_comment import FosCommentThread
 from .futaba import FutabaThread
 from .hacker_news import HackerNewsThread
 from .jcomments import JCommentsThread
 from .komento import KomentoThread
+from .livefyre import LivefyreThread
 from .livejournal import LiveJournalThread
 from .mafra import MafraDiscussionThread
 from .mediawiki import MediaWikiTalkThread
@@ -62,6 +64,8 @@ register(DisqusRenderedThread())
 register(FutabaThread())
 register(SpotImRenderedThread())
 register(D3Thread())
+register(LivefyreThread())
+register(EchoThread())
 register(MicrodataThread())
 register(CardThread())
 

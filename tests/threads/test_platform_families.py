@@ -1,4 +1,4 @@
-"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus, Futaba, rendered OpenWeb, d3.ru, Stack Exchange) on their fixture pages."""
+"""Platform families (Blogger, Drupal 8+, JComments, Komento, Discourse, phpBB, XenForo, vBulletin, Django, FOSComment, commontator, MediaWiki talk pages, Hacker News, Reddit, Something Awful, Mafra, Novinky, LiveJournal, rendered Disqus, Futaba, rendered OpenWeb, d3.ru, Stack Exchange, Livefyre, Echo) on their fixture pages."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,7 +41,8 @@ def dates(comments) -> list[str]:
     ("something_awful_en", "something_awful"), ("mafra_cs", "mafra"), ("novinky_cs", "novinky"),
     ("livejournal_ru", "livejournal"), ("disqus_rendered_es", "disqus_rendered"),
     ("futaba_ja", "futaba"), ("spotim_rendered_en", "spotim_rendered"),
-    ("d3_ru", "d3"), ("stack_exchange_en", "stack_exchange")])
+    ("d3_ru", "d3"), ("stack_exchange_en", "stack_exchange"), ("livefyre_en", "livefyre"),
+    ("echo_de", "echo"), ("echo_short_en", "echo")])
 def test_each_platform_is_claimed_by_its_family(name, family):
     _, page = thread(name)
     assert choose_parser(page.tree).name == family
@@ -332,3 +333,30 @@ def test_stack_exchange_answers_and_the_comments_under_each_post():
         ("11700015", "5550007", "Lee"), ("5550012", None, "Sofia")]  # the answer's owner, not its editor
     assert dates(comments)[1] == "2021-03-02T09:31:05Z"
     assert texts(comments)[3] == "Add an encoding argument if the file comes from Excel on Windows."  # no name, no date
+
+
+def test_livefyre_messages_answer_the_message_before_their_replies_box():
+    comments, _ = thread("livefyre_en", "https://harbourcourier.example.co.uk/news/ferry-fares-rise")
+    assert [(c.comment_id, c.parent_comment_id, c.author_name) for c in comments] == [
+        ("203144001", None, "islander_pete"), ("203144017", "203144001", "MairiCampbell"),
+        ("203144058", "203144017", "islander_pete"), ("203144071", "203144001", "Tom Rennie"),
+        ("203144102", None, "Ailsa M")]
+    assert dates(comments)[2] == "2014-06-11T15:10:00Z"  # the time's datetime, not "1 hour ago"
+    assert texts(comments)[1] == ("To be fair the late sailings were mostly the old boat, "
+                                  "the one they are finally fixing.")  # no "Like", no "Reply"
+
+
+def test_echo_items_nest_in_their_children_boxes():
+    comments, _ = thread("echo_de", "https://rundschau.example.at/lokales/sesselbahn-hochstein")
+    assert [(c.depth, c.author_name, c.date_published) for c in comments] == [
+        (1, "Bergfex_Toni", "2013-02-12T08:41:00Z"), (2, "Lisi aus Lienz", "2013-02-12T09:03:00Z"),
+        (2, "Bergfex_Toni", "2013-02-12T09:20:00Z"), (1, "Markus W.", "2013-02-12T11:15:00Z")]
+    assert [c.parent_comment_id for c in comments] == [None, comments[0].comment_id, comments[0].comment_id, None]
+    assert texts(comments)[1] == "Weil die Bahn zwölf Millionen gekostet hat. Irgendwer muss das zahlen."  # no "Antworten"
+
+
+def test_an_echo_stream_of_one_comment_and_its_reply_is_still_a_thread():
+    comments, _ = thread("echo_short_en", "https://sportsdaily.example.com/baseball/a-september-to-forget")
+    assert [(c.depth, c.author_name, c.date_published) for c in comments] == [
+        (1, "jwalsh_44", "2011-10-03T19:52:00Z"), (2, "Dee from Dorchester", "2011-10-03T20:10:00Z")]
+    assert comments[1].parent_comment_id == comments[0].comment_id
