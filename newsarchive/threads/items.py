@@ -109,7 +109,9 @@ class ItemThread:
         just before the ``div.indented`` holding it (Drupal's reply lists)."""
         owner = nesting.owner(item)
         if owner is None:
-            owner = _before_indented(item, nesting.items) or _before_reply_list(item, nesting.items)
+            owner = _before_indented(item, nesting.items)
+        if owner is None:  # an element without children is false: test for None, never truth
+            owner = _before_reply_list(item, nesting.items)
         return ids.get(owner) if owner is not None else None
 
     # True for markup inside a comment that is not its text; families may add their own markup.
