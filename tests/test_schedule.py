@@ -21,7 +21,7 @@ from newsarchive.schedule import CHILD_BOOTSTRAP, EXIT_LOCKED, archive_lock, cra
 
 from conftest import REPO, run_cli
 
-SLOW_SECONDS = 2.0
+SLOW_SECONDS = 6.0  # long enough for a second scheduler to start while the first crawls, on a busy host
 
 
 class SlowSite(Site):
