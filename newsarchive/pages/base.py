@@ -257,9 +257,9 @@ class Page:
 
     def page_comments(self, tree, page: FetchedPage) -> list[Comment]:
         """One comment page's comments; site pages may override to use another parser."""
-        hits = self.hits if tree is self.tree else None
+        hits = self.hits if tree is self.tree else attribute_hits(tree)
         ctx = self.thread_context(page)
-        return parse_thread(tree, ctx, hits) or unmarked_thread(tree, ctx)  # no family: data or structure
+        return parse_thread(tree, ctx, hits) or unmarked_thread(tree, ctx, hits)  # no family: data or structure
 
     def comments(self) -> list[Comment]:
         """The whole thread: every comment page merged in page order, ids deduplicated; a widget's

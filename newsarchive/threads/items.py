@@ -92,6 +92,11 @@ class ItemThread:
     marks_items = False
     """True: each item is marked for the body reader to leave out (a thread with no container to name)."""
 
+    def shows_no_thread(self, hits) -> bool:
+        """True when the family's own markup says the page holds no comments (an empty comment
+        area): the page is then not searched for unmarked ones. Said only when sure."""
+        return False
+
     def items(self, tree) -> list:
         """The thread's comment elements in page order."""
         return self.items_from(attribute_hits(tree))

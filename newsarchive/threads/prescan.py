@@ -1,6 +1,7 @@
 """Cheap attribute scans that every family's item search starts from (shared, done once a page)."""
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from lxml import etree
@@ -16,7 +17,6 @@ from .registry import derived, merged_marks
 SCANNED = ("id", "name", "itemtype", "data-spotim-module")
 ATTRIBUTE_VALUES = {name: etree.XPath("//a/@name" if name == "name" else f"//@{name}") for name in SCANNED}
 CLASS_VALUES = etree.XPath("//@class")
-PLAIN_CLASSES = etree.XPath("//*/@class", smart_strings=False)
 
 
 def family_marks() -> dict[str, tuple[str, ...]]:
@@ -40,7 +40,18 @@ def _filter(marks: tuple[str, ...]):
         first, second, third, fourth = marks
         return lambda values: [value for value in values
                                if first in value or second in value or third in value or fourth in value]
-    return lambda values: [value for value in values if any(mark in value for mark in marks)]
+    search = _search(marks)
+    return lambda values: [value for value in values if search(value)]
+
+
+def _search(marks: tuple[str, ...]):
+    """A test that a value holds one of ``marks``, in one regular-expression scan."""
+    return re.compile("|".join(map(re.escape, marks))).search
+
+
+def _class_test():
+    """The test a class value passes when some family may read its element as an item."""
+    return derived("prescan class test", lambda families: _search(family_marks().get("class", ())))
 
 
 def _filters() -> dict:
@@ -57,6 +68,27 @@ def _marked(name: str, values: list) -> list:
 def _classed(values) -> list:
     """The class values some family may read as an item."""
     return _marked("class", values)
+
+
+class ClassValue(str):
+    """A marked class value that knows its element, as lxml's attribute strings do."""
+
+    attrname = "class"
+
+    def getparent(self):
+        return self.element
+
+
+def _marked_classes(tree) -> list:
+    """The marked class values of ``tree``, page order, from one walk (no string per unmarked value)."""
+    test, found = _class_test(), []
+    for element in tree.iter(etree.Element):
+        value = element.get("class")
+        if value and test(value):
+            marked = ClassValue(value)
+            marked.element = element
+            found.append(marked)
+    return found
 
 
 def _marked_xpath() -> etree.XPath:
@@ -110,19 +142,12 @@ class Hits:
 
     @cached_property
     def of_class(self) -> list:
-        """The marked class values, page order."""
-        return _classed(self.classes)
+        """The marked class values, page order (filtered from ``classes`` when those are at hand)."""
+        return _classed(self.classes) if "classes" in self.__dict__ else _marked_classes(self.tree)
 
     def any_class(self, test) -> bool:
-        """True when some marked class value passes ``test`` (plain strings unless the classes are at hand)."""
-        if "classes" in self.__dict__:
-            return any(test(value) for value in self.of_class)
-        return any(test(value) for value in self.plain_classes)
-
-    @cached_property
-    def plain_classes(self) -> list:
-        """The marked class values as plain strings (scanned once for every family that asks)."""
-        return _classed(PLAIN_CLASSES(self.tree))
+        """True when some marked class value passes ``test``."""
+        return any(test(value) for value in self.of_class)
 
 
 def attribute_hits(tree) -> Hits:

@@ -15,6 +15,7 @@ from ..parsing.text import fold, normalize_space, text_of
 from .base import ThreadContext, content_id
 from .embedded import data_thread
 from .fields import BY_LABEL, SAYS, TRAILING, body_text, is_meta, wrap
+from .registry import FAMILIES
 
 REPLY_WORDS = ("reply", "répondre", "repondre", "antworten", "antwort", "responder", "rispondi",
                "odpowiedz", "odpowiedź", "reageer", "antwoorden", "responder", "répondre à ce message")
@@ -70,10 +71,18 @@ NAME_TAGS = frozenset({"a", "strong", "b", "cite", "span", "h3", "h4", "h5", "h6
 MAX_NAME = 48
 
 
-def unmarked_thread(tree, ctx: ThreadContext) -> list[Comment]:
+def unmarked_thread(tree, ctx: ThreadContext, hits=None) -> list[Comment]:
     """The thread of a page no comment family recognises: the one it holds as data, else the one
-    its repeated blocks show; [] when it shows none."""
-    return data_thread(tree, ctx) or structural_thread(tree, ctx)
+    its repeated blocks show, unless a family's markup (in ``hits``) shows an empty thread; [] when
+    it shows none."""
+    found = data_thread(tree, ctx)
+    if found or (hits is not None and _shown_empty(hits)):
+        return found
+    return structural_thread(tree, ctx)
+
+
+def _shown_empty(hits) -> bool:
+    return any(family.shows_no_thread(hits) for family in FAMILIES if hasattr(family, "shows_no_thread"))
 
 
 def structural_thread(tree, ctx: ThreadContext) -> list[Comment]:

@@ -14,6 +14,7 @@ from .prescan import owners
 
 COMMENT_ID = re.compile(r"^(?:li-)?comment-(?:item-)?(\d+)$")
 ITEM_TAGS = frozenset({"li", "div", "article"})
+EMPTY_AREA_CHARACTERS = 400  # an empty area's heading, notices and whitespace; one comment has more
 PAGINATION = etree.XPath(
     "//*[@id='comments' or contains(concat(' ', normalize-space(@class), ' '), ' comments-area ')"
     " or contains(@class, 'comment-pagination') or contains(@class, 'comment-navigation')"
@@ -27,6 +28,16 @@ def comment_items(hits) -> list:
     found = list(dict.fromkeys(_box(e) for e in owners(hits, "id", COMMENT_ID.match, ITEM_TAGS)))
     nesting = Nesting(found)
     return [e for e in found if not _inner_duplicate(e, nesting)]
+
+
+def _comments_area(form):
+    """The ``#comments`` (or ``.comments-area``) element holding the reply form, or None."""
+    for area in form.iterancestors():
+        if area.get("id") == "comments" or "comments-area" in classes(area):
+            return area
+        if area.tag in ("body", "article", "main"):
+            return None
+    return None
 
 
 def _box(element):
@@ -72,6 +83,16 @@ class WordPressThread(ItemThread):
 
     def item_id(self, item) -> str | None:
         return _number(item)
+
+    def shows_no_thread(self, hits) -> bool:
+        """WordPress's reply form in a comments area that holds little else (a heading, "comments
+        are closed"): WordPress prints the list there when there is one."""
+        form = next((value.getparent() for value in hits.attribute("id") if value == "respond"), None)
+        area = _comments_area(form) if form is not None else None
+        if area is None:
+            return False
+        outside = len(area.text_content()) - len(form.text_content())
+        return outside <= EMPTY_AREA_CHARACTERS
 
     def comment_type(self, item) -> str:
         names = classes(item)
