@@ -47,10 +47,14 @@ class Extractor:
         self._pool: ProcessPoolExecutor | None = None
         self._holders: dict[str, set[int]] = {}  # a dictionary's hash -> the workers (pids) holding it
         self._peak_rss_kb = 0
+        self._children_cpu_before = 0.0
+        self.cpu_seconds = 0.0
+        """The workers' CPU time (user and system) together, known after ``close``."""
 
     def start(self) -> None:
         """Start the workers now (their imports take a second) rather than at the first capture."""
         if self.processes and self._pool is None:
+            self._children_cpu_before = _children_cpu_seconds()
             self._pool = worker_pool(self.processes)
 
     async def extract(self, capture: Capture) -> tuple[Article, list[PackedBody] | None]:
@@ -88,8 +92,9 @@ class Extractor:
             self._peak_rss_kb = max([self._peak_rss_kb, *(f.result(timeout=30) for f in peaks)])
         except Exception as error:  # a dead or stuck worker: its memory figure is lost, nothing else
             logger.warning("extraction workers did not report their memory: %s", error)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)  # joined: their CPU time is this process's children's
         self._pool = None
+        self.cpu_seconds += _children_cpu_seconds() - self._children_cpu_before
 
     @property
     def peak_rss_mb(self) -> float:
@@ -151,6 +156,11 @@ def _worker_setup() -> None:
 def _exit_with(sentinel: int) -> None:
     multiprocessing.connection.wait([sentinel])
     os._exit(0)  # the crawl was killed: nothing here is worth finishing
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _worker_peak_rss_kb() -> int:

@@ -171,6 +171,10 @@ class ArchiveHandle:
         if conn.in_transaction and self._batch_stale():
             store.commit_batch(conn)
 
+    def writer_cpu_seconds(self) -> float:
+        """The CPU time the writer thread has used (user and system)."""
+        return self._writer.submit(time.thread_time).result()
+
     def commit(self) -> None:
         self.write_later(store.commit_batch)
 
@@ -245,6 +249,8 @@ class CrawlRecorder:
             self.committer.stop()
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         self.crawler.stats.set_value("newsarchive/peak_rss_mb", round(peak_kb / 1024, 1))
+        self.crawler.stats.set_value("newsarchive/cpu_s/crawl_thread", round(time.thread_time(), 1))
+        self.crawler.stats.set_value("newsarchive/cpu_s/writer", round(self.handle.writer_cpu_seconds(), 1))
         self.handle.commit()
         if self.handle.write_error is None:
             self._merge_article_index()
@@ -366,6 +372,7 @@ class ExtractPipeline(_Stage):
         if self.extractor.processes:
             self.stats.set_value("newsarchive/extract_workers", self.extractor.processes)
             self.stats.set_value("newsarchive/extract_workers_peak_rss_mb", round(self.extractor.peak_rss_mb, 1))
+            self.stats.set_value("newsarchive/cpu_s/extract_workers", round(self.extractor.cpu_seconds, 1))
 
     def _drop(self, item: Capture, reason: str, permanent: bool = True):
         self.stats.inc_value("newsarchive/pages_captured", len(item.pages))

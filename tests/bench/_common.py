@@ -176,13 +176,15 @@ def site_captures(n: int, seed: int = 0) -> list[Capture]:
 
 @dataclass
 class Run:
-    """A finished child process: wall time and peak resident memory."""
+    """A finished child process: wall time, peak resident memory and CPU time (its own and its
+    joined children's, such as extraction workers)."""
 
     seconds: float
     peak_rss_mb: float
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0
 
 
 def run_measured(command: list[str], cwd: str | None = None, env: dict | None = None) -> Run:
@@ -195,7 +197,7 @@ def run_measured(command: list[str], cwd: str | None = None, env: dict | None = 
         _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, child.returncode, *out_err)
+    return Run(seconds, usage.ru_maxrss / 1024, child.returncode, *out_err, usage.ru_utime + usage.ru_stime)
 
 
 def _drain(child: subprocess.Popen) -> tuple[str, str]:
