@@ -125,3 +125,50 @@ def test_extraction_needs_no_network(monkeypatch):
     for name in CASES:
         article, expected = extract_case(name)
         assert article.headline == expected["headline"]
+
+
+# -- a WordPress comment area holding only its reply form -----------------------------------------
+WP_URL = "https://news.example.org/2024/03/le-ciment/"
+WP_FORM = ('<div id="respond" class="comment-respond"><h3 id="reply-title" class="comment-reply-title">'
+           'Laisser un commentaire</h3><form action="/wp-comments-post.php" method="post" id="commentform"'
+           ' class="comment-form"><p class="comment-form-comment"><textarea id="comment" name="comment">'
+           '</textarea></p><p class="form-submit"><input name="submit" type="submit" value="Publier"></p>'
+           '</form></div>')
+
+
+def _writer_card(day: int, name: str) -> str:
+    """A "our writers" card: avatar, name, date, a line and a link, as a comment would have."""
+    return (f'<div class="writer-card"><img class="avatar" src="/a/{day}.jpg" alt=""><div class="writer-meta">'
+            f'<a href="/author/{name.lower()}/">{name}</a> <time datetime="2024-03-0{day}T10:00:00Z">{day} mars'
+            f' 2024</time></div><p>Dernier article de {name} sur la vie chère et les marchés de Bamako.</p>'
+            f'<a class="reply" href="/contact/{day}">Répondre</a></div>')
+
+
+def _wordpress_article(comment_area: str, writer_cards: bool = True) -> list:
+    cards = [(1, "Awa"), (2, "Moussa"), (3, "Ibrahim")] if writer_cards else []
+    writers = "".join(_writer_card(day, name) for day, name in cards)
+    body = ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Le ciment</title></head><body>'
+            '<article><h1 class="entry-title">Le prix du ciment flambe</h1><div class="entry-content">'
+            '<p>Le sac de ciment a dépassé 6 000 francs CFA cette semaine sur les marchés.</p></div></article>'
+            f'<section class="our-writers"><h2>Nos plumes</h2>{writers}</section>'
+            f'<div id="comments" class="comments-area">{comment_area}</div></body></html>')
+    page = FetchedPage(WP_URL, 200, [("Content-Type", "text/html; charset=utf-8")], body.encode(), DEFAULT_CAPTURE)
+    article = extract(Capture(url=WP_URL, site="example", spider="test", pages=[page]))
+    return [(c.author_name, c.text) for c in article.comments]
+
+
+def test_an_empty_wordpress_comment_area_means_no_comments_not_a_guess_elsewhere():
+    assert _wordpress_article(WP_FORM) == []
+
+
+def test_unknown_comment_markup_in_a_wordpress_comment_area_is_still_read():
+    reactions = "".join(
+        f'<div class="rz-item" id="rz-{n}"><div class="rz-top"><span class="rz-who">{who}</span>'
+        f' <span class="rz-when">12 mars 2024 à 1{n}:15</span></div><div class="rz-msg"><p>{text}</p></div>'
+        f'<a href="#" class="rz-ans">Répondre</a></div>'
+        for n, who, text in [(1, "Moussa K.", "Chez nous à Kati le sac est déjà à 6 500 francs, et ça monte."),
+                             (2, "Awa Traoré", "Il faut contrôler les marges des grossistes, le gouvernement doit agir."),
+                             (3, "Ibrahim", "Les taxes à la frontière expliquent presque tout, hélas pour nous.")])
+    found = _wordpress_article(f'<h2>3 réactions</h2><div class="rz-list">{reactions}</div>{WP_FORM}',
+                               writer_cards=False)
+    assert [who for who, _ in found] == ["Moussa K.", "Awa Traoré", "Ibrahim"]

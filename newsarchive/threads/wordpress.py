@@ -14,7 +14,10 @@ from .prescan import owners
 
 COMMENT_ID = re.compile(r"^(?:li-)?comment-(?:item-)?(\d+)$")
 ITEM_TAGS = frozenset({"li", "div", "article"})
-EMPTY_AREA_CHARACTERS = 400  # an empty area's heading, notices and whitespace; one comment has more
+# What an empty comment area may hold besides its reply form: a heading and a notice (two comments
+# in any markup hold more elements, one long comment more text).
+EMPTY_AREA_ELEMENTS = 4
+EMPTY_AREA_CHARACTERS = 400
 PAGINATION = etree.XPath(
     "//*[@id='comments' or contains(concat(' ', normalize-space(@class), ' '), ' comments-area ')"
     " or contains(@class, 'comment-pagination') or contains(@class, 'comment-navigation')"
@@ -85,14 +88,17 @@ class WordPressThread(ItemThread):
         return _number(item)
 
     def shows_no_thread(self, hits) -> bool:
-        """WordPress's reply form in a comments area that holds little else (a heading, "comments
-        are closed"): WordPress prints the list there when there is one."""
+        """WordPress's reply form in a comments area that holds little else (a heading, a notice):
+        WordPress prints the list there when there is one."""
         form = next((value.getparent() for value in hits.attribute("id") if value == "respond"), None)
         area = _comments_area(form) if form is not None else None
         if area is None:
             return False
-        outside = len(area.text_content()) - len(form.text_content())
-        return outside <= EMPTY_AREA_CHARACTERS
+        inside_form = set(form.iter())
+        others = [e for e in area.iter(etree.Element) if e is not area and e not in inside_form]
+        if len(others) > EMPTY_AREA_ELEMENTS:
+            return False
+        return len(area.text_content()) - len(form.text_content()) <= EMPTY_AREA_CHARACTERS
 
     def comment_type(self, item) -> str:
         names = classes(item)
