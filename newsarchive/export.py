@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .db import queries
 from .pseudonyms import Pseudonyms
@@ -173,16 +173,19 @@ HIT_FORMATS = ("csv", "jsonl")
 HIT_COLUMNS = ("kind", "url", "title", "author", "date_published", "site", "removed_at", "snippet", "rank")
 
 
-def write_hits(hits: list[dict], fmt: str, out) -> int:
-    """Search hits to the text stream ``out``, one per row or line; returns how many."""
-    rows = [{key: hit[key] for key in HIT_COLUMNS} for hit in hits]
-    if fmt == "jsonl":
-        out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    else:
-        writer = csv.writer(out)
+def write_hits(hits: Iterable[dict], fmt: str, out) -> int:
+    """Search hits to the text stream ``out``, one per row or line, as they come; returns how many."""
+    count = 0
+    writer = csv.writer(out) if fmt != "jsonl" else None
+    if writer is not None:
         writer.writerow(HIT_COLUMNS)
-        writer.writerows([csv_cell(row[key]) for key in HIT_COLUMNS] for row in rows)
-    return len(rows)
+    for hit in hits:
+        if writer is None:
+            out.write(json.dumps({key: hit[key] for key in HIT_COLUMNS}, ensure_ascii=False) + "\n")
+        else:
+            writer.writerow([csv_cell(hit[key]) for key in HIT_COLUMNS])
+        count += 1
+    return count
 
 
 # -- Parquet -------------------------------------------------------------------------------------

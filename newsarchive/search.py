@@ -6,6 +6,7 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Iterable
 
 from . import search_plan
 
@@ -97,14 +98,17 @@ def day_bound(value: str | None, upper: bool = False) -> str | None:
 class Results:
     """Ranked hits, and whether only the newest of many matches were ranked."""
 
-    hits: list[dict]
+    hits: Iterable[dict]
+    """A list; an iterator reading the archive as it goes when the search was ``streamed``."""
     capped: bool = False
 
 
 def search(conn: sqlite3.Connection, user_query: str, filters: Filters | None = None,
-           limit: int | None = 20) -> Results:
+           limit: int | None = 20, streamed: bool = False) -> Results:
     """Ranked articles and comments matching ``user_query``, each with a highlighted snippet
-    (``limit`` None: every match, the newest after the ranked ones when there are many)."""
+    (``limit`` None: every match, the newest after the ranked ones when there are many);
+    ``streamed``: the hits are read from the archive as they are iterated (an export of every
+    match holds a chunk of them at a time)."""
     if limit is not None and limit < 1:
         raise SearchError("--limit must be at least 1")
     expression = fts_expression(user_query)
@@ -113,6 +117,6 @@ def search(conn: sqlite3.Connection, user_query: str, filters: Filters | None = 
         hits, capped = search_plan.search(conn, expression, site=filters.site, since=filters.since,
                                           until=filters.until, author=filters.author,
                                           kinds=filters.kinds, limit=limit, highlight=HIGHLIGHT)
+        return Results(hits if streamed else list(hits), capped)
     except sqlite3.OperationalError as error:  # should not happen: every term is quoted
         raise SearchError(f"cannot search for {user_query!r}: {error}") from None
-    return Results(hits, capped)

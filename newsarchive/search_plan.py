@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from typing import Iterator
 
 from .db import search as sql
 from .parsing.text import fold as fold_text
@@ -30,11 +31,16 @@ MOST_CHECKED = 3
 """How many of a prefix's words, most counted first, are asked of the index (``_one_in_many``)."""
 
 
+DETAIL_CHUNK = 1_000
+"""Hits given their rows and snippets together: memory holds one such chunk, whatever the matches."""
+
+
 def search(conn: sqlite3.Connection, expression: str, *, site: str | None = None,
            since: str | None = None, until: str | None = None, author: str | None = None,
            kinds: tuple[str, ...] = ("article", "comment"), limit: int | None = 20,
-           highlight: tuple[str, str] = ("[", "]")) -> tuple[list[dict], bool]:
-    """Best ``limit`` matches of an FTS5 ``expression`` in articles and comments (None: every match).
+           highlight: tuple[str, str] = ("[", "]")) -> tuple[Iterator[dict], bool]:
+    """Best ``limit`` matches of an FTS5 ``expression`` in articles and comments (None: every match),
+    read as they are iterated.
 
     Each hit has kind, url, title, author, date_published, site, removed_at, snippet and rank
     (bm25: lower is better; None when newest-first). ``author`` matches part of a name,
@@ -53,9 +59,19 @@ def search(conn: sqlite3.Connection, expression: str, *, site: str | None = None
         (newest if capped else ranked).extend((kind, rowid, rank) for rowid, rank in rows)
     ranked.sort(key=lambda hit: hit[2])
     chosen = (ranked + newest)[:limit]
-    details = {kind: _hit_details(conn, kind, [hit[1] for hit in chosen if hit[0] == kind],
-                                  expressions[kind], highlight) for kind in kinds}
-    return [{**details[kind][rowid], "rank": rank} for kind, rowid, rank in chosen], bool(newest)
+    return _detailed(conn, chosen, expressions, highlight), bool(newest)
+
+
+def _detailed(conn: sqlite3.Connection, chosen: list[tuple[str, int, float | None]],
+              expressions: dict[str, str], highlight: tuple[str, str]) -> Iterator[dict]:
+    """The ``chosen`` hits with their rows and snippets, in order, a chunk of them at a time (the
+    newest matches come in rowid order, so a chunk's rowids are a narrow range of the index)."""
+    for start in range(0, len(chosen), DETAIL_CHUNK):
+        chunk = chosen[start:start + DETAIL_CHUNK]
+        details = {kind: _hit_details(conn, kind, [hit[1] for hit in chunk if hit[0] == kind],
+                                      expression, highlight) for kind, expression in expressions.items()}
+        for kind, rowid, rank in chunk:
+            yield {**details[kind][rowid], "rank": rank}
 
 
 def _spelled_out(conn: sqlite3.Connection, expression: str) -> tuple[str, bool]:

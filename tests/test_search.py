@@ -260,3 +260,12 @@ def test_a_prefix_known_to_match_many_articles_skips_the_probe_with_the_same_hit
 def test_folding_matches_the_index():
     assert search_plan.fold("Électricité") == "electricite"
     assert search_plan.fold("SÉCU") == "secu"
+
+
+def test_every_match_is_read_a_chunk_at_a_time_in_the_same_order(built_archive, monkeypatch):
+    conn = open_archive(built_archive).conn
+    whole = search(conn, "la", limit=None).hits
+    monkeypatch.setattr(search_plan, "DETAIL_CHUNK", 2)
+    streamed = search(conn, "la", limit=None, streamed=True).hits
+    assert not isinstance(streamed, list)
+    assert len(whole) > 4 and list(streamed) == whole

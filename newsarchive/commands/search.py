@@ -49,16 +49,17 @@ def search(ctx: click.Context, query: str, site: str | None, since: str | None, 
     try:
         filters = Filters(site=site, since=since, until=until, author=author, kinds=kinds)
         conn = reading_conn(ctx)
-        results = run_search(conn, query, filters, limit if limit is not None else None if fmt else 20)
+        results = run_search(conn, query, filters, limit if limit is not None else None if fmt else 20,
+                             streamed=bool(fmt))
         pseudonyms = Pseudonyms.of_archive(conn) if pseudonymize else None
     except SearchError as error:
         raise click.UsageError(str(error)) from None
     except PseudonymError as error:
         raise click.ClickException(str(error)) from None
     if pseudonyms:
-        results.hits = [_pseudonymous(hit, pseudonyms) for hit in results.hits]
+        results.hits = (_pseudonymous(hit, pseudonyms) for hit in results.hits)
     if fmt:
-        count = write_hits([_plain(hit) for hit in results.hits], fmt, output)
+        count = write_hits((_plain(hit) for hit in results.hits), fmt, output)
         if output.name not in ("-", "<stdout>"):
             click.echo(f"exported {count} matches to {output.name}")
         return
