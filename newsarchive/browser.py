@@ -15,6 +15,7 @@ from scrapy.settings import Settings
 
 from .hostmap import HostMap, HostMapDownloadHandler, crawl_host_map
 from .items import Capture, FetchedPage, FetchFailure
+from .limits import RobotsGate
 from .pages.base import ExtractionError, parse_html
 from .pages.widgets import WIDGETS, detect_widget
 from .widgets import adapter_of
@@ -298,6 +299,9 @@ class RenderingSpider:
         if request.resource_type in SKIPPED_RESOURCES:
             await route.abort()
             return
+        if await self._refused_by_robots(request.url):
+            await route.abort("blockedbyclient")
+            return
         wire_url = self.render_host_map.wire_url(request.url) if self.render_host_map.mapping else None
         if wire_url is None:
             await route.fallback()
@@ -308,6 +312,20 @@ class RenderingSpider:
             await route.abort()
             return
         await route.fulfill(response=answer)  # under the real URL
+
+    async def _refused_by_robots(self, url: str) -> bool:
+        """True when robots.txt forbids a request the rendered page makes, as the crawl's own
+        requests are refused (``limits.RobotsGate``, with ROBOTSTXT_OBEY)."""
+        gate = self._robots_gate
+        if gate is None or await gate.allows(url):
+            return False
+        self.crawler.stats.inc_value("newsarchive/render/refused_by_robots")
+        return True
+
+    @cached_property
+    def _robots_gate(self) -> RobotsGate | None:
+        middlewares = self.crawler.engine.downloader.middleware.middlewares
+        return next((m for m in middlewares if isinstance(m, RobotsGate)), None)
 
     async def parse_rendered(self, response):
         """The rendered DOM (and the data an adapter reads) join the capture."""

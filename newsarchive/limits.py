@@ -225,17 +225,21 @@ class RobotsGate:
     async def process_request(self, request: Request, spider=None):
         if request.meta.get(self.ROBOTS_META):
             return None
-        parts = urlsplit(request.url)
-        if parts.scheme not in ("http", "https"):
-            return None
-        parser = await self.parser_for(parts.scheme, parts.netloc)
-        if parser is not None and not parser.allowed(request.url, self.useragent):
+        if not await self.allows(request.url):
             self.crawler.stats.inc_value("newsarchive/robots_refused")
             logger.warning("%s: refused by robots.txt", request.url)
             record_failure(self.crawler, request.meta.get("article_url", request.url), "refused by robots.txt",
                            permanent=True)
             raise Refused("refused by robots.txt")
         return None
+
+    async def allows(self, url: str) -> bool:
+        """True unless the robots.txt of ``url``'s host disallows it (read once per host)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return True
+        parser = await self.parser_for(parts.scheme, parts.netloc)
+        return parser is None or parser.allowed(url, self.useragent)
 
     async def parser_for(self, scheme: str, netloc: str):
         """The robots.txt parser of ``netloc`` (None: everything allowed), fetched once per host."""

@@ -81,6 +81,19 @@ def test_the_rendered_dom_is_kept_as_a_capture_marked_rendered_under_the_real_ur
 
 
 @needs_chromium
+def test_the_rendered_page_asks_nothing_robots_txt_forbids(tmp_path):
+    with serve(ScriptedThreadSite(robots_txt="User-agent: *\nDisallow: /api/replies\n")) as news:
+        db = tmp_path / "a.db"
+        crawl(db, news, "render=auto")
+        asked = news.requested_paths()
+    assert "/api/thread?post=5120&page=3" in asked  # the thread's pages: allowed
+    assert not [path for path in asked if path.startswith("/api/replies")]
+    comments = by_id(shown(db, ARTICLE)["comments"])
+    assert {"901", "904", "905", "908", "909"} <= set(comments) and "906" not in comments  # replies unasked
+    assert crawl_stats(db)["newsarchive/render/refused_by_robots"] >= 1
+
+
+@needs_chromium
 def test_json_the_rendered_page_received_is_kept_and_read_by_its_widget_adapter(tmp_path, news):
     db = tmp_path / "a.db"
     url = f"http://{HOST}{REMARK_PATH}"

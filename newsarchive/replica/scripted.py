@@ -149,14 +149,15 @@ fetch('/api/v1/find?site=' + remark_config.site_id + '&url=' + encodeURIComponen
 class ScriptedThreadSite(Site):
     """The article (no comment in its HTML; JSON-LD declares them), its script and its API."""
 
-    def __init__(self, thread: list[dict] | None = None):
+    def __init__(self, thread: list[dict] | None = None, robots_txt: str = "User-agent: *\nDisallow: /wp-admin/\n"):
         self.thread = thread if thread is not None else THREAD
+        self.robots_txt = robots_txt
 
     def resolve(self, path_and_query: str, base_url: str) -> Resource | None:
         parts = urlsplit(path_and_query)
         query = {key: values[0] for key, values in parse_qs(parts.query).items()}
         if parts.path == "/robots.txt":
-            return text_file("User-agent: *\nDisallow: /wp-admin/\n", "text/plain")
+            return text_file(self.robots_txt, "text/plain")
         if parts.path == ARTICLE_PATH:
             return html_page(self.article(base_url + ARTICLE_PATH))
         if parts.path == REMARK_PATH:
