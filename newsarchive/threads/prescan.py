@@ -51,7 +51,10 @@ def _search(marks: tuple[str, ...]):
 
 def _class_test():
     """The test a class value passes when some family may read its element as an item."""
-    return derived("prescan class test", lambda families: _search(family_marks().get("class", ())))
+    def build(families):
+        marks = family_marks().get("class")
+        return _search(marks) if marks else (lambda value: None)
+    return derived("prescan class test", build)
 
 
 def _filters() -> dict:
