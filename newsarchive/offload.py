@@ -47,14 +47,15 @@ class Extractor:
         self._pool: ProcessPoolExecutor | None = None
         self._holders: dict[str, set[int]] = {}  # a dictionary's hash -> the workers (pids) holding it
         self._peak_rss_kb = 0
-        self._children_cpu_before = 0.0
+        self._children_cpu_before: float | None = None
         self.cpu_seconds = 0.0
         """The workers' CPU time (user and system) together, known after ``close``."""
 
     def start(self) -> None:
         """Start the workers now (their imports take a second) rather than at the first capture."""
         if self.processes and self._pool is None:
-            self._children_cpu_before = _children_cpu_seconds()
+            if self._children_cpu_before is None:  # a restarted pool's workers count from the first start
+                self._children_cpu_before = _children_cpu_seconds()
             self._pool = worker_pool(self.processes)
 
     async def extract(self, capture: Capture) -> tuple[Article, list[PackedBody] | None]:
@@ -94,7 +95,7 @@ class Extractor:
             logger.warning("extraction workers did not report their memory: %s", error)
         self._pool.shutdown(wait=True, cancel_futures=True)  # joined: their CPU time is this process's children's
         self._pool = None
-        self.cpu_seconds += _children_cpu_seconds() - self._children_cpu_before
+        self.cpu_seconds = _children_cpu_seconds() - self._children_cpu_before
 
     @property
     def peak_rss_mb(self) -> float:

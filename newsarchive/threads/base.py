@@ -55,6 +55,9 @@ class ThreadParser(Protocol):
     def page_number(self, url: str) -> int | None:
         """The place of a comment page of this family in the thread (1: the article's own page)."""
 
+    def shows_no_thread(self, hits) -> bool:
+        """True when this family's own markup says the page holds no comments."""
+
 
 def content_id(author: str | None, date: str | None, text: str) -> str:
     """A stable id for a comment whose markup gives none: a hash of what it says."""

@@ -82,7 +82,7 @@ def unmarked_thread(tree, ctx: ThreadContext, hits=None) -> list[Comment]:
 
 
 def _shown_empty(hits) -> bool:
-    return any(family.shows_no_thread(hits) for family in FAMILIES if hasattr(family, "shows_no_thread"))
+    return any(family.shows_no_thread(hits) for family in FAMILIES)
 
 
 def structural_thread(tree, ctx: ThreadContext) -> list[Comment]:
