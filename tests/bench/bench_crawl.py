@@ -68,8 +68,10 @@ def check(run: Run, what: str) -> None:
         raise SystemExit(f"{what} failed ({run.returncode}):\n{run.stderr[-3000:]}")
 
 
-def throughput(n: int, work: Path, baselines: bool = True, pairs: int = 3) -> list[list[str]]:
-    """Ours, (a) and (b) on the same N-article site, side by side.
+def throughput(n: int, work: Path, baselines: bool = True,
+               pairs: int = 3) -> tuple[list[list[str]], list[list[str]] | None]:
+    """Ours, (a) and (b) on the same N-article site, side by side, and the CPU parts of our median run
+    (None without the baselines).
 
     Ours and (a) run ``pairs`` times, alternating, and the ratio printed last is the median of the
     pairs' ratios: this host's other tenants change its speed from one minute to the next (a single
@@ -101,14 +103,13 @@ def throughput(n: int, work: Path, baselines: bool = True, pairs: int = 3) -> li
             rows.append(_row(f"(a) plain Scrapy, discard, run {number + 1}", pages, plain[number],
                              plain[number].peak_rss_mb, run))
     if not baselines:
-        return rows
+        return rows, None
     typical = sorted(ours, key=lambda run: run.seconds)[len(ours) // 2]
     rows.append(_row("(b) Scrapy + trafilatura + JSONL", pages, trafilatura, trafilatura.peak_rss_mb, typical))
     median = statistics.median(theirs.seconds / mine.seconds for mine, theirs in zip(ours, plain))
     rows.append([f"ours ÷ (a), median of {len(ours)} pairs", "", "", "", "", "", f"{median:.2f}"])
-    rows.append(cpu_parts(crawl_stats(work / f"ours-{n}-{ours.index(typical)}.db"), typical,
-                          plain[ours.index(typical)]))
-    return rows
+    parts = cpu_parts(crawl_stats(work / f"ours-{n}-{ours.index(typical)}.db"), typical, plain[ours.index(typical)])
+    return rows, parts
 
 
 def cpu_parts(stats: dict, ours: Run, plain: Run) -> list[list[str]]:
@@ -167,8 +168,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if options.n:
-            rows = throughput(options.n, work, not options.skip_baselines, options.pairs)
-            parts = rows.pop() if not options.skip_baselines else None
+            rows, parts = throughput(options.n, work, not options.skip_baselines, options.pairs)
             print(f"\nthroughput at N={options.n} (targets: ours ≥ 2× (b), ≥ 0.8× (a))")
             print(table(rows), flush=True)
             if parts:
