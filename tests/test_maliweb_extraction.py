@@ -8,6 +8,7 @@ import pytest
 
 from newsarchive.extraction import extract
 from newsarchive.items import Capture, FetchedPage
+from newsarchive.replica import synthetic_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "maliweb"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.json")
@@ -76,3 +77,40 @@ def test_seed_comment_page_alone_has_the_eight_older_comments():
     capture.pages = older
     capture.url = older[0].url
     assert len(extract(capture).comments) == 8
+
+
+# A sidebar of readers' reactions marked as schema.org comments: not the article's thread.
+REACTIONS_WIDGET = ('<aside class="td_block_widget"><h4 class="block-title">Réactions des lecteurs</h4>' + "".join(
+    f'<div itemscope itemtype="https://schema.org/Comment"><span itemprop="author">{who}</span>'
+    f'<p itemprop="text">{text}</p></div>'
+    for who, text in [("Awa", "Sur la crise du ciment : les grossistes doivent baisser leurs marges."),
+                      ("Moussa", "Sur la CAN : bravo aux Aigles, quel match à Yamoussoukro !")]) + "</aside>")
+
+
+def _synthetic_article(with_comments: bool) -> tuple[Capture, bytes]:
+    """The first replica article (from ``synthetic_site``) with or without comments, its page."""
+    site = synthetic_site(40)
+    base = "https://www.maliweb.net"
+    for index in range(40):
+        path = site.store.article_path(index)
+        body = site.resolve(path, base).body
+        if (b'class="comment ' in body) == with_comments:
+            page = FetchedPage(url=base + path, status=200, headers=[("Content-Type", "text/html; charset=UTF-8")],
+                               body=body, fetched_at="2024-03-01T12:00:00Z")
+            return Capture(url=base + path, site="maliweb.net", spider="test", pages=[page], page_type="maliweb"), body
+    raise AssertionError("the replica has no such article")
+
+
+def test_an_empty_comment_area_settles_a_maliweb_page_whatever_the_sidebar_holds():
+    capture, body = _synthetic_article(with_comments=False)
+    assert b'id="respond"' in body  # comments are open, and none was posted
+    capture.pages[0].body = body.replace(b"</body>", REACTIONS_WIDGET.encode() + b"</body>")
+    assert extract(capture).comments == []
+
+
+def test_a_maliweb_page_with_comments_is_read_whatever_the_sidebar_holds():
+    capture, body = _synthetic_article(with_comments=True)
+    expected = [(c.comment_id, c.parent_comment_id, c.text) for c in extract(capture).comments]
+    capture.pages[0].body = body.replace(b"</body>", REACTIONS_WIDGET.encode() + b"</body>")
+    found = [(c.comment_id, c.parent_comment_id, c.text) for c in extract(capture).comments]
+    assert found == expected and expected  # the thread, and nothing of the sidebar

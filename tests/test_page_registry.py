@@ -11,6 +11,7 @@ from conftest import run_cli
 from newsarchive.db import open_archive, store
 from newsarchive.items import FetchedPage
 from newsarchive.pages.registry import PAGE_TYPES, SITES, load_pages, page_type_for
+from newsarchive.threads.registry import family_named
 
 SEED = Path(__file__).parent / "fixtures" / "maliweb" / "seed.html"
 PATH = "/politique/diplomatie/mali-russie-les-ministres-diop-et-camara-a-moscou-2968048.html"
@@ -21,6 +22,15 @@ def test_page_objects_register_themselves():
     assert PAGE_TYPES["maliweb"].page_type == "maliweb" and SITES["maliweb"] == "maliweb.net"
     assert page_type_for("https://www.maliweb.net" + PATH) == "maliweb"
     assert page_type_for("https://example.org" + PATH) == "generic"
+
+
+def test_a_page_type_names_a_registered_comment_family_or_none():
+    named = {name: page.comment_family for name, page in load_pages().items()}
+    assert named["maliweb"] == "wordpress" and named["generic"] is None
+    for family in filter(None, named.values()):
+        assert family_named(family).name == family
+    with pytest.raises(KeyError):
+        family_named("no-such-family")
 
 
 @pytest.mark.parametrize("url, page_type, read_as", [

@@ -18,7 +18,7 @@ from ..threads.base import strip_fragment
 from ..threads.prescan import Hits, attribute_hits
 from ..threads.structural import unmarked_thread
 from ..widgets import adapter_of, html_thread_pages, widget_comments
-from ..threads.registry import FAMILIES
+from ..threads.registry import FAMILIES, family_named
 from .widgets import TAG_NAMES as WIDGET_TAGS, detect_widget
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -152,6 +152,9 @@ class Page:
 
     site_timezone = "UTC"
     languages: tuple[str, ...] = ()
+    comment_family: str | None = None
+    """The comment family the site's pages use (a registered name): a page where that family's
+    markup shows an empty thread has no comments, and no other family is tried on it."""
 
     def __init__(self, url: str, pages: list[FetchedPage], site: str = ""):
         self.url = url
@@ -259,6 +262,8 @@ class Page:
         """One comment page's comments; site pages may override to use another parser."""
         hits = self.hits if tree is self.tree else attribute_hits(tree)
         ctx = self.thread_context(page)
+        if self.comment_family and family_named(self.comment_family).shows_no_thread(hits):
+            return []
         return parse_thread(tree, ctx, hits) or unmarked_thread(tree, ctx, hits)  # no family: data or structure
 
     def comments(self) -> list[Comment]:

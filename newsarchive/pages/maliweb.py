@@ -38,6 +38,7 @@ class MaliwebPage(Page):
 
     site_timezone = "Africa/Bamako"
     languages = ("fr",)
+    comment_family = "wordpress"
 
     def article(self) -> Article:
         paragraphs, body_html = self.body()

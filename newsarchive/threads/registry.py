@@ -26,6 +26,14 @@ def unregister(name: str) -> None:
     _derived.clear()
 
 
+def family_named(name: str):
+    """The registered family called ``name``; KeyError when none is."""
+    for family in FAMILIES:
+        if family.name == name:
+            return family
+    raise KeyError(f"no comment family is registered as {name!r}")
+
+
 def derived(key: str, build: Callable[[list], object]):
     """``build(FAMILIES)``, made once per state of the registry."""
     value = _derived.get(key)
@@ -43,4 +51,4 @@ def merged_marks(families: list, attribute: str) -> dict:
     return merged
 
 
-__all__ = ["FAMILIES", "derived", "merged_marks", "register", "unregister"]
+__all__ = ["FAMILIES", "derived", "family_named", "merged_marks", "register", "unregister"]

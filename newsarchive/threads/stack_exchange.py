@@ -33,11 +33,10 @@ class StackExchangeThread(ItemThread):
     marks_items = True
 
     def items_from(self, hits) -> list:
-        answers = owners(hits, "class", lambda value: "answer" in value.split(), ANSWER_TAGS)
+        answers = owners(hits, "class", _answer_class, ANSWER_TAGS)
         answers = [answer for answer in answers if answer.get("data-answerid")]
-        comments = owners(hits, "class", lambda value: "comment" in value.split(), COMMENT_TAGS)
-        comments = [comment for comment in comments  # a blog's li.comment may carry a data-comment-id too
-                    if comment.get("data-comment-id") and "js-comment" in classes(comment)]
+        comments = owners(hits, "class", _comment_class, COMMENT_TAGS)
+        comments = [comment for comment in comments if comment.get("data-comment-id")]
         if not answers and not comments:
             return []
         found = set(answers) | set(comments)
@@ -62,6 +61,18 @@ class StackExchangeThread(ItemThread):
     @staticmethod
     def skip(element) -> bool:
         return is_meta(element) or not classes(element).isdisjoint(NOT_TEXT)
+
+
+def _answer_class(value: str) -> bool:
+    return "answer" in value and "answer" in value.split()  # the substring first: most values fail it
+
+
+def _comment_class(value: str) -> bool:
+    """``comment`` and ``js-comment`` (a blog's li.comment may carry a data-comment-id too)."""
+    if "js-comment" not in value:
+        return False
+    names = value.split()
+    return "comment" in names and "js-comment" in names
 
 
 __all__ = ["StackExchangeThread"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -95,8 +96,8 @@ class WordPressThread(ItemThread):
         if area is None:
             return False
         inside_form = set(form.iter())
-        others = [e for e in area.iter(etree.Element) if e is not area and e not in inside_form]
-        if len(others) > EMPTY_AREA_ELEMENTS:
+        others = (e for e in area.iter(etree.Element) if e is not area and e not in inside_form)
+        if len(list(islice(others, EMPTY_AREA_ELEMENTS + 1))) > EMPTY_AREA_ELEMENTS:
             return False
         return len(area.text_content()) - len(form.text_content()) <= EMPTY_AREA_CHARACTERS
 
