@@ -8,8 +8,6 @@ from functools import cached_property
 from typing import Callable
 
 from lxml import etree
-from trafilatura.core import bare_extraction
-from trafilatura.xml import xmltotxt
 
 from ..items import Article, Comment, FetchedPage
 from ..parsing.bylines import clean_byline, fold_name, is_credit, signature_byline
@@ -179,6 +177,8 @@ class GenericPage(Page):
         runs in its fast mode; its full cascade (readability/justext comparison) only when that finds
         little, since the fast mode gives the same body on nearly every page for a third of the time.
         """
+        from trafilatura.xml import xmltotxt  # loaded on first use: a site with a page object of its own never needs it
+
         self._drop_comment_sections()
         body = self._cascade_body()
         if body is None:
@@ -214,6 +214,8 @@ class GenericPage(Page):
         return body
 
     def _trafilatura_body(self, fast: bool):
+        from trafilatura.core import bare_extraction
+
         document = bare_extraction(self.tree, url=self.url, fast=fast, favor_precision=True, include_comments=False,
                                    with_metadata=False)
         return document.body if document is not None else None

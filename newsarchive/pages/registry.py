@@ -14,6 +14,7 @@ PAGE_TYPES: dict[str, type] = {}
 SITES: dict[str, str] = {}
 """The site key each page type archives under ("" when it reads any site)."""
 _URLS: list[tuple[re.Pattern, str]] = []
+_loaded: list[bool] = []  # [True] once every module of the package is imported
 
 
 def handles(name: str, site: str = "", urls: tuple[str, ...] = ()):
@@ -31,10 +32,12 @@ def handles(name: str, site: str = "", urls: tuple[str, ...] = ()):
 
 def load_pages() -> dict[str, type]:
     """Every page object of ``newsarchive.pages``, imported (each module registers its own)."""
-    from . import __path__ as package_path
-    for module in pkgutil.iter_modules(package_path):
-        if module.name not in NOT_PAGES:
-            importlib.import_module(f"{__package__}.{module.name}")
+    if not _loaded:
+        from . import __path__ as package_path
+        for module in pkgutil.iter_modules(package_path):
+            if module.name not in NOT_PAGES:
+                importlib.import_module(f"{__package__}.{module.name}")
+        _loaded.append(True)
     return PAGE_TYPES
 
 
