@@ -324,10 +324,19 @@ class Page:
         raise NotImplementedError
 
 
+# Only a doctype and comments stand before ``<html>``: its opening tag is sought in the first bytes.
+HTML_OPENING_WITHIN = 16384
+
+
 def looks_truncated(body: bytes) -> bool:
-    """True when the page ends before its closing ``</html>`` (cut by the server or the network)."""
-    tail = body[-4096:]
-    return b"</html" not in tail and b"</html" not in tail.lower()  # lowered only when not found as is
+    """True when the page opened ``<html>`` and ends before its closing ``</html>`` (cut by the
+    server or the network); a fragment (MediaWiki's ``action=render``) never promised the close."""
+    return not _holds(body[-4096:], b"</html") and _holds(body[:HTML_OPENING_WITHIN], b"<html")
+
+
+def _holds(part: bytes, tag: bytes) -> bool:
+    """True when ``part`` holds ``tag`` in any case (lowered only when not found as is)."""
+    return tag in part or tag in part.lower()
 
 
 def drop_cut_comment(comments: list[Comment], body: bytes, warnings: list[str]) -> list[Comment]:
