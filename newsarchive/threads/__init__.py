@@ -14,8 +14,10 @@ from .drupal import DrupalThread
 from .echo import EchoThread
 from .fos_comment import FosCommentThread
 from .futaba import FutabaThread
+from .habr import HabrThread
 from .hacker_news import HackerNewsThread
 from .jcomments import JCommentsThread
+from .kommune import KommuneThread
 from .komento import KomentoThread
 from .livefyre import LivefyreThread
 from .livejournal import LiveJournalThread
@@ -64,6 +66,8 @@ register(DisqusRenderedThread())
 register(FutabaThread())
 register(SpotImRenderedThread())
 register(D3Thread())
+register(KommuneThread())
+register(HabrThread())
 register(LivefyreThread())
 register(EchoThread())
 register(MicrodataThread())
