@@ -37,6 +37,7 @@ from .vbulletin import VBulletinThread
 from .wordpress import WordPressThread
 from .wpdiscuz import WpDiscuzThread
 from .xenforo import XenForoThread
+from .youtube_rendered import YouTubeRenderedThread
 
 # The families, one line each, tried in this order (most specific first): the first that finds
 # items on a page parses it.
@@ -70,6 +71,7 @@ register(KommuneThread())
 register(HabrThread())
 register(LivefyreThread())
 register(EchoThread())
+register(YouTubeRenderedThread())
 register(MicrodataThread())
 register(CardThread())
 
