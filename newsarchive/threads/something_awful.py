@@ -12,11 +12,27 @@ from .prescan import owners
 POST_ID = re.compile(r"^post(\d+)$")
 TABLE = frozenset({"table"})
 QUOTE_BLOCK = "bbc-block"
+# The page the pager shows as the current one (older pages number their posts nowhere else).
+CURRENT_PAGE = etree.XPath("//div[contains(concat(' ', @class, ' '), ' pages ')]//option[@selected]/@value")
+
+
+def _replies(posts: list) -> list:
+    """The posts answering the topic: its opening post is the topic itself, not a reply."""
+    return posts[1:] if posts and _opens_topic(posts[0]) else posts
+
+
+def _opens_topic(post) -> bool:
+    """True for the topic's first post: numbered 1 (``data-idx``), or, where posts carry no number,
+    first on the page the pager shows as page 1."""
+    number = post.get("data-idx")
+    if number is not None:
+        return number == "1"
+    return CURRENT_PAGE(post.getroottree())[:1] == ["1"]
 
 
 class SomethingAwfulThread(PostThread):
     """A post quoting another (its ``quote_link``, ``postid=N``) answers it; the quote stays text,
-    its "X posted:" heading does not."""
+    its "X posted:" heading does not; the topic's opening post is the article, not a comment."""
 
     name = "something_awful"
     prescan = {"id": ("post",)}
@@ -38,7 +54,7 @@ class SomethingAwfulThread(PostThread):
 
     def items_from(self, hits) -> list:
         posts = owners(hits, "id", POST_ID.match, TABLE)
-        return thread_posts([post for post in posts if "post" in (post.get("class") or "").split()])
+        return _replies(thread_posts([post for post in posts if "post" in (post.get("class") or "").split()]))
 
     def skip(self, element) -> bool:
         return super().skip(element) or (element.tag in ("h4", "h5")

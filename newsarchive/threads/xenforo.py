@@ -13,14 +13,35 @@ from .prescan import owners
 
 POST_ID = re.compile(r"^(?:js-)?post-(\d+)$")
 TAGS = frozenset({"article", "li"})
+# The page's JSON-LD says the page is the topic itself: its post #1 is the article, not a reply.
+FORUM_POSTING = re.compile(r'"@type"\s*:\s*"DiscussionForumPosting"')
+POST_NUMBER = etree.XPath(".//ul[contains(@class, 'message-attribution-opposite')]//a"
+                          " | .//a[contains(concat(' ', @class, ' '), ' postNumber ')]")
 
 
 def _post(value: str) -> bool:
     return POST_ID.match(value) is not None
 
 
+def _replies(posts: list) -> list:
+    """The posts answering the topic: post #1 left out where the page declares itself the topic."""
+    if not posts or not _declares_topic(posts[0].getroottree()):
+        return posts
+    return [post for post in posts if not _numbered_first(post)]
+
+
+def _declares_topic(tree) -> bool:
+    return any(script.get("type") == "application/ld+json" and FORUM_POSTING.search(script.text or "")
+               for script in tree.iter("script"))
+
+
+def _numbered_first(post) -> bool:
+    return any(link.text_content().strip() == "#1" for link in POST_NUMBER(post))
+
+
 class XenForoThread(PostThread):
-    """The author is the post's ``data-author``; a quote's ``data-source="post: N"`` is the parent."""
+    """The author is the post's ``data-author``; a quote's ``data-source="post: N"`` is the parent;
+    on a page whose JSON-LD is the topic's ``DiscussionForumPosting``, post #1 is the article."""
 
     name = "xenforo"
     prescan = {"id": ("post",)}
@@ -38,7 +59,7 @@ class XenForoThread(PostThread):
     def items_from(self, hits) -> list:
         posts = [post for post in owners(hits, "id", _post, TAGS)
                  if "message" in classes(post) and post.get("data-author") is not None]
-        return thread_posts(posts)
+        return _replies(thread_posts(posts))
 
     def comment(self, item, parts: list, ctx: ThreadContext) -> Comment:
         comment = super().comment(item, parts, ctx)
