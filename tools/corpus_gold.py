@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fill_corpus import MANIFEST, cache_dir, manifest  # noqa: E402
 
 GOLD = MANIFEST.parent / "gold"
-NOISE = "script|style|noscript|template|button|svg|form|textarea"
+NOISE = "script|style|noscript|template|button|svg|form|textarea|iframe"  # an iframe's content: a fallback no browser shows
 
 
 @dataclass
