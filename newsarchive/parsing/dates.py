@@ -5,7 +5,7 @@ import re
 import time
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .text import fold
 
@@ -41,6 +41,8 @@ MONTH_DAY_YEAR = re.compile(
 NUMERIC = re.compile(
     r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})" + _TIME, re.I)
 ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
+# A zone a written date names ("24.04.2018 12:29:19 (Europe/Moscow)"): the date is that zone's time.
+NAMED_ZONE = re.compile(r"\b([A-Z][A-Za-z]+(?:/[A-Z][A-Za-z_+-]+)+)\b")
 UTC = timezone.utc
 
 
@@ -89,15 +91,39 @@ def from_epoch(value: str | int | float | None) -> str | None:
     return iso_utc(datetime.fromtimestamp(seconds, UTC))
 
 
+def time_element_moment(time, tz: str = "UTC") -> str | None:
+    """The moment a page's ``time`` element gives in its attributes: an epoch ``pubdate``, an ISO
+    ``datetime``, or an absolute date in its ``title`` (shown on hover over a relative text)."""
+    return (from_epoch(time.get("pubdate")) or parse_iso(time.get("datetime"), tz)
+            or parse_absolute(time.get("title"), tz))
+
+
 def parse_date(text: str | None, tz: str = "UTC", languages: tuple[str, ...] = (),
                relative_base: datetime | None = None) -> str | None:
     """A date as written on a page (absolute or relative) as ISO 8601 UTC, or None."""
     if not text or not text.strip():
         return None
-    found = parse_iso(text, tz) or _parse_written(fold(text), tz)
-    if found:
-        return found
-    return _parse_relative(text, tz, languages, relative_base)
+    return parse_absolute(text, tz) or _parse_relative(text, tz, languages, relative_base)
+
+
+def parse_absolute(text: str | None, tz: str = "UTC") -> str | None:
+    """An ISO timestamp or a written date (never a relative one) as ISO 8601 UTC, or None; a
+    written date is read in the zone it names, else in ``tz``."""
+    if not text or not text.strip():
+        return None
+    return parse_iso(text, tz) or _parse_written(fold(text), _named_zone(text) or tz)
+
+
+def _named_zone(text: str) -> str | None:
+    """The IANA zone ``text`` names ("Europe/Moscow"), or None."""
+    match = NAMED_ZONE.search(text) if "/" in text else None
+    if match is None:
+        return None
+    try:
+        _zone(match.group(1))
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return match.group(1)
 
 
 def _parse_written(text: str, tz: str) -> str | None:

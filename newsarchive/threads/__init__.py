@@ -17,6 +17,7 @@ from .futaba import FutabaThread
 from .habr import HabrThread
 from .hacker_news import HackerNewsThread
 from .jcomments import JCommentsThread
+from .joyreactor import JoyReactorThread
 from .kommune import KommuneThread
 from .komento import KomentoThread
 from .livefyre import LivefyreThread
@@ -69,6 +70,7 @@ register(SpotImRenderedThread())
 register(D3Thread())
 register(KommuneThread())
 register(HabrThread())
+register(JoyReactorThread())
 register(LivefyreThread())
 register(EchoThread())
 register(YouTubeRenderedThread())

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from ..items import Comment
-from ..parsing.dates import DAY_MONTH_YEAR, ISO_LIKE, MONTH_DAY_YEAR, NUMERIC, date_text, parse_date, parse_iso
+from ..parsing.dates import (DAY_MONTH_YEAR, ISO_LIKE, MONTH_DAY_YEAR, NUMERIC, date_text, parse_date,
+                             time_element_moment)
 from ..parsing.text import fold, normalize_space, text_of
 from .base import ThreadContext, content_id
 from .embedded import data_thread
@@ -358,8 +359,7 @@ class _Reading:
                 raw = normalize_space(text_of(element)) or None
                 if self.quick:
                     return None, raw or element.get("datetime")
-                return (parse_iso(element.get("datetime"), ctx.tz)
-                        or self.group.parse_date(raw, ctx)), raw
+                return time_element_moment(element, ctx.tz) or self.group.parse_date(raw, ctx), raw
         for most_children in (0, 2):  # the narrowest element first: a leaf, then a short line
             for element in (e for p in self.parts for e in p.iter(etree.Element)):
                 if element in self.meta or len(element) > most_children or element.tag in ("script", "style"):
