@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from lxml import etree
 
-from ..parsing.dates import date_text, from_epoch, parse_date, parse_iso
+from ..parsing.dates import date_text, parse_date, parse_iso, time_element_moment
 from ..parsing.text import (_PARAGRAPH, BLOCK_TAGS, DROP_TAGS, SAFE_TAGS, _finish, element_text, escape_text,
                              inner_html, normalize_space, read_end, read_start, text_of)
 from .base import ThreadContext
@@ -218,18 +218,19 @@ def _is_moderation(element) -> bool:
 
 def clean_copy(element, skip: Callable = is_meta):
     """A copy of ``element`` without the subtrees ``skip`` refuses (their tails kept), and without
-    attributes but a safe ``href``."""
+    attributes but a safe ``href``; ``skip`` sees each element and its ancestors as the page has them."""
     copy = deepcopy(element)
     copy.tail = None
     stack = [copy]
     while stack:
         node = stack.pop()
-        _only_safe_attributes(node)
         for child in list(node):
             if not isinstance(child.tag, str) or skip(child):
                 _remove_keeping_tail(child)
             else:
                 stack.append(child)
+    for node in copy.iter():
+        _only_safe_attributes(node)
     return copy
 
 
@@ -352,8 +353,7 @@ def time_of(scan: Scan, ctx: ThreadContext,
     time = scan.find([("tag", frozenset({"time"}))])
     if time is not None:
         raw = normalize_space(text_of(time)) or None
-        found = (from_epoch(time.get("pubdate")) or parse_iso(time.get("datetime"), ctx.tz)
-                 or parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at))
+        found = time_element_moment(time, ctx.tz) or parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at)
         return found, raw
     marked = [e for e in scan.all(("itemprop", ITEMPROP_TIMES)) if e.get("content") or e.get("datetime")]
     if marked:
