@@ -15,6 +15,7 @@ from ..parsing.counts import declared_count
 from ..parsing.dates import AGO_AFTER, AGO_BEFORE, DAY_WORDS, MONTHS, UNITS, fold, iso_utc, parse_date, parse_iso
 from ..parsing.language import detect_language, normalize_language
 from ..parsing.text import normalize_space, sanitize_html
+from ..threads import opening_post
 from ..threads.registry import derived
 from ..threads.structural import THREAD_MARK
 from .base import MARKUP_NOT_RECOGNISED, THREAD_NOT_EXTRACTED, Page
@@ -173,12 +174,16 @@ class GenericPage(Page):
     def body(self, comments: list[Comment] = ()) -> tuple[str, str]:
         """The body as paragraphs of plain text and as sanitised HTML, lede included, comments excluded.
 
-        Comment sections are cut from the tree first (so this runs after every other field). trafilatura
+        A forum topic's opening post, which its family leaves out of the thread, is the body. Otherwise
+        comment sections are cut from the tree first (so this runs after every other field). trafilatura
         runs in its fast mode; its full cascade (readability/justext comparison) only when that finds
         little, since the fast mode gives the same body on nearly every page for a third of the time.
         """
         from trafilatura.xml import xmltotxt  # loaded on first use: a site with a page object of its own never needs it
 
+        topic = opening_post(self.tree, self.thread_context(self.pages[0]), self.hits)
+        if topic is not None and topic.text:
+            return topic.text, topic.text_html  # a forum topic: its opening post is the article
         self._drop_comment_sections()
         body = self._cascade_body()
         if body is None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..items import Comment
 from .base import ThreadContext, ThreadParser, assign_positions, content_id, resolve_thread
+from .fields import own_parts
 from .blogger import BloggerThread
 from .cards import CardThread
 from .commontator import CommontatorThread
@@ -99,6 +100,17 @@ def parse_thread(tree, ctx: ThreadContext, hits: Hits | None = None) -> list[Com
     return parser.parse(tree, ctx, items) if parser is not None else []
 
 
+def opening_post(tree, ctx: ThreadContext, hits: Hits | None = None) -> Comment | None:
+    """The topic's opening post, read as its family reads a post, where a family takes that post for
+    the page's article (a forum topic, replied to or not); None otherwise."""
+    hits = hits if hits is not None else attribute_hits(tree)
+    for family in FAMILIES:
+        post = family.opening_post(hits)
+        if post is not None:
+            return family.comment(post, own_parts(post, set(), set()), ctx)
+    return None
+
+
 def comment_page_links(tree, ctx: ThreadContext) -> list[str]:
     """Absolute URLs of the thread's other comment pages linked from this page."""
     parser = choose_parser(tree)
@@ -106,5 +118,5 @@ def comment_page_links(tree, ctx: ThreadContext) -> list[str]:
 
 
 __all__ = ["FAMILIES", "ThreadContext", "ThreadParser", "assign_positions", "choose_parser",
-           "comment_page_links", "content_id", "parse_thread", "register", "resolve_thread",
+           "comment_page_links", "content_id", "opening_post", "parse_thread", "register", "resolve_thread",
            "unregister"]

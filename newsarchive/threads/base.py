@@ -58,6 +58,10 @@ class ThreadParser(Protocol):
     def shows_no_thread(self, hits) -> bool:
         """True when this family's own markup says the page holds no comments."""
 
+    def opening_post(self, hits):
+        """The topic's opening post where the family reads the page as a topic whose first post is
+        its article (left out of ``items_from``); None otherwise."""
+
 
 def content_id(author: str | None, date: str | None, text: str) -> str:
     """A stable id for a comment whose markup gives none: a hash of what it says."""

@@ -35,6 +35,11 @@ def _is_discourse_post(element) -> bool:
         "cooked" in classes(child) for child in element if isinstance(child.tag, str))
 
 
+def _posts(hits) -> list:
+    """The topic's posts in page order, its opening post included."""
+    return [post for post in owners(hits, "id", _post, TAGS) if _is_discourse_post(post)]
+
+
 def _replies(posts: list) -> list:
     """The posts that answer the topic: where the crawler view marks its replies as schema.org
     comments, those alone (the opening post is the topic itself); never a post without text (a
@@ -70,8 +75,15 @@ class DiscourseThread(PostThread):
                           "quote-controls", "title", "post-likes"})
 
     def items_from(self, hits) -> list:
-        posts = [post for post in owners(hits, "id", _post, TAGS) if _is_discourse_post(post)]
-        return thread_posts(_replies(posts))
+        return thread_posts(_replies(_posts(hits)))
+
+    def opening_post(self, hits):
+        """Where the crawler view marks the replies, the post with text that is not one of them."""
+        posts = _posts(hits)
+        if not any(post.get("itemprop") == "comment" for post in posts):
+            return None
+        return next((post for post in thread_posts(posts)
+                     if post.get("itemprop") != "comment" and not _without_text(post)), None)
 
     def parent_of(self, item, nesting, ids: dict) -> str | None:
         linked = IN_REPLY_TO(item)  # the embed names the post answered

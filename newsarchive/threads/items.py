@@ -97,6 +97,11 @@ class ItemThread:
         area): the page is then not searched for unmarked ones. Said only when sure."""
         return False
 
+    def opening_post(self, hits):
+        """The topic's opening post, when the family leaves it out of its items as the page's
+        article (a forum topic); None when the page's article is elsewhere."""
+        return None
+
     def items(self, tree) -> list:
         """The thread's comment elements in page order."""
         return self.items_from(attribute_hits(tree))

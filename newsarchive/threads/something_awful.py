@@ -16,9 +16,10 @@ QUOTE_BLOCK = "bbc-block"
 CURRENT_PAGE = etree.XPath("//div[contains(concat(' ', @class, ' '), ' pages ')]//option[@selected]/@value")
 
 
-def _replies(posts: list) -> list:
-    """The posts answering the topic: its opening post is the topic itself, not a reply."""
-    return posts[1:] if posts and _opens_topic(posts[0]) else posts
+def _posts(hits) -> list:
+    """The thread's posts in page order, the topic's opening post included."""
+    posts = owners(hits, "id", POST_ID.match, TABLE)
+    return thread_posts([post for post in posts if "post" in (post.get("class") or "").split()])
 
 
 def _opens_topic(post) -> bool:
@@ -53,8 +54,12 @@ class SomethingAwfulThread(PostThread):
                           "quote_link"})
 
     def items_from(self, hits) -> list:
-        posts = owners(hits, "id", POST_ID.match, TABLE)
-        return _replies(thread_posts([post for post in posts if "post" in (post.get("class") or "").split()]))
+        posts = _posts(hits)
+        return posts[1:] if posts and _opens_topic(posts[0]) else posts
+
+    def opening_post(self, hits):
+        posts = _posts(hits)
+        return posts[0] if posts and _opens_topic(posts[0]) else None
 
     def skip(self, element) -> bool:
         return super().skip(element) or (element.tag in ("h4", "h5")

@@ -23,11 +23,17 @@ def _post(value: str) -> bool:
     return POST_ID.match(value) is not None
 
 
-def _replies(posts: list) -> list:
-    """The posts answering the topic: post #1 left out where the page declares itself the topic."""
+def _opening(posts: list):
+    """Post #1 where the page declares itself the topic (its article), else None."""
     if not posts or not _declares_topic(posts[0].getroottree()):
-        return posts
-    return [post for post in posts if not _numbered_first(post)]
+        return None
+    return next((post for post in posts if _numbered_first(post)), None)
+
+
+def _posts(hits) -> list:
+    """The thread's posts in page order, post #1 included."""
+    return thread_posts([post for post in owners(hits, "id", _post, TAGS)
+                         if "message" in classes(post) and post.get("data-author") is not None])
 
 
 def _declares_topic(tree) -> bool:
@@ -57,9 +63,12 @@ class XenForoThread(PostThread):
                           "message-footer", "messageMeta", "message-signature"})
 
     def items_from(self, hits) -> list:
-        posts = [post for post in owners(hits, "id", _post, TAGS)
-                 if "message" in classes(post) and post.get("data-author") is not None]
-        return _replies(thread_posts(posts))
+        posts = _posts(hits)
+        opening = _opening(posts)
+        return [post for post in posts if post is not opening]
+
+    def opening_post(self, hits):
+        return _opening(_posts(hits))
 
     def comment(self, item, parts: list, ctx: ThreadContext) -> Comment:
         comment = super().comment(item, parts, ctx)
