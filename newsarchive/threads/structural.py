@@ -194,6 +194,7 @@ def _read_group(parent, signature: tuple, tools: int, ctx: ThreadContext) -> lis
     if _refused_region(parent) or not (tools >= 2 or _in_comment_context(parent)):
         return []
     blocks = [e for e in parent.iter(etree.Element) if e is not parent and _signature(e) == signature]
+    blocks = _numbered_members(blocks)
     group = _Group(blocks)
     top = [_Reading(block, group, ctx, quick=True) for block in blocks if block.getparent() is parent]
     if not _reads_as_thread(top, ctx):
@@ -203,6 +204,25 @@ def _read_group(parent, signature: tuple, tools: int, ctx: ThreadContext) -> lis
         return []
     parent.set(THREAD_MARK, "")  # the page's body reader leaves the thread out
     return _thread(kept, parent)
+
+
+def _numbered_members(blocks: list) -> list:
+    """The blocks, less those without the numbered id most of them share ("r_123"): a header cell
+    beside a thread's cells is not one of its comments."""
+    shapes = Counter(_id_shape(block) for block in blocks)
+    shapes.pop(None, None)
+    if not shapes:
+        return blocks
+    shape, count = shapes.most_common(1)[0]
+    if count < 2 or count * 2 <= len(blocks):
+        return blocks
+    return [block for block in blocks if _id_shape(block) == shape]
+
+
+def _id_shape(block) -> str | None:
+    """The block's id with its numbers blanked ("r_8855735" -> "r_#"); None without a numbered id."""
+    ident = block.get("id")
+    return DIGITS.sub("#", ident) if ident and DIGIT.search(ident) else None
 
 
 def _refused_region(parent) -> bool:

@@ -140,6 +140,19 @@ def test_lists_that_are_not_threads_yield_no_comment():
     assert article.comments == [] and "2,000 jobs" in article.article_body
 
 
+def test_header_cell_beside_numbered_reply_cells_is_no_comment():
+    """A reply box's first cell (tags, "3 条回复 • date") shares the replies' tag and class but not
+    their numbered id (r_N): it is not one of them."""
+    comments, page = thread_of("numbered_cells.html")
+    assert choose_parser(page.tree) is None
+    assert rows(comments) == [
+        ("7100231", None, 1, "comment", "qingmu", "https://example.org/member/qingmu"),
+        ("7100298", None, 1, "comment", "xiaoyu88", "https://example.org/member/xiaoyu88"),
+        ("7100345", None, 1, "comment", "beiwang", "https://example.org/member/beiwang"),
+    ]
+    assert not any("条回复" in c.text for c in comments)
+
+
 @pytest.mark.parametrize("name", ["newspaper_custom.html", "drupal10.html", "sibling_replies.html"])
 def test_comment_texts_stay_out_of_the_article_body(name):
     article = _generic(name).article()
