@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import time
+from calendar import monthrange
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -190,32 +191,50 @@ def _parse_relative(text: str, tz: str, languages: tuple[str, ...],
 
 
 # Relative dates, one entry per language (folded: no accents, lower case): the words saying "ago"
-# before the count and after it, the day words and their offset, and the units' stems ("heure"
-# reads "heures") in seconds. Every reader of relative dates derives its patterns from this table.
+# before the count and after it, the words counting one ("an hour"), the words before a time of day
+# ("at 07:52"), the day words and their offset, and the units' stems or forms ("heure" reads
+# "heures", "час" reads "часов") in seconds. Every reader of relative dates derives its patterns
+# from this table.
+MONTH, YEAR = 2592000, 31536000  # in seconds where a length is asked; counted back on the calendar
 RELATIVE_WORDS = {
-    "fr": {"before": ("il y a",), "after": (), "days": {"avant-hier": -2, "hier": -1, "aujourd'hui": 0,
-                                                         "aujourd’hui": 0},
+    "fr": {"before": ("il y a",), "after": (), "one": ("un", "une"), "at": ("a",),
+           "days": {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "aujourd’hui": 0},
            "units": {"seconde": 1, "minute": 60, "heure": 3600, "jour": 86400, "semaine": 604800,
-                     "mois": 2592000, "annee": 31536000, "an": 31536000}},
-    "en": {"before": (), "after": ("ago",), "days": {"yesterday": -1, "today": 0},
+                     "mois": MONTH, "annee": YEAR, "an": YEAR}},
+    "en": {"before": (), "after": ("ago",), "one": ("a", "an", "one"), "at": ("at",),
+           "days": {"yesterday": -1, "today": 0},
            "units": {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "day": 86400,
-                     "week": 604800, "month": 2592000, "year": 31536000}},
-    "de": {"before": ("vor",), "after": ("zuruck",), "days": {"gestern": -1, "heute": 0},
+                     "week": 604800, "month": MONTH, "year": YEAR}},
+    "de": {"before": ("vor",), "after": ("zuruck",), "one": ("ein", "eine", "einer", "einem"),
+           "at": ("um",),
+           "days": {"gestern": -1, "heute": 0},
            "units": {"sekunde": 1, "minute": 60, "stunde": 3600, "tag": 86400, "woche": 604800,
-                     "monat": 2592000, "jahr": 31536000}},
-    "es": {"before": ("hace",), "after": (), "days": {"ayer": -1, "hoy": 0},
+                     "monat": MONTH, "jahr": YEAR}},
+    "es": {"before": ("hace",), "after": (), "one": ("un", "uno", "una"), "at": ("a las",),
+           "days": {"ayer": -1, "hoy": 0},
            "units": {"segundo": 1, "minuto": 60, "hora": 3600, "dia": 86400, "semana": 604800,
-                     "mes": 2592000, "ano": 31536000}},
-    "pt": {"before": ("ha", "haa"), "after": ("atras",), "days": {"ontem": -1, "hoje": 0},
+                     "mes": MONTH, "ano": YEAR}},
+    "pt": {"before": ("ha", "haa"), "after": ("atras",), "one": ("um", "uma"), "at": ("as",),
+           "days": {"ontem": -1, "hoje": 0},
            "units": {"segundo": 1, "minuto": 60, "hora": 3600, "dia": 86400, "semana": 604800,
-                     "mes": 2592000, "ano": 31536000}},
-    "it": {"before": ("fa",), "after": ("fa",), "days": {"ieri": -1, "oggi": 0},
-           "units": {"secondo": 1, "minuto": 60, "ora": 3600, "giorn": 86400, "settiman": 604800,
-                     "mes": 2592000, "anno": 31536000}},
-    "nl": {"before": (), "after": ("geleden",), "days": {"gisteren": -1, "vandaag": 0},
-           "units": {"uur": 3600, "dag": 86400, "week": 604800, "maand": 2592000, "jaar": 31536000}},
+                     "mes": MONTH, "ano": YEAR}},
+    "it": {"before": ("fa",), "after": ("fa",), "one": ("un", "uno", "una"), "at": ("alle",),
+           "days": {"ieri": -1, "oggi": 0},
+           "units": {"secondo": 1, "secondi": 1, "minuto": 60, "minuti": 60, "ora": 3600, "ore": 3600,
+                     "giorn": 86400, "settiman": 604800, "mes": MONTH, "anno": YEAR,
+                     "anni": YEAR}},
+    "nl": {"before": (), "after": ("geleden",), "one": ("een",), "at": ("om",),
+           "days": {"gisteren": -1, "vandaag": 0},
+           "units": {"uur": 3600, "dag": 86400, "week": 604800, "weken": 604800, "maand": MONTH,
+                     "jaar": YEAR}},
+    "ru": {"before": (), "after": ("назад",), "one": ("один", "одна", "одну"), "at": ("в",),
+           "days": {"позавчера": -2, "вчера": -1, "сегодня": 0},
+           "units": {"секунд": 1, "сек": 1, "минут": 60, "мин": 60, "час": 3600, "ч": 3600,
+                     "день": 86400, "дн": 86400, "недел": 604800, "месяц": MONTH, "год": YEAR,
+                     "лет": YEAR}},
 }
 UNIT_ABBREVIATIONS = {"h": 3600, "j": 86400}  # "il y a 2 h", "il y a 3 j": tried last
+CALENDAR_MONTHS = {MONTH: 1, YEAR: 12}
 
 
 def _words(kind: str) -> list[str]:
@@ -230,11 +249,11 @@ DAY_WORDS = {word: offset for language in RELATIVE_WORDS.values() for word, offs
 UNITS = {**{stem: seconds for language in RELATIVE_WORDS.values() for stem, seconds in language["units"].items()},
          **UNIT_ABBREVIATIONS}
 _UNITS = dict(sorted(UNITS.items(), key=lambda pair: len(pair[0]), reverse=True))
+# The count, or none before a unit followed by "ago" ("час назад": one hour); the unit is a whole
+# word read by the stem it starts with.
 _RELATIVE = re.compile(
-    rf"(?:{'|'.join(AGO_BEFORE)})?\s*(\d+|une?|an?|einer?|einem|one|uno|una|um|uma|een)\s+"
-    rf"([a-z]+?)(?:s|n|en|e|es|i|o)?\s*(?:{'|'.join(AGO_AFTER)})?")
-_WORD_NUMBERS = {"un": 1, "une": 1, "a": 1, "an": 1, "ein": 1, "einer": 1, "eine": 1, "einem": 1,
-                 "one": 1, "uno": 1, "una": 1, "um": 1, "uma": 1, "een": 1}
+    rf"(?:{'|'.join(AGO_BEFORE)})?\s*(?:(\d+|{'|'.join(_words('one'))})(?:\s+|['’]))?"
+    rf"([a-zа-я]+)\s*({'|'.join(AGO_AFTER)})?")
 _DAY_WORDS = DAY_WORDS
 _DAY_WORD = re.compile(r"^(" + "|".join(re.escape(w) for w in sorted(DAY_WORDS, key=len, reverse=True)) + r")\b"
                        r"(?:\D{0,12}?(\d{1,2})\s*(?:h|:|uhr)\s*(\d{2})?\s*(am|pm)?)?")
@@ -246,14 +265,29 @@ def _quick_relative(text: str, base: datetime) -> str | None:
     match = _RELATIVE.fullmatch(text.strip())
     if not match:
         return None
-    count = _WORD_NUMBERS.get(match.group(1)) or (int(match.group(1)) if match.group(1).isdigit() else None)
-    unit = next((seconds for name, seconds in _UNITS.items() if match.group(2).startswith(name)), None)
+    count_word, unit_word, ago = match.groups()
+    count = int(count_word) if count_word and count_word.isdigit() else 1 if count_word or ago else 0
+    unit = next((seconds for name, seconds in _UNITS.items() if unit_word.startswith(name)), None)
     if not count or not unit:
         return None
-    return iso_utc(base - timedelta(seconds=count * unit))
+    moment = _counted_back(base, count, unit)
+    return iso_utc(moment) if moment else None
 
 
-_AT_TIME = re.compile(r"^(.+?)\s*,?\s+(?:at|a|um|a las|alle|as|o)\s+(\d{1,2})\s*[:h]\s*(\d{2})\s*(am|pm)?$")
+def _counted_back(base: datetime, count: int, unit: int) -> datetime | None:
+    """``count`` units before ``base``: months and years on the calendar (the same day, or the
+    month's last), other units in seconds; None before year 1."""
+    months = CALENDAR_MONTHS.get(unit)
+    if months is None:
+        return base - timedelta(seconds=count * unit)
+    year, month = divmod(base.year * 12 + base.month - 1 - count * months, 12)
+    if year < 1:
+        return None
+    return base.replace(year=year, month=month + 1, day=min(base.day, monthrange(year, month + 1)[1]))
+
+
+_AT_TIME = re.compile(rf"^(.+?)\s*,?\s+(?:{'|'.join(_words('at'))})\s+"
+                      r"(\d{1,2})\s*[:h]\s*(\d{2})\s*(am|pm)?$")
 
 
 def _relative_at(text: str, base: datetime, tz: str) -> str | None:

@@ -71,6 +71,44 @@ def test_parse_date_languages_and_relative_forms(text, iso):
     assert parse_date(text, relative_base=BASE) == iso
 
 
+@pytest.mark.parametrize("text, iso", [
+    ("5 минут назад", "2024-01-10T11:55:00Z"), ("2 минуты назад", "2024-01-10T11:58:00Z"),
+    ("минуту назад", "2024-01-10T11:59:00Z"), ("час назад", "2024-01-10T11:00:00Z"),
+    ("2 часа назад", "2024-01-10T10:00:00Z"), ("5 часов назад", "2024-01-10T07:00:00Z"),
+    ("1 день назад", "2024-01-09T12:00:00Z"), ("3 дня назад", "2024-01-07T12:00:00Z"),
+    ("5 дней назад", "2024-01-05T12:00:00Z"), ("неделю назад", "2024-01-03T12:00:00Z"),
+    ("2 недели назад", "2023-12-27T12:00:00Z"), ("5 недель назад", "2023-12-06T12:00:00Z"),
+    ("месяц назад", "2023-12-10T12:00:00Z"), ("2 месяца назад", "2023-11-10T12:00:00Z"),
+    ("5 месяцев назад", "2023-08-10T12:00:00Z"), ("год назад", "2023-01-10T12:00:00Z"),
+    ("2 года назад", "2022-01-10T12:00:00Z"), ("5 лет назад", "2019-01-10T12:00:00Z"),
+    ("вчера в 12:30", "2024-01-09T12:30:00Z"), ("сегодня в 09:15", "2024-01-10T09:15:00Z"),
+    ("позавчера", "2024-01-08T00:00:00Z"), ("2 дня назад в 14:05", "2024-01-08T14:05:00Z"),
+])
+def test_russian_relative_dates(text, iso):
+    assert parse_date(text, relative_base=BASE) == iso
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("vor 2 Wochen", "2023-12-27T12:00:00Z"), ("2 Stunden zurück", "2024-01-10T10:00:00Z"),
+    ("2 ore fa", "2024-01-10T10:00:00Z"), ("un'ora fa", "2024-01-10T11:00:00Z"),
+    ("2 anni fa", "2022-01-10T12:00:00Z"), ("2 weken geleden", "2023-12-27T12:00:00Z"),
+    ("gisteren om 14:30", "2024-01-09T14:30:00Z"), ("2 dagen geleden om 10:00", "2024-01-08T10:00:00Z"),
+    ("an hour ago", "2024-01-10T11:00:00Z"), ("hace un mes", "2023-12-10T12:00:00Z"), ("il y a 2 ans", "2022-01-10T12:00:00Z"),
+])
+def test_relative_forms_read_alike_in_every_declared_language(text, iso):
+    """Plurals, counts of one and times of day, without the general parser."""
+    assert parse_date(text, relative_base=BASE) == iso
+    assert _quick_dates_only(text) == iso
+
+
+def _quick_dates_only(text: str):
+    from newsarchive.parsing import dates
+
+    folded = " ".join(dates.fold(text).split())
+    return (dates._quick_relative(folded, BASE) or dates._day_word(folded, BASE, "UTC")
+            or dates._relative_at(folded, BASE, "UTC"))
+
+
 def test_iso_without_minute_colon_and_date_text():
     assert parse_iso("2023-11-02T1643") == "2023-11-02T16:43:00Z"
     assert date_text("par JPA le 7 mai 2020 - 12:38.") == "7 mai 2020 - 12:38"

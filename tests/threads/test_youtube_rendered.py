@@ -52,5 +52,5 @@ def test_relative_times_count_back_from_the_capture_and_an_edit_note_is_kept_raw
     assert [c.date_published_raw for c in comments] == [
         "il y a 2 ans", "il y a 1 an", "il y a 11 mois (modifié)", "il y a 3 mois", "il y a 5 jours"]
     assert [c.date_published for c in comments] == [
-        "2022-03-11T12:00:00Z", "2023-03-10T12:00:00Z", "2023-04-10T12:00:00Z", "2023-12-10T12:00:00Z",
+        "2022-03-10T12:00:00Z", "2023-03-10T12:00:00Z", "2023-04-10T12:00:00Z", "2023-12-10T12:00:00Z",
         "2024-03-05T12:00:00Z"]
