@@ -27,7 +27,9 @@ from .mafra import MafraDiscussionThread
 from .mediawiki import MediaWikiTalkThread
 from .microdata import MicrodataThread
 from .novinky import NovinkyThread
+from .osnova import OsnovaThread
 from .phpbb import PhpBBThread
+from .pikabu import PikabuThread
 from .prescan import Hits, attribute_hits
 from .reddit import RedditThread
 from .registry import FAMILIES, register, unregister
@@ -72,6 +74,8 @@ register(D3Thread())
 register(KommuneThread())
 register(HabrThread())
 register(JoyReactorThread())
+register(PikabuThread())
+register(OsnovaThread())
 register(LivefyreThread())
 register(EchoThread())
 register(YouTubeRenderedThread())

@@ -69,6 +69,8 @@ META_CLASSES = frozenset({
     "epoch-comment-author-avatar", "epoch-divide", "epoch-comment-actions",
     "epoch-moderation-actions", "epoch-comment-meta",
 })
+# A class ending in "menu" is a comment's action menu unless it says the element has or shows one.
+MENU_STATE_PREFIXES = ("has-", "is-", "with-", "no-")
 SKIP_TAGS = frozenset({"script", "style", "form", "img", "button", "footer", "header", "noscript",
                        "svg", "nav", "input", "textarea", "select", "iframe", "picture"})
 MODERATION = re.compile(r"awaiting moderation|en attente de mod[ée]ration|freischaltung|moderat",
@@ -203,9 +205,16 @@ def is_meta(element) -> bool:
     if tag in SKIP_TAGS:
         return True
     names = element.get("class")  # split, not made a set: this runs for every element of a comment
-    if names and not META_CLASSES.isdisjoint(names.split()):
+    if names and (not META_CLASSES.isdisjoint(names.split()) or "menu" in names and _names_menu(names)):
         return True
     return tag in ("em", "p", "span", "div") and _is_moderation(element)
+
+
+def _names_menu(names: str) -> bool:
+    """A class naming a menu ("dropdown-menu", "ui_sub_menu": report, hide, edit), not a state of
+    the element holding one ("has-menu")."""
+    return any(token.endswith("menu") and not token.startswith(MENU_STATE_PREFIXES)
+               for token in names.split())
 
 
 def _is_moderation(element) -> bool:
