@@ -64,6 +64,19 @@ def test_relative_dates_follow_the_capture_time_not_the_clock():
     assert early.date_published_raw == "Publié il y a 2 heures"
 
 
+@pytest.mark.parametrize("line, published", [
+    ("Опубликовано 5 часов назад", "2024-06-01T07:00:00Z"),
+    ("Обновлено: 2 дня назад", "2024-05-30T12:00:00Z"),
+    ("Aktualisiert vor 3 Tagen", "2024-05-29T12:00:00Z"),
+])
+def test_a_relative_date_inside_a_date_line_is_read_in_every_declared_language(line, published):
+    html = (FIXTURES / "byline_fr.html").read_text(encoding="utf-8").replace("Publié il y a 2 heures", line)
+    url = json.loads((FIXTURES / "byline_fr.expected.json").read_text(encoding="utf-8"))["url"]
+    page = FetchedPage(url, 200, [("Content-Type", "text/html; charset=utf-8")], html.encode(), "2024-06-01T12:00:00Z")
+    article = extract(Capture(url=url, site="example", spider="test", pages=[page]))
+    assert (article.date_published, article.date_published_raw) == (published, line)
+
+
 def test_extraction_is_repeatable():
     first, _ = extract_case("jsonld_graph")
     second, _ = extract_case("jsonld_graph")

@@ -12,7 +12,8 @@ from lxml import etree
 from ..items import Article, Comment, FetchedPage
 from ..parsing.bylines import clean_byline, fold_name, is_credit, signature_byline
 from ..parsing.counts import declared_count
-from ..parsing.dates import AGO_AFTER, AGO_BEFORE, DAY_WORDS, MONTHS, UNITS, fold, iso_utc, parse_date, parse_iso
+from ..parsing.dates import (AGO_AFTER, AGO_BEFORE, DAY_WORDS, MONTHS, RELATIVE_PHRASE, UNIT_ENDING, UNITS, fold, iso_utc,
+                             parse_date, parse_iso)
 from ..parsing.language import detect_language, normalize_language
 from ..parsing.text import normalize_space, sanitize_html
 from ..threads import opening_post
@@ -74,16 +75,12 @@ HTML_TAGS = {"p": "p", "head": "h2", "list": "ul", "item": "li", "quote": "block
 WORD = re.compile(r"\w+")
 # Relative dates, from ``parsing.dates.RELATIVE_WORDS``: a page says how long ago in minutes, hours
 # or days ("il y a 2 heures", "3 days ago", "hier"); the phrase is read in any unit.
-_ENDING = "(?:s|n|en|e|es|i|o)?"
 _RECENT_UNITS = "|".join(sorted((stem for stem, seconds in UNITS.items() if len(stem) >= 3 and 60 <= seconds <= 86400),
                                 key=len, reverse=True))
 _SAID_AGO = [*AGO_BEFORE, *AGO_AFTER, *sorted(DAY_WORDS, key=len, reverse=True)]
-RELATIVE_WORDS = "|".join([*(re.escape(word) for word in _SAID_AGO), f"(?:{_RECENT_UNITS}){_ENDING}"])
+RELATIVE_WORDS = "|".join([*(re.escape(word) for word in _SAID_AGO), f"(?:{_RECENT_UNITS}){UNIT_ENDING}"])
 DATE_LIKE = re.compile(rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))}|{RELATIVE_WORDS})\b"
                        r"|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
-_UNIT = "(?:" + "|".join(sorted((stem for stem in UNITS if len(stem) >= 2), key=len, reverse=True)) + f"){_ENDING}"
-RELATIVE_PHRASE = re.compile(rf"(?:{'|'.join(AGO_BEFORE)})\s+(?:\d+|une?|einer?|an?)\s+{_UNIT}\b"
-                             rf"|(?:\d+|an?)\s+{_UNIT}\s+(?:{'|'.join(AGO_AFTER)})")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 PERSON_TYPES = {"Person"}
 AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl",

@@ -192,46 +192,54 @@ def _parse_relative(text: str, tz: str, languages: tuple[str, ...],
 
 # Relative dates, one entry per language (folded: no accents, lower case): the words saying "ago"
 # before the count and after it, the words counting one ("an hour"), the words before a time of day
-# ("at 07:52"), the day words and their offset, and the units' stems or forms ("heure" reads
-# "heures", "час" reads "часов") in seconds. Every reader of relative dates derives its patterns
-# from this table.
+# ("at 07:52"), the day words and their offset, the units' stems or forms ("heure" reads
+# "heures", "час" reads "часов") in seconds, and what may end a unit after its stem in a phrase
+# found inside a longer text. Every reader of relative dates derives its patterns from this table.
 MONTH, YEAR = 2592000, 31536000  # in seconds where a length is asked; counted back on the calendar
 RELATIVE_WORDS = {
     "fr": {"before": ("il y a",), "after": (), "one": ("un", "une"), "at": ("a",),
            "days": {"avant-hier": -2, "hier": -1, "aujourd'hui": 0, "aujourd’hui": 0},
            "units": {"seconde": 1, "minute": 60, "heure": 3600, "jour": 86400, "semaine": 604800,
-                     "mois": MONTH, "annee": YEAR, "an": YEAR}},
+                     "mois": MONTH, "annee": YEAR, "an": YEAR},
+           "endings": ("s",)},
     "en": {"before": (), "after": ("ago",), "one": ("a", "an", "one"), "at": ("at",),
            "days": {"yesterday": -1, "today": 0},
            "units": {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "day": 86400,
-                     "week": 604800, "month": MONTH, "year": YEAR}},
+                     "week": 604800, "month": MONTH, "year": YEAR},
+           "endings": ("s",)},
     "de": {"before": ("vor",), "after": ("zuruck",), "one": ("ein", "eine", "einer", "einem"),
            "at": ("um",),
            "days": {"gestern": -1, "heute": 0},
            "units": {"sekunde": 1, "minute": 60, "stunde": 3600, "tag": 86400, "woche": 604800,
-                     "monat": MONTH, "jahr": YEAR}},
+                     "monat": MONTH, "jahr": YEAR},
+           "endings": ("e", "n", "en")},
     "es": {"before": ("hace",), "after": (), "one": ("un", "uno", "una"), "at": ("a las",),
            "days": {"ayer": -1, "hoy": 0},
            "units": {"segundo": 1, "minuto": 60, "hora": 3600, "dia": 86400, "semana": 604800,
-                     "mes": MONTH, "ano": YEAR}},
+                     "mes": MONTH, "ano": YEAR},
+           "endings": ("s", "es")},
     "pt": {"before": ("ha", "haa"), "after": ("atras",), "one": ("um", "uma"), "at": ("as",),
            "days": {"ontem": -1, "hoje": 0},
            "units": {"segundo": 1, "minuto": 60, "hora": 3600, "dia": 86400, "semana": 604800,
-                     "mes": MONTH, "ano": YEAR}},
+                     "mes": MONTH, "ano": YEAR},
+           "endings": ("s", "es")},
     "it": {"before": ("fa",), "after": ("fa",), "one": ("un", "uno", "una"), "at": ("alle",),
            "days": {"ieri": -1, "oggi": 0},
            "units": {"secondo": 1, "secondi": 1, "minuto": 60, "minuti": 60, "ora": 3600, "ore": 3600,
                      "giorn": 86400, "settiman": 604800, "mes": MONTH, "anno": YEAR,
-                     "anni": YEAR}},
+                     "anni": YEAR},
+           "endings": ("i", "e", "o", "a")},
     "nl": {"before": (), "after": ("geleden",), "one": ("een",), "at": ("om",),
            "days": {"gisteren": -1, "vandaag": 0},
            "units": {"uur": 3600, "dag": 86400, "week": 604800, "weken": 604800, "maand": MONTH,
-                     "jaar": YEAR}},
+                     "jaar": YEAR},
+           "endings": ("en",)},
     "ru": {"before": (), "after": ("назад",), "one": ("один", "одна", "одну"), "at": ("в",),
            "days": {"позавчера": -2, "вчера": -1, "сегодня": 0},
            "units": {"секунд": 1, "сек": 1, "минут": 60, "мин": 60, "час": 3600, "ч": 3600,
                      "день": 86400, "дн": 86400, "недел": 604800, "месяц": MONTH, "год": YEAR,
-                     "лет": YEAR}},
+                     "лет": YEAR},
+           "endings": ("а", "ы", "у", "ов", "ев", "я", "и", "ь", "ю", "еи")},
 }
 UNIT_ABBREVIATIONS = {"h": 3600, "j": 86400}  # "il y a 2 h", "il y a 3 j": tried last
 CALENDAR_MONTHS = {MONTH: 1, YEAR: 12}
@@ -257,6 +265,14 @@ _RELATIVE = re.compile(
 _DAY_WORDS = DAY_WORDS
 _DAY_WORD = re.compile(r"^(" + "|".join(re.escape(w) for w in sorted(DAY_WORDS, key=len, reverse=True)) + r")\b"
                        r"(?:\D{0,12}?(\d{1,2})\s*(?:h|:|uhr)\s*(\d{2})?\s*(am|pm)?)?")
+UNIT_ENDING = "(?:" + "|".join(_words("endings")) + ")?"
+"""What may follow a unit's stem in a phrase inside a longer text ("heure-s", "Tag-en", "час-ов")."""
+_PHRASE_UNIT = "(?:" + "|".join(sorted((stem for stem in UNITS if len(stem) >= 2), key=len, reverse=True)) + \
+    ")" + UNIT_ENDING
+_COUNT = rf"(?:\d+|{'|'.join(_words('one'))})"
+RELATIVE_PHRASE = re.compile(rf"\b(?:{'|'.join(AGO_BEFORE)})\s+{_COUNT}\s+{_PHRASE_UNIT}\b"
+                             rf"|\b(?:{_COUNT}\s+)?{_PHRASE_UNIT}\s+(?:{'|'.join(AGO_AFTER)})\b")
+"""A relative date inside a longer folded text ("publie il y a 2 heures", "опубликовано 5 часов назад")."""
 _RELATIVE_HINT = re.compile(r"\d|\b(?:" + "|".join(re.escape(w) for w in AGO_BEFORE + AGO_AFTER + list(DAY_WORDS))
                             + r")\b")
 
