@@ -56,7 +56,7 @@ def test_worker_and_in_process_extraction_archive_the_same(tmp_path):
     assert "extract_workers_peak_rss_mb" not in crawl_stats(tmp_path / "p0.db")
     # where the CPU went: the extraction worker's share only where one ran
     with_worker, without = json.loads(crawl_stats(tmp_path / "p1.db")), json.loads(crawl_stats(tmp_path / "p0.db"))
-    assert with_worker["newsarchive/cpu_s/extract_workers"] > 0.5
+    assert with_worker["newsarchive/cpu_s/extract_workers"] > 0.1  # its start and its extractions
     assert "newsarchive/cpu_s/extract_workers" not in without
     assert with_worker["newsarchive/cpu_s/crawl_thread"] > 0 and without["newsarchive/cpu_s/writer"] > 0
 
