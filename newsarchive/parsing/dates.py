@@ -283,11 +283,17 @@ def _quick_relative(text: str, base: datetime) -> str | None:
         return None
     count_word, unit_word, ago = match.groups()
     count = int(count_word) if count_word and count_word.isdigit() else 1 if count_word or ago else 0
-    unit = next((seconds for name, seconds in _UNITS.items() if unit_word.startswith(name)), None)
+    unit = next((seconds for name, seconds in _UNITS.items() if _names_unit(unit_word, name)), None)
     if not count or not unit:
         return None
     moment = _counted_back(base, count, unit)
     return iso_utc(moment) if moment else None
+
+
+def _names_unit(word: str, stem: str) -> bool:
+    """True when ``word`` is a unit read by ``stem``; a one-letter stem is an abbreviation ("2 h",
+    "5 ч"), the whole word ("2 hommes" names no unit)."""
+    return word == stem if len(stem) == 1 else word.startswith(stem)
 
 
 def _counted_back(base: datetime, count: int, unit: int) -> datetime | None:

@@ -101,6 +101,15 @@ def test_relative_forms_read_alike_in_every_declared_language(text, iso):
     assert _quick_dates_only(text) == iso
 
 
+@pytest.mark.parametrize("text, iso", [
+    ("il y a 2 h", "2024-01-10T10:00:00Z"), ("il y a 3 j", "2024-01-07T12:00:00Z"), ("5 ч назад", "2024-01-10T07:00:00Z"),
+    ("2 hommes", None), ("il y a 3 jeunes", None), ("5 человек назад", None),
+])
+def test_a_one_letter_unit_is_the_whole_word(text, iso):
+    """"h", "j", "ч" abbreviate a unit; a word that merely starts with one names none."""
+    assert parse_date(text, relative_base=BASE) == iso
+
+
 def _quick_dates_only(text: str):
     from newsarchive.parsing import dates
 
