@@ -6,7 +6,7 @@ import re
 
 from .fields import cls
 from .items import ItemThread
-from .prescan import owners
+from .prescan import class_token, owners
 
 ITEM_CLASS = "content-list__item_comment"
 ITEM_ID = re.compile(r"^\d+$")
@@ -23,15 +23,11 @@ class HabrThread(ItemThread):
     content_rules = [cls("comment__message")]
 
     def items_from(self, hits) -> list:
-        found = owners(hits, "class", _names_item, LI)
+        found = owners(hits, "class", class_token(ITEM_CLASS), LI)
         return [item for item in found if ITEM_ID.match(item.get("rel") or "")]
 
     def item_id(self, item) -> str | None:
         return item.get("rel")
-
-
-def _names_item(value: str) -> bool:
-    return ITEM_CLASS in value and ITEM_CLASS in value.split()
 
 
 __all__ = ["HabrThread"]

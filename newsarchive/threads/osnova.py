@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .fields import cls
 from .items import ItemThread
-from .prescan import owners
+from .prescan import class_token, owners
 
 ITEM_CLASS = "comments__item"
 DIV = frozenset({"div"})
@@ -21,15 +21,11 @@ class OsnovaThread(ItemThread):
     content_rules = [cls("comments__item__content")]
 
     def items_from(self, hits) -> list:
-        found = owners(hits, "class", _names_item, DIV)
+        found = owners(hits, "class", class_token(ITEM_CLASS), DIV)
         return [item for item in found if (item.get("data-id") or "").isdigit()]
 
     def item_id(self, item) -> str | None:
         return item.get("data-id")
-
-
-def _names_item(value: str) -> bool:
-    return ITEM_CLASS in value and ITEM_CLASS in value.split()
 
 
 __all__ = ["OsnovaThread"]

@@ -158,6 +158,12 @@ def attribute_hits(tree) -> Hits:
     return Hits(tree)
 
 
+def class_token(name: str):
+    """A test that a class value holds the class ``name`` (the substring checked first: most values
+    fail it, and splitting is the dearer part)."""
+    return lambda value: name in value and name in value.split()
+
+
 def owners(hits: Hits, names: str, test, tags: frozenset | None = None) -> list:
     """The elements (of ``tags``, any when None) with an attribute among ``names`` whose value
     passes ``test``; page order, once each."""
@@ -189,4 +195,4 @@ def _owners(values: list, test, tags: frozenset | None) -> list:
     return list(found)
 
 
-__all__ = ["Hits", "attribute_hits", "owners"]
+__all__ = ["Hits", "attribute_hits", "class_token", "owners"]

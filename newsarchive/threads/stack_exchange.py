@@ -9,7 +9,7 @@ from ..parsing.text import normalize_space
 from .base import ThreadContext
 from .fields import classes, cls, is_meta
 from .items import ItemThread
-from .prescan import owners
+from .prescan import class_token, owners
 
 ANSWER_TAGS = frozenset({"div"})
 COMMENT_TAGS = frozenset({"li"})
@@ -17,6 +17,7 @@ COMMENT_TAGS = frozenset({"li"})
 OWNER = etree.XPath("(.//div[contains(@class, 'post-signature')])[last()]")
 OWNER_NAME = etree.XPath(".//div[@class='user-details']/a")
 OWNER_TIME = etree.XPath(".//span[contains(@class, 'relativetime')]")
+ANSWER_CLASS = class_token("answer")
 NOT_TEXT = frozenset({"post-signature", "post-menu", "votecell", "comments", "comment-actions", "js-post-notices"})
 
 
@@ -33,7 +34,7 @@ class StackExchangeThread(ItemThread):
     marks_items = True
 
     def items_from(self, hits) -> list:
-        answers = owners(hits, "class", _answer_class, ANSWER_TAGS)
+        answers = owners(hits, "class", ANSWER_CLASS, ANSWER_TAGS)
         answers = [answer for answer in answers if answer.get("data-answerid")]
         comments = owners(hits, "class", _comment_class, COMMENT_TAGS)
         comments = [comment for comment in comments if comment.get("data-comment-id")]
@@ -61,10 +62,6 @@ class StackExchangeThread(ItemThread):
     @staticmethod
     def skip(element) -> bool:
         return is_meta(element) or not classes(element).isdisjoint(NOT_TEXT)
-
-
-def _answer_class(value: str) -> bool:
-    return "answer" in value and "answer" in value.split()  # the substring first: most values fail it
 
 
 def _comment_class(value: str) -> bool:
