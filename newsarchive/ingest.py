@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from . import frontier
 from .db import store
 from .items import Article, Capture
-from .pages.base import ExtractionError, looks_truncated
+from .pages.base import ExtractionError, ends_unclosed
 from .revisit import DEFAULT_POLICY, RetryPolicy, RevisitPolicy, next_visit_at
 
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -153,7 +153,7 @@ def _refuse(conn: sqlite3.Connection, capture: Capture, capture_ids: list[int], 
 def was_truncated(capture: Capture) -> bool:
     """True when the article page was cut short (the connection lost): worth another try."""
     page = capture.pages[0] if capture.pages else None
-    return page is not None and not capture.comment_pages_complete and looks_truncated(page.body)
+    return page is not None and not capture.comment_pages_complete and ends_unclosed(page.body)
 
 
 def truncation_note(capture: Capture, reason: str, article: Article | None = None) -> str:

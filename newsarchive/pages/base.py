@@ -331,7 +331,12 @@ HTML_OPENING_WITHIN = 16384
 def looks_truncated(body: bytes) -> bool:
     """True when the page opened ``<html>`` and ends before its closing ``</html>`` (cut by the
     server or the network); a fragment (MediaWiki's ``action=render``) never promised the close."""
-    return not _holds(body[-4096:], b"</html") and _holds(body[:HTML_OPENING_WITHIN], b"<html")
+    return ends_unclosed(body) and _holds(body[:HTML_OPENING_WITHIN], b"<html")
+
+
+def ends_unclosed(body: bytes) -> bool:
+    """True when the body does not end with ``</html>``: an empty one, or one cut before its close."""
+    return not _holds(body[-4096:], b"</html")
 
 
 def _holds(part: bytes, tag: bytes) -> bool:
