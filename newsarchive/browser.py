@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import scrapy
-from ahocorasick_rs import BytesAhoCorasick
 from scrapy.settings import Settings
 
 from .hostmap import HostMap, HostMapDownloadHandler, crawl_host_map
 from .items import Capture, FetchedPage, FetchFailure
 from .limits import RobotsGate
 from .pages.base import ExtractionError, parse_html
-from .pages.widgets import WIDGETS, detect_widget
-from .widgets import adapter_of
+from .pages.widgets import WIDGETS, detect_widget, embed_marks
+from .widgets import adapter_of, widget_marks
 
 RENDER_MODES = ("never", "auto", "always")
 """``auto``: render the pages whose thread scripts build (a widget no adapter read, or comments
@@ -41,20 +40,8 @@ DECLARED_COUNT = re.compile(
 COUNT_MARK = b"commentCount"  # in every match of DECLARED_COUNT: a page without it is not searched
 
 
-def _widget_marks() -> tuple[bytes, ...]:
-    """Bytes any embed of a script-built widget holds (``pages.widgets.WIDGETS``): a page without
-    them is not parsed to look for one."""
-    marks = []
-    for name, (ids, classes, tags, sources, inline) in WIDGETS.items():
-        if name not in NOT_RENDERED_WIDGETS:
-            marks += [*ids, *classes, *(f"<{tag}" for tag in tags), *sources, *inline]
-    encoded = {mark.encode() for mark in marks}
-    return tuple(sorted(m for m in encoded if not any(o != m and o in m for o in encoded)))
-
-
-WIDGET_MARKS = _widget_marks()
-# Every mark looked for in one pass over the bytes (Aho-Corasick), not one pass per mark.
-WIDGET_MARK_SCAN = BytesAhoCorasick(list(WIDGET_MARKS))
+# Bytes any embed of a script-built widget holds: a page without them is not parsed to look for one.
+WIDGET_MARKS = frozenset(mark for name in WIDGETS if name not in NOT_RENDERED_WIDGETS for mark in embed_marks(name))
 
 
 def check_render_mode(render: str) -> None:
@@ -78,7 +65,7 @@ def client_side_thread(page: FetchedPage) -> str | None:
 
 
 def _embedded_widget(page: FetchedPage) -> str | None:
-    if not WIDGET_MARK_SCAN.find_matches_as_indexes(page.body):
+    if widget_marks(page.body).isdisjoint(WIDGET_MARKS):
         return None
     try:
         tree, _ = parse_html(page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from newsarchive.items import FetchedPage
-from newsarchive.widgets import adapter_of, first_widget_url, widget_comments
+from newsarchive.widgets import adapter_of, first_widget_url, widget_comments, widget_marks
 
 PAGE = "https://www.sahel.example/debats/eau-4021.html"
 
@@ -20,6 +20,14 @@ def test_disqus_reads_the_legacy_variables_and_falls_back_to_the_thread_link():
     embed_only = b"""<div id="disqus_thread"></div><script src="//sahel.disqus.com/embed.js"></script>"""
     assert f"forum=sahel&thread:link={PAGE}&" in first_widget_url(embed_only, PAGE)
     assert first_widget_url(b"<p>a page that names disqus in its text</p>", PAGE) is None
+
+
+def test_widget_marks_answer_for_the_page_asked_about_each_time():
+    embed = b"""<div id="disqus_thread"></div><script src="//sahel.disqus.com/embed.js"></script>"""
+    assert {b"disqus_thread", b"disqus.com"} <= widget_marks(embed)  # an adapter's and a rendered widget's
+    assert widget_marks(b"<p>no widget here</p>") == frozenset()
+    assert widget_marks(bytes(bytearray(embed))) == widget_marks(embed)
+    assert widget_marks(b'<hyvor-talk-comments website-id="1">') == {b"<hyvor-talk-comments", b"hyvor-talk-comments"}
 
 
 def test_disqus_pages_by_cursor_and_stops_when_the_cursor_does_not_move():

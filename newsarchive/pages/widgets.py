@@ -42,6 +42,12 @@ TAG_NAMES = ("script", *TAGS)
 SRC = {fragment: name for name, spec in WIDGETS.items() for fragment in spec[3]}
 
 
+def embed_marks(name: str) -> tuple[bytes, ...]:
+    """Bytes every embed of widget ``name`` holds one of: a page without any is not parsed to look for it."""
+    ids, classes, tags, sources, inline = WIDGETS[name]
+    return tuple(mark.encode() for mark in (*ids, *classes, *(f"<{tag}" for tag in tags), *sources, *inline))
+
+
 def detect_widget(tree, hits: Hits | None = None, tagged: list | None = None) -> str | None:
     """The name of the first JS-only comment widget embedded in the page, or None; ``hits``: the
     page's attribute scans when it has them (``threads.prescan.attribute_hits``), ``tagged``: its

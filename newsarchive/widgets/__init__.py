@@ -6,6 +6,7 @@ from dataclasses import replace
 from ahocorasick_rs import BytesAhoCorasick
 
 from ..items import Comment, FetchedPage
+from ..pages.widgets import WIDGETS, embed_marks
 from ..threads import assign_positions, resolve_thread
 from .base import WidgetAdapter
 from .commento import CommentoAdapter
@@ -40,18 +41,31 @@ ADAPTERS: list[WidgetAdapter] = [
     FacebookAdapter(),
     ViafouraAdapter(),
 ]
-# Every adapter's marks, looked for in one pass over an article page's bytes.
-MARKS: list[bytes] = list(dict.fromkeys(mark for adapter in ADAPTERS for mark in adapter.marks))
+# Every adapter's marks and every embedded widget's (``pages.widgets``), looked for in one pass over
+# an article page's bytes: the crawl asks both which adapter reads its thread and whether it needs a browser.
+MARKS: list[bytes] = list(dict.fromkeys([*(mark for adapter in ADAPTERS for mark in adapter.marks),
+                                         *(mark for name in WIDGETS for mark in embed_marks(name))]))
 MARK_SCAN = BytesAhoCorasick(MARKS)
+_last_scanned: tuple[bytes, frozenset[bytes]] = (b"", frozenset())
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
+
+
+def widget_marks(body: bytes) -> frozenset[bytes]:
+    """The ``MARKS`` ``body`` holds; the last page's answer is kept (the crawl asks twice of a page)."""
+    global _last_scanned
+    last = _last_scanned  # holds its body: the identity test cannot meet a new object at its address
+    if last[0] is not body:
+        last = _last_scanned = (body, frozenset(
+            MARKS[index] for index, _, _ in MARK_SCAN.find_matches_as_indexes(body, overlapping=True)))
+    return last[1]
 
 
 def first_widget_url(body: bytes, page_url: str, after: WidgetAdapter | None = None, settings=None) -> str | None:
     """The first data URL of the widget thread an article page embeds, None when no adapter the
     crawl's ``settings`` enable applies; ``after``: asked of the adapters registered after that one
     only (its endpoint refused)."""
-    found = {MARKS[index] for index, _, _ in MARK_SCAN.find_matches_as_indexes(body, overlapping=True)}
+    found = widget_marks(body)
     for adapter in ADAPTERS[ADAPTERS.index(after) + 1 if after else 0:]:
         if adapter.marks and found.isdisjoint(adapter.marks):
             continue
@@ -120,4 +134,4 @@ def _complete(comments: list[Comment], pages: list[FetchedPage], warnings: list[
 
 
 __all__ = ["ADAPTERS", "WIDGET_HOSTS", "WidgetAdapter", "adapter_of", "first_widget_url", "html_thread_pages",
-           "widget_comments", "widget_request"]
+           "widget_comments", "widget_marks", "widget_request"]
