@@ -28,6 +28,7 @@ def test_widget_marks_answer_for_the_page_asked_about_each_time():
     assert widget_marks(b"<p>no widget here</p>") == frozenset()
     assert widget_marks(bytes(bytearray(embed))) == widget_marks(embed)
     assert widget_marks(b'<hyvor-talk-comments website-id="1">') == {b"<hyvor-talk-comments", b"hyvor-talk-comments"}
+    assert widget_marks(b"<p>disquspot.im</p>") == {b"disqus", b"spot.im"}  # one mark starting inside another
 
 
 def test_disqus_pages_by_cursor_and_stops_when_the_cursor_does_not_move():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ahocorasick_rs import BytesAhoCorasick
+from ahocorasick_rs import BytesAhoCorasick, MatchKind
 
 from ..items import Comment, FetchedPage
 from ..pages.widgets import WIDGETS, embed_marks
@@ -45,7 +45,11 @@ ADAPTERS: list[WidgetAdapter] = [
 # an article page's bytes: the crawl asks both which adapter reads its thread and whether it needs a browser.
 MARKS: list[bytes] = list(dict.fromkeys([*(mark for adapter in ADAPTERS for mark in adapter.marks),
                                          *(mark for name in WIDGETS for mark in embed_marks(name))]))
-MARK_SCAN = BytesAhoCorasick(MARKS)
+# A leftmost scan skips SIMD-fast over the bytes but reports no match starting inside another; the
+# stretch of each match is then scanned for every mark that starts in it.
+_LEFTMOST_SCAN = BytesAhoCorasick(MARKS, matchkind=MatchKind.LeftmostFirst)
+_EVERY_MARK_SCAN = BytesAhoCorasick(MARKS)
+_LONGEST_MARK = max(map(len, MARKS))
 _last_scanned: tuple[bytes, frozenset[bytes]] = (b"", frozenset())
 # The vendors' own hosts, allowed to every spider (the offsite filter) for data pages and robots.txt.
 WIDGET_HOSTS: tuple[str, ...] = tuple(dict.fromkeys(host for adapter in ADAPTERS for host in adapter.hosts))
@@ -56,9 +60,17 @@ def widget_marks(body: bytes) -> frozenset[bytes]:
     global _last_scanned
     last = _last_scanned  # holds its body: the identity test cannot meet a new object at its address
     if last[0] is not body:
-        last = _last_scanned = (body, frozenset(
-            MARKS[index] for index, _, _ in MARK_SCAN.find_matches_as_indexes(body, overlapping=True)))
+        last = _last_scanned = (body, _marks_in(body))
     return last[1]
+
+
+def _marks_in(body: bytes) -> frozenset[bytes]:
+    """Every mark occurring in ``body``: a mark the leftmost scan skipped starts inside a match it reported."""
+    found = set()
+    for _, start, end in _LEFTMOST_SCAN.find_matches_as_indexes(body):
+        stretch = body[start:end + _LONGEST_MARK - 1]
+        found.update(MARKS[index] for index, _, _ in _EVERY_MARK_SCAN.find_matches_as_indexes(stretch, overlapping=True))
+    return frozenset(found)
 
 
 def first_widget_url(body: bytes, page_url: str, after: WidgetAdapter | None = None, settings=None) -> str | None:
