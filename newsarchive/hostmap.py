@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import quote, urlsplit
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -156,6 +156,7 @@ def real_links(text: bytes, base: str, origin: str) -> bytes:
     return text
 
 
+@lru_cache(maxsize=64)
 def _spellings(url: str) -> tuple[bytes, ...]:
     return url.encode(), url.replace("/", "\\/").encode(), quote(url, safe="").encode()
 
