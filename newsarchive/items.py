@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cache
 
 @dataclass
 class FetchedPage:
@@ -139,11 +140,13 @@ class Article:
     """Problems met while extracting (logged, and kept in the crawl's stats)."""
 
 
+@cache
 def fields_of(item_class: type) -> tuple[str, ...]:
     """Every field of ``item_class``, in order."""
     return tuple(f.name for f in fields(item_class))
 
 
+@cache
 def document_keys(item_class: type) -> tuple[str, ...]:
     """The fields a JSON document of ``item_class`` shows, in order (``extract --json``, ``show
     --json``, exports; an article's comments are nested by the document's maker)."""
@@ -159,6 +162,7 @@ def article_json(article: "Article") -> dict:
     return document
 
 
+@cache
 def column_names(item_class: type) -> tuple[str, ...]:
     """The fields stored as columns of ``item_class``'s own table, in order."""
     return tuple(f.name for f in fields(item_class) if f.metadata.get("column", True))
