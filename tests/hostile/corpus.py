@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from conftest import MALIWEB
+
 from .pages import article_html, comment_li
 from .server import Handler, HostileServer, close_now, reset, send, stream_forever
 
@@ -97,6 +99,12 @@ def reset_mid_body(h: Handler) -> None:
     body = page().encode()
     send(h, 200, body[:300], length=len(body))
     reset(h)
+
+
+def headers_then_fin(h: Handler) -> None:
+    """Headers promising a whole page, then a clean close (a FIN) before any body byte."""
+    send(h, 200, b"", length=len(page().encode()))
+    close_now(h)
 
 
 def stalled(h: Handler) -> None:
@@ -202,6 +210,15 @@ def comment_pages_capped(limit: int) -> Callable:
     return check
 
 
+def frontier_is(state: str, attempts: int) -> Callable:
+    """The article URL's frontier row: ``pending`` is tried again by the next crawl."""
+    def check(conn, row, server, path: str) -> None:
+        found = conn.execute("SELECT state, attempts, last_error FROM frontier WHERE url = ?",
+                             (MALIWEB + path,)).fetchone()
+        assert found is not None and tuple(found)[:2] == (state, attempts), found and tuple(found)
+    return check
+
+
 def cases(offsite: HostileServer | None) -> list[Case]:
     """Every hostile case (and two controls), in the order the feed lists them."""
     utf8 = page().encode("utf-8")
@@ -240,6 +257,9 @@ def cases(offsite: HostileServer | None) -> list[Case]:
         Case("corps-tronque", truncated, Expect(True, 1, check=thread_is([("1", None, 1)]))),
         Case("connexion-reinitialisee", reset_mid_body,
              Expect(False, stage=("fetch", "extract", "validate"), reason=("response truncated", "connection"))),
+        Case("corps-vide-coupe", headers_then_fin,
+             Expect(False, stage="extract", reason="empty response body (response truncated: 0 bytes received)",
+                    hits=(1, 1), check=frontier_is("pending", 1))),
         Case("reponse-bloquee", stalled,
              Expect(False, stage=("fetch", "extract", "validate"), reason=("timed out", "response truncated"))),
         Case("http-404", html(b"<h1>404</h1>", 404), Expect(False, stage="fetch", reason="HTTP 404", hits=(1, 1))),
