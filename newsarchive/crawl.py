@@ -257,7 +257,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         check_render_mode(self.render)
         self._root, self._mirror_root = self.site_url + "/", self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
-        self._listings_asked: set[str] = set()  # listing URLs this crawl already asked for
+        self._listings_asked: set[str] = set()  # discovery URLs this crawl already asked for
         self._requisites_asked: set[str] = set()  # page requisites this crawl already asked for
 
     @classmethod
@@ -308,7 +308,9 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
     # -- what to fetch: discovery, what earlier crawls left pending, and revisits ------------------
     async def start(self):
         self.warn_of_articles_elsewhere()
-        requests = [*self.start_requests_list(), *self.pending_requests(), *self.revisit_requests()]
+        starts = self.start_requests_list()
+        self.not_asked_yet([request.url for request in starts if self.url_kind(request) != "article"])
+        requests = [*starts, *self.pending_requests(), *self.revisit_requests()]
         for request in self.planned(requests):  # discovery first: a few feed/listing pages
             yield request
 
@@ -345,8 +347,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
                 if url not in self._discovered:
                     self._discovered.add(url)
                     requests.append(self.article_request(url))
-            elif row["url"] not in self._listings_asked:
-                self._listings_asked.add(row["url"])
+            elif self.not_asked_yet([row["url"]]):
                 callbacks = {"feed": self.parse_feed, "sitemap": self.parse_sitemap}
                 requests.append(self.discovery_request(row["url"], callbacks.get(row["kind"], self.parse_listing)))
         self.logger.info("retrying %d pages earlier crawls left pending", len(requests))
@@ -614,8 +615,13 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         links a page that Scrapy's duplicate filter would refuse, each at the cost of a request
         through the middlewares and the scheduler.
         """
-        wanted = [url for url in listings if url not in self._listings_asked
-                  and (more_pages or not self.is_pagination_url(url))]
+        return self.not_asked_yet([url for url in listings if more_pages or not self.is_pagination_url(url)])
+
+    def not_asked_yet(self, urls: list[str]) -> list[str]:
+        """The discovery URLs (listings, feeds, sitemaps) of ``urls`` this crawl has not asked for,
+        now counted as asked: one asked again would be planned pending in the frontier, then
+        dropped by Scrapy's duplicate filter, and the crawl would end with it pending."""
+        wanted = [url for url in dict.fromkeys(urls) if url not in self._listings_asked]
         self._listings_asked.update(wanted)
         return wanted
 
@@ -660,7 +666,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
             return
         if sitemap.type == "sitemapindex":
             children = [(self.rebase(e.get("loc", ""), response.url), e.get("lastmod")) for e in sitemap]
-            children = self.crawl_plan.sitemaps_to_read([c for c in children if c[0]])
+            children = self.not_asked_yet(self.crawl_plan.sitemaps_to_read([c for c in children if c[0]]))
             yield from self.planned([self.discovery_request(url, self.parse_sitemap) for url in children],
                                     response.url)
             return

@@ -183,6 +183,36 @@ def test_site_unreachable_is_incomplete_never_finished(tmp_path):
     assert {kind for _, kind, _, _ in pending(tmp_path / "archive.db")} >= {"listing", "feed", "sitemap"}
 
 
+class SlowPaths(Site):
+    """The replica, the answers of ``paths`` ``seconds`` late."""
+
+    def __init__(self, site: Site, paths: set[str], seconds: float):
+        self.site, self.paths, self.seconds = site, paths, seconds
+
+    def resolve(self, path_and_query: str, base_url: str) -> Resource | None:
+        if path_and_query in self.paths:
+            time.sleep(self.seconds)
+        return self.site.resolve(path_and_query, base_url)
+
+    def not_found(self, base_url: str) -> Resource:
+        return self.site.not_found(base_url)
+
+
+def test_a_pending_sitemap_read_before_its_index_is_not_left_pending(tmp_path):
+    db = tmp_path / "archive.db"
+    with serve(SlowPaths(synthetic_site(20, seed=4), {"/wp-sitemap.xml"}, 1.5)) as served:
+        assert crawl(db, served.base_url).returncode == 0
+        children = [url for url, in query(db, "SELECT url FROM frontier WHERE kind = 'sitemap'")]
+        assert children, "the sitemap index named no sitemap"
+        with sqlite3.connect(db) as conn:  # what a crawl killed after reading the index leaves
+            conn.execute("UPDATE frontier SET state = 'pending' WHERE kind = 'sitemap'")
+        conn.close()
+        again = crawl(db, served.base_url)  # asks for them first, and reads the slow index after
+        assert again.returncode == 0, again.stdout + again.stderr[-3000:]
+        assert pending(db) == []
+        assert last_crawl(db)[0] == "finished"
+
+
 def test_revisit_killed_mid_way_marks_no_comment_removed(tmp_path):
     n = 80
     site = synthetic_site(n, seed=11, comment_share=0.9)
