@@ -131,9 +131,11 @@ def _stored_pages(conn: sqlite3.Connection, capture: Capture, crawl_id: int | No
 
 def _thread_fetched(conn: sqlite3.Connection, capture: Capture, article: Article, crawl_id: int | None,
                     retry: RetryPolicy) -> bool:
-    """A crawl's article stored: its pages' frontier rows (as requested) are done, the article's
-    too once its thread is complete or capped; True once its missing comment pages are given up."""
-    requested = [page.request_url or page.url for page in capture.pages[1:]]
+    """A crawl's article stored: its pages' frontier rows (as requested, and the URL its own
+    redirected to) are done, the article's too once its thread is complete or capped; True once its
+    missing comment pages are given up."""
+    redirected_to = [page.url for page in capture.pages[:1] if page.url != capture.url]
+    requested = redirected_to + [page.request_url or page.url for page in capture.pages[1:]]
     return frontier.thread_fetched(conn, crawl_id, capture.url, requested, article.comments_complete,
                                 capture.pages[0].fetched_at, retry, capture.thread_capped)
 

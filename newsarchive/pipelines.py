@@ -108,6 +108,10 @@ class ArchiveHandle:
         row fails for good, without a failure row of its own."""
         self.write_later(frontier.url_failed, self.crawl_id, url, reason, utc_now(), None, True, self.retry)
 
+    def done(self, url: str) -> None:
+        """``url`` needs no fetch of its own this crawl: its frontier row is done."""
+        self.write_later(store.urls_done, self.crawl_id, [url], utc_now())
+
     def plan(self, rows: list[tuple], done_url: str | None = None) -> None:
         """Record ``(url, site, kind, article_url)`` rows as pending before they are requested, and
         ``done_url`` (the discovery page that linked them) as done, in one write."""
@@ -307,10 +311,16 @@ class CrawlRecorder:
             raise IgnoreRequest(f"off-site redirect to {request.url}")
 
     def request_dropped(self, request, spider=None, **kwargs):
-        """An article whose redirects lead back to a URL already asked for is reported, not lost."""
+        """A redirect Scrapy drops as already asked for: an article's loop is reported, not lost;
+        any other leads to a page this crawl asked for, which holds what the first URL serves."""
         chain, article_url = request.meta.get("redirect_urls"), request.meta.get("article_url")
-        if chain and article_url and request.url in chain:
+        if not chain:
+            return
+        if article_url and request.url in chain:
             self._redirect_failed(article_url, f"redirect loop: {' -> '.join([*chain, request.url])}")
+        elif request.url not in chain:
+            logger.info("%s redirects to %s, which this crawl already asked for", chain[0], request.url)
+            self.handle.done(chain[0])
 
     def _redirect_failed(self, article_url: str, reason: str) -> None:
         self.handle.fail(self.crawler.stats, article_url, "fetch", reason[:500],

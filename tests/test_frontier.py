@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import FAST_CRAWL, MALIWEB, REPO
 from newsarchive.replica import Resource, Site, serve, synthetic_site
 from newsarchive.replica.model import walk
@@ -211,6 +213,43 @@ def test_a_pending_sitemap_read_before_its_index_is_not_left_pending(tmp_path):
         assert again.returncode == 0, again.stdout + again.stderr[-3000:]
         assert pending(db) == []
         assert last_crawl(db)[0] == "finished"
+
+
+class RenamedArticle(Site):
+    """The replica with one article under a new URL: its old one answers 301 to it, and the home
+    page links the old one (``home_links_old``) or both; the feed and sitemaps answer ``late``."""
+
+    def __init__(self, site: Site, old: str, new: str, home_links_old: bool, late: float):
+        self.site, self.old, self.new, self.home_links_old, self.late = site, old, new, home_links_old, late
+
+    def resolve(self, path_and_query: str, base_url: str) -> Resource | None:
+        if path_and_query == "/feed/" or path_and_query.startswith("/wp-sitemap"):
+            time.sleep(self.late)
+        if path_and_query == self.old:
+            return Resource(301, b"", headers=[("Location", base_url + self.new)])
+        found = self.site.resolve(path_and_query, base_url)
+        if path_and_query != "/" or found is None:
+            return found
+        old_link = f'<a href="{base_url}{self.old}">old</a>'.encode()
+        body = (found.body.replace((base_url + self.new).encode(), (base_url + self.old).encode())
+                if self.home_links_old else found.body.replace(b"</body>", old_link + b"</body>"))
+        return Resource(found.status, body, found.content_type, found.headers)
+
+    def not_found(self, base_url: str) -> Resource:
+        return self.site.not_found(base_url)
+
+
+@pytest.mark.parametrize("home_links_old, late", [(False, 0.0), (True, 2.0)],
+                         ids=["old-url-after-the-new", "new-url-after-the-old"])
+def test_an_article_reached_by_its_old_and_new_urls_leaves_nothing_pending(tmp_path, home_links_old, late):
+    site = synthetic_site(5, seed=1)
+    new = site.store.article(BASE_ID + 4).path
+    db = tmp_path / "archive.db"
+    with serve(RenamedArticle(site, f"/sport/ancien-titre-{BASE_ID + 4}.html", new, home_links_old, late)) as served:
+        result = crawl(db, served.base_url)
+        assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+        assert pending(db) == []
+        assert query(db, "SELECT count(*) FROM articles WHERE url LIKE ?", f"%-{BASE_ID + 4}.html") == [(1,)]
 
 
 def test_revisit_killed_mid_way_marks_no_comment_removed(tmp_path):

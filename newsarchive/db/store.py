@@ -204,16 +204,18 @@ def record_failure(conn: sqlite3.Connection, crawl_id: int | None, url: str, sta
 
 _PLAN_URL = ("INSERT INTO frontier (url, site, kind, article_url, first_seen_at, crawl_id)"
              " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET crawl_id = excluded.crawl_id,"
-             " state = CASE state WHEN 'done' THEN 'pending' ELSE state END")
+             " state = CASE WHEN state = 'done' AND crawl_id IS NOT excluded.crawl_id THEN 'pending'"
+             " ELSE state END")
 _URL_DONE = ("UPDATE frontier SET state = 'done', attempts = 0, last_error = NULL, last_status = NULL,"
              " next_try_at = NULL, last_tried_at = ?, crawl_id = ? WHERE url = ?")
 
 
 def plan_urls(conn: sqlite3.Connection, rows: list[tuple], crawl_id: int | None, at: str,
               done_url: str | None = None) -> None:
-    """Record ``(url, site, kind, article_url)`` rows a crawl is about to request as pending (a
-    ``done`` URL is pending again; a ``failed`` one stays failed until it succeeds), and mark
-    ``done_url`` (the page that linked them) done, in one transaction."""
+    """Record ``(url, site, kind, article_url)`` rows a crawl is about to request as pending (a URL
+    done by an earlier crawl is pending again, one done by this crawl stays done: Scrapy drops its
+    second request; a ``failed`` one stays failed until it succeeds), and mark ``done_url`` (the
+    page that linked them) done, in one transaction."""
     with transaction(conn):
         conn.executemany(_PLAN_URL, [(*row, at, crawl_id) for row in rows])
         if done_url is not None:
