@@ -257,7 +257,7 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         check_render_mode(self.render)
         self._root, self._mirror_root = self.site_url + "/", self.base_url + "/"
         self._discovered: set[str] = set()  # article URLs this crawl already asked for
-        self._listings_asked: set[str] = set()  # discovery URLs this crawl already asked for
+        self._discovery_asked: set[str] = set()  # discovery URLs this crawl already asked for
         self._requisites_asked: set[str] = set()  # page requisites this crawl already asked for
 
     @classmethod
@@ -621,8 +621,8 @@ class ArchiveSpider(RenderingSpider, scrapy.Spider):
         """The discovery URLs (listings, feeds, sitemaps) of ``urls`` this crawl has not asked for,
         now counted as asked: one asked again would be planned pending in the frontier, then
         dropped by Scrapy's duplicate filter, and the crawl would end with it pending."""
-        wanted = [url for url in dict.fromkeys(urls) if url not in self._listings_asked]
-        self._listings_asked.update(wanted)
+        wanted = [url for url in dict.fromkeys(urls) if url not in self._discovery_asked]
+        self._discovery_asked.update(wanted)
         return wanted
 
     def _listing_links(self, response: Response) -> tuple[list[str], list[str]]:
