@@ -158,7 +158,7 @@ def growth(sizes: list[int], work: Path) -> list[list[str]]:
         first = first or (per_page, rss)
         rows.append([n, pages, f"{run.seconds:.1f}", f"{per_page:.2f}", f"{rss:.0f}",
                      f"{per_page / first[0]:.2f}", f"{rss / first[1]:.2f}"])
-        print(table(rows), flush=True)
+        print(f"growth: N={n} done in {run.seconds:.1f} s", file=sys.stderr, flush=True)  # progress, not recorded
     return rows
 
 
@@ -182,7 +182,7 @@ def main() -> None:
                 print(table(parts), flush=True)
         if options.growth:
             print("\ngrowth (targets: ms/page ratio ≤ 1.1, RSS ratio ≤ 1.1)")
-            growth([int(s) for s in options.growth.split(",")], work)
+            print(table(growth([int(s) for s in options.growth.split(",")], work)), flush=True)
 
 
 if __name__ == "__main__":
