@@ -91,6 +91,10 @@ class ItemThread:
     """Field rules for a comment's title (none: the family's comments have no title)."""
     marks_items = False
     """True: each item is marked for the body reader to leave out (a thread with no container to name)."""
+    item_attributes: dict[str, frozenset] = {}
+    """Attribute name -> the tags of the items carrying it (empty: any tag): every item carries one
+    of them, so the parser choice passes the family by on a page where none occurs, unsearched
+    (for a family whose search scans class values)."""
 
     def shows_no_thread(self, hits) -> bool:
         """True when the family's own markup says the page holds no comments (an empty comment
