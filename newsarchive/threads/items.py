@@ -30,8 +30,8 @@ class Nesting:
         self.items = set(items)
         self.containers: set = set()
         self._memo: dict = {}
-        for item in items:
-            self.owner(item)
+        self.above = {item: self.owner(item) for item in items}
+        """Each item's nearest enclosing item (None: it is at the top level)."""
 
     def owner(self, element):
         """The nearest comment element strictly above ``element``, or None."""
