@@ -10,7 +10,7 @@ from newsarchive.crawl import comment_page_hrefs
 from newsarchive.extraction import extract
 from newsarchive.items import Capture, FetchedPage
 from newsarchive.parsing.sections import comment_section_start
-from newsarchive.threads import FAMILIES, register, unregister
+from newsarchive.threads import FAMILIES, choose_parser, register, unregister
 from newsarchive.threads.prescan import attribute_hits
 
 URL = "https://example.org/2024/guestbook-article"
@@ -78,3 +78,28 @@ def test_extraction_reads_every_page_in_order_and_keeps_entries_out_of_the_body(
     ]
     assert "livre d'or" not in article.article_body
     assert article.article_body.startswith("Le conseil municipal")
+
+
+class TaggedGuestbookThread(GuestbookThread):
+    """The guestbook, its entries declared to carry ``data-entry``: searched only where a div does."""
+
+    name = "tagged_guestbook"
+    item_attributes = {"data-entry": frozenset({"div"})}
+
+    def __init__(self):
+        self.searched = 0
+
+    def items_from(self, hits) -> list:
+        self.searched += 1
+        return super().items_from(hits)
+
+
+def test_the_choice_searches_a_family_only_on_pages_carrying_an_item_attribute():
+    family = register(TaggedGuestbookThread(), before="cards")
+    try:
+        assert choose_parser(html.fromstring(guestbook_page(1).replace(b'<div id', b'<p data-entry><div id'))) is None
+        assert family.searched == 0  # the attribute on no div: the family is not searched
+        tagged = guestbook_page(1).replace(b'<div id', b'<div data-entry="" id')
+        assert choose_parser(html.fromstring(tagged)) is family and family.searched == 1
+    finally:
+        unregister(family.name)

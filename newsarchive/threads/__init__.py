@@ -91,7 +91,7 @@ def choose_parser(tree) -> ThreadParser | None:
 def _choose(tree, hits: Hits | None = None) -> tuple[ThreadParser | None, list]:
     hits = hits if hits is not None else attribute_hits(tree)  # one scan serves every family
     for parser in FAMILIES:
-        items = parser.items_from(hits)
+        items = parser.items_from(hits) if hits.may_hold_items_of(parser) else []
         if items:
             return parser, items
     return None, []

@@ -30,8 +30,8 @@ class Nesting:
         self.items = set(items)
         self.containers: set = set()
         self._memo: dict = {}
-        for item in items:
-            self.owner(item)
+        self.above = {item: self.owner(item) for item in items}
+        """Each item's nearest enclosing item (None: it is at the top level)."""
 
     def owner(self, element):
         """The nearest comment element strictly above ``element``, or None."""
@@ -91,6 +91,10 @@ class ItemThread:
     """Field rules for a comment's title (none: the family's comments have no title)."""
     marks_items = False
     """True: each item is marked for the body reader to leave out (a thread with no container to name)."""
+    item_attributes: dict[str, frozenset] = {}
+    """Attribute name -> the tags of the items carrying it (empty: any tag): every item carries one
+    of them, so the parser choice passes the family by on a page where none occurs, unsearched
+    (for a family whose search scans class values)."""
 
     def shows_no_thread(self, hits) -> bool:
         """True when the family's own markup says the page holds no comments (an empty comment

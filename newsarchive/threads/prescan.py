@@ -103,6 +103,17 @@ def _marked_xpath() -> etree.XPath:
     return derived("prescan xpath", build)
 
 
+def _presence_tests() -> dict[str, etree.XPath]:
+    """Family name -> a test that the page holds an element carrying one of its ``item_attributes``
+    (one walk per tag named: ``//div/@x`` visits divs alone, ``//@x`` every node)."""
+    def build(families):
+        return {family.name: etree.XPath("boolean(" + " | ".join(
+            f"//{tag}/@{name}" for name, tags in family.item_attributes.items()
+            for tag in (sorted(tags) or ["*"])) + ")")
+            for family in families if family.item_attributes}
+    return derived("presence tests", build)
+
+
 class Hits:
     """The page's attribute values that may mark a comment, each scan done when first asked; page
     objects share theirs with the widget detection and their own class index."""
@@ -121,6 +132,11 @@ class Hits:
                 scan = ATTRIBUTE_VALUES[name] = etree.XPath(f"//@{name}")
             found = self._values[name] = scan(self.tree)
         return found
+
+    def may_hold_items_of(self, family) -> bool:
+        """False when no element of the page carries one of the family's ``item_attributes``."""
+        test = _presence_tests().get(family.name)
+        return test is None or test(self.tree)
 
     @cached_property
     def classes(self) -> list:

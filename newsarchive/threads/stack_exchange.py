@@ -32,6 +32,7 @@ class StackExchangeThread(ItemThread):
     content_rules = [cls("comment-copy", "post-text", "js-post-body")]
     date_rules = [cls("relativetime-clean")]
     marks_items = True
+    item_attributes = {"data-answerid": ANSWER_TAGS, "data-comment-id": COMMENT_TAGS}
 
     def items_from(self, hits) -> list:
         answers = owners(hits, "class", ANSWER_CLASS, ANSWER_TAGS)
