@@ -356,10 +356,11 @@ def _enclosing_link(node):
 
 def reconcile(name: str, label: str, parts: list) -> str | None:
     """The name a reply label ("Reply to X", "Antworte auf X") ends with, checked against the markup."""
-    words = normalize_space(label).split(" ")
-    candidates = [" ".join(words[i:]) for i in range(1, len(words))]
-    if name and any(name == c for c in candidates):
+    label = normalize_space(label)
+    if name and label.endswith(" " + name):  # the label's last words, one or more, are the name
         return name
+    words = label.split(" ")
+    candidates = [" ".join(words[i:]) for i in range(1, len(words))]
     visible = name or normalize_space(" ".join(text_of(p) for p in parts[:3]))[:300]
     for candidate in candidates:
         if visible.startswith(candidate):
@@ -370,7 +371,7 @@ def reconcile(name: str, label: str, parts: list) -> str | None:
 def time_of(scan: Scan, ctx: ThreadContext,
             rules: list[Rule] = DATE_RULES) -> tuple[str | None, str | None]:
     """The comment's time (ISO UTC) and the text the page shows for it."""
-    time = scan.find([("tag", frozenset({"time"}))])
+    time = scan.find(TIME_RULES)
     if time is not None:
         raw = normalize_space(text_of(time)) or None
         found = time_element_moment(time, ctx.tz) or parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at)
@@ -391,6 +392,7 @@ def _not_date(element) -> bool:
     return element.tag in SKIP_TAGS or not classes(element).isdisjoint(NOT_DATE_CLASSES)
 
 
+TIME_RULES: list[Rule] = [("tag", frozenset({"time"}))]
 NOT_DATE_CLASSES = frozenset({"fn", "author", "says", "edit-link", "reply", "url", "username",
                               "comment-reply-link", "comment-edit-link"})
 
