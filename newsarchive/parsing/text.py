@@ -27,7 +27,9 @@ _ASCII_OTHER_SPACES = "\x1c\x1d\x1e\x1f"
 _OTHER_SPACE = re.compile(f"[{_OTHER_SPACES}]")
 # Whitespace str.split() splits on besides the space and the newline (_finish's raw has none):
 # text without any takes _finish_plain.
-_UNUSUAL_SPACE = re.compile(f"[\t\r\x0b\x0c\xa0\u2009\u202f{_OTHER_SPACES}]")
+_UNUSUAL_SPACES = "\t\r\x0b\x0c\xa0\u2009\u202f" + _OTHER_SPACES
+_ASCII_UNUSUAL_SPACES = "\t\r\x0b\x0c" + _ASCII_OTHER_SPACES
+_UNUSUAL_SPACE = re.compile(f"[{_UNUSUAL_SPACES}]")
 _PARAGRAPH = "\x00P"
 _LINE = "\x00L"
 
@@ -101,7 +103,7 @@ def _finish(parts: list[str]) -> str:
     """The text of walked ``parts``: source newlines are spaces, each _LINE a line break and each
     _PARAGRAPH a blank line; spaces collapsed, lines stripped, one blank line at most in a row."""
     raw = "".join(parts).replace("\n", " ")
-    if _UNUSUAL_SPACE.search(raw) is None:
+    if not _has_unusual_spaces(raw):
         return _finish_plain(raw)
     if _has_other_spaces(raw):
         tidy = str.strip
@@ -143,6 +145,13 @@ def _has_other_spaces(text: str) -> bool:
     if len(text) < 256:
         return _OTHER_SPACE.search(text) is not None
     return any(space in text for space in (_ASCII_OTHER_SPACES if text.isascii() else _OTHER_SPACES))
+
+
+def _has_unusual_spaces(text: str) -> bool:
+    """True when ``text`` holds one of _UNUSUAL_SPACES (searched as ``_has_other_spaces`` searches)."""
+    if len(text) < 256:
+        return _UNUSUAL_SPACE.search(text) is not None
+    return any(space in text for space in (_ASCII_UNUSUAL_SPACES if text.isascii() else _UNUSUAL_SPACES))
 
 
 def _lines(raw: str) -> list[str]:
