@@ -25,6 +25,11 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f\u200b]+")
 _OTHER_SPACES = "\x1c\x1d\x1e\x1f\x85\u1680" + "".join(map(chr, range(0x2000, 0x2009))) + "\u200a\u2028\u2029\u205f\u3000"
 _ASCII_OTHER_SPACES = "\x1c\x1d\x1e\x1f"
 _OTHER_SPACE = re.compile(f"[{_OTHER_SPACES}]")
+# Whitespace str.split() splits on besides the space and the newline (_finish's raw has none):
+# text without any takes _finish_plain.
+_UNUSUAL_SPACES = "\t\r\x0b\x0c\xa0\u2009\u202f" + _OTHER_SPACES
+_ASCII_UNUSUAL_SPACES = "\t\r\x0b\x0c" + _ASCII_OTHER_SPACES
+_UNUSUAL_SPACE = re.compile(f"[{_UNUSUAL_SPACES}]")
 _PARAGRAPH = "\x00P"
 _LINE = "\x00L"
 
@@ -98,6 +103,8 @@ def _finish(parts: list[str]) -> str:
     """The text of walked ``parts``: source newlines are spaces, each _LINE a line break and each
     _PARAGRAPH a blank line; spaces collapsed, lines stripped, one blank line at most in a row."""
     raw = "".join(parts).replace("\n", " ")
+    if not _has_unusual_spaces(raw):
+        return _finish_plain(raw)
     if _has_other_spaces(raw):
         tidy = str.strip
         raw = _SPACES.sub(" ", raw)
@@ -116,6 +123,21 @@ def _finish(parts: list[str]) -> str:
     return "\n".join(kept).strip()
 
 
+def _finish_plain(raw: str) -> str:
+    """``_finish``'s lines of a text whose only whitespace is the space: there a line's runs of
+    spaces collapsed and its ends stripped are its ``strip(" ")`` unless it holds a double space."""
+    if "\u200b" in raw:
+        raw = raw.replace("\u200b", " ")
+    kept: list[str] = []
+    for line in _lines(raw):
+        line = line.strip(" ")
+        if line:
+            kept.append(" ".join(line.split()) if "  " in line else line)
+        elif kept and kept[-1]:
+            kept.append("")
+    return "\n".join(kept).strip()
+
+
 def _has_other_spaces(text: str) -> bool:
     """True when ``text`` holds one of _OTHER_SPACES. A long text is searched for each character,
     which CPython answers at once for a character wider than the text's and with memchr otherwise,
@@ -123,6 +145,13 @@ def _has_other_spaces(text: str) -> bool:
     if len(text) < 256:
         return _OTHER_SPACE.search(text) is not None
     return any(space in text for space in (_ASCII_OTHER_SPACES if text.isascii() else _OTHER_SPACES))
+
+
+def _has_unusual_spaces(text: str) -> bool:
+    """True when ``text`` holds one of _UNUSUAL_SPACES (searched as ``_has_other_spaces`` searches)."""
+    if len(text) < 256:
+        return _UNUSUAL_SPACE.search(text) is not None
+    return any(space in text for space in (_ASCII_UNUSUAL_SPACES if text.isascii() else _UNUSUAL_SPACES))
 
 
 def _lines(raw: str) -> list[str]:

@@ -108,9 +108,9 @@ class Scan:
         self.by_class: dict[str, list] = {}
         self.by_tag: dict[str, list] = {}
         self.by_itemprop: dict[str, list] = {}
-        self.reply_label: str | None = None
         self._indexes = {"class": self.by_class, "tag": self.by_tag, "itemprop": self.by_itemprop}
         by_tag, by_class, by_itemprop = self.by_tag, self.by_class, self.by_itemprop
+        reply_label = None
         for part in parts:
             for element in part.iter(etree.Element):
                 tag = element.tag
@@ -127,11 +127,12 @@ class Scan:
                             by_class[name] = [element]
                         else:
                             listed.append(element)
-                    if self.reply_label is None and "comment-reply-link" in names:
-                        self.reply_label = element.get("aria-label") or element.get("data-replyto")
+                    if reply_label is None and "comment-reply-link" in names:
+                        reply_label = element.get("aria-label") or element.get("data-replyto")
                 prop = element.get("itemprop")
                 if prop:
                     by_itemprop.setdefault(prop, []).append(element)
+        self.reply_label: str | None = reply_label
 
     @cached_property
     def order(self) -> dict:
@@ -158,9 +159,7 @@ class Scan:
                 return []
             return [e for e in self.all(value[1]) if any(_inside(e, o) for o in outer)]
         elif kind == "child":
-            found = (next((c for c in container if c.tag in value[1]
-                           or (c.tag == "a" and "url" in classes(c))), None)
-                     for container in self.all(value[0]))
+            found = (_named_child(container, value[1]) for container in self.all(value[0]))
             return [child for child in found if child is not None]
         elif kind == "contains":
             found = [e for name, elements in self.by_class.items() if any(f in name for f in value)
@@ -182,6 +181,15 @@ class Scan:
             if found:
                 return found[0]
         return None
+
+
+def _named_child(container, tags: frozenset):
+    """The first child of ``container`` with one of ``tags``, or a link of class ``url``; or None."""
+    for child in container:
+        tag = child.tag
+        if tag in tags or tag == "a" and "url" in (child.get("class") or "").split():
+            return child
+    return None
 
 
 def own_parts(item, items: set, containers: set) -> list:
@@ -222,7 +230,8 @@ def _is_moderation(element) -> bool:
     if len(text) >= 120:
         return False
     folded = text.lower()
-    return any(hint in folded for hint in MODERATION_HINTS) and bool(MODERATION.search(text))
+    hint, other_hint = MODERATION_HINTS
+    return (hint in folded or other_hint in folded) and bool(MODERATION.search(text))
 
 
 def clean_copy(element, skip: Callable = is_meta):
@@ -330,6 +339,8 @@ def _author_link(node):
         return None
     if node.tag == "a" and node.get("href"):
         return node
+    if not len(node):  # no link inside (``iter`` would find none but ``node``, a link without href)
+        return _enclosing_link(node)
     inner = next((a for a in node.iter("a") if a.get("href") and not a.get("href").startswith("#")
                   and "comment-reply-link" not in (a.get("class") or "")), None)
     return inner if inner is not None else _enclosing_link(node)
@@ -345,10 +356,11 @@ def _enclosing_link(node):
 
 def reconcile(name: str, label: str, parts: list) -> str | None:
     """The name a reply label ("Reply to X", "Antworte auf X") ends with, checked against the markup."""
-    words = normalize_space(label).split(" ")
-    candidates = [" ".join(words[i:]) for i in range(1, len(words))]
-    if name and any(name == c for c in candidates):
+    label = normalize_space(label)
+    if name and label.endswith(" " + name):  # the label's last words, one or more, are the name
         return name
+    words = label.split(" ")
+    candidates = [" ".join(words[i:]) for i in range(1, len(words))]
     visible = name or normalize_space(" ".join(text_of(p) for p in parts[:3]))[:300]
     for candidate in candidates:
         if visible.startswith(candidate):
@@ -359,7 +371,7 @@ def reconcile(name: str, label: str, parts: list) -> str | None:
 def time_of(scan: Scan, ctx: ThreadContext,
             rules: list[Rule] = DATE_RULES) -> tuple[str | None, str | None]:
     """The comment's time (ISO UTC) and the text the page shows for it."""
-    time = scan.find([("tag", frozenset({"time"}))])
+    time = scan.find(TIME_RULES)
     if time is not None:
         raw = normalize_space(text_of(time)) or None
         found = time_element_moment(time, ctx.tz) or parse_date(raw, ctx.tz, ctx.languages, ctx.fetched_at)
@@ -380,6 +392,7 @@ def _not_date(element) -> bool:
     return element.tag in SKIP_TAGS or not classes(element).isdisjoint(NOT_DATE_CLASSES)
 
 
+TIME_RULES: list[Rule] = [("tag", frozenset({"time"}))]
 NOT_DATE_CLASSES = frozenset({"fn", "author", "says", "edit-link", "reply", "url", "username",
                               "comment-reply-link", "comment-edit-link"})
 
