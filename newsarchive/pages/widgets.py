@@ -35,11 +35,13 @@ IDS = {i: name for name, spec in WIDGETS.items() for i in spec[0]}
 CLASSES = {c: name for name, spec in WIDGETS.items() for c in spec[1]}
 TAGS = {t: name for name, spec in WIDGETS.items() for t in spec[2]}
 INLINE = {t: name for name, spec in WIDGETS.items() for t in spec[4]}
-# Cheap scans: one set lookup per id and one string test per class attribute (the page's shared
-# scans, ``threads.prescan.Hits``), tag filters done in C by ``iter``; then exact checks in Python.
+# Cheap scans: one set lookup per id and each mark sought once along all class values (the page's
+# shared scans, ``threads.prescan.Hits``), tag filters done in C by ``iter``; then exact checks in Python.
 WIDGET_IDS = frozenset(IDS)
 TAG_NAMES = ("script", *TAGS)
 SRC = {fragment: name for name, spec in WIDGETS.items() for fragment in spec[3]}
+CLASS_MARKS = ("-comments", "viafoura")  # what a widget's class value holds (``_by_class``)
+SEPARATOR = "\0"  # joins values searched at once: held by no WIDGETS mark, nor by libxml2's C strings
 
 
 def embed_marks(name: str) -> tuple[bytes, ...]:
@@ -56,8 +58,13 @@ def detect_widget(tree, hits: Hits | None = None, tagged: list | None = None) ->
     found: set[str] = set()
     for element in _by_id(hits) + _by_class(hits) + _spotim(hits):
         found.update(_widgets_of(element))
+    scripts = []
     for element in tree.iter(*TAG_NAMES) if tagged is None else tagged:
-        found.update(_widgets_of(element))
+        if element.tag == "script":
+            scripts.append(element)
+        else:
+            found.update(_widgets_of(element))
+    found.update(_scripts_widgets(scripts))
     return next((name for name in WIDGETS if name in found), None)
 
 
@@ -69,9 +76,22 @@ def _by_id(hits: Hits) -> list:
 def _by_class(hits: Hits) -> list:
     """The divs whose class holds ``-comments`` or ``viafoura`` (fb-comments, talkyard-comments,
     Viafoura), page order, tested in Python: libxml2 evaluates contains() slowly."""
-    return [element for element in (value.getparent() for value in hits.classes
-                                    if "-comments" in value or "viafoura" in value)
+    return [element for element in (value.getparent() for value in _holding(hits.classes, CLASS_MARKS))
             if element.tag == "div"]
+
+
+def _holding(values: list, marks: tuple[str, ...]) -> list:
+    """The ``values`` holding one of ``marks``, in order: each mark is sought once along the values
+    joined by a NUL, which neither a mark nor an attribute value (a C string) holds."""
+    joined = SEPARATOR.join(values)
+    indexes: set[int] = set()
+    for mark in marks:
+        at, index, counted = joined.find(mark), 0, 0
+        while at >= 0:
+            index += joined.count(SEPARATOR, counted, at)
+            indexes.add(index)
+            at, counted = joined.find(mark, at + len(mark)), at
+    return [values[index] for index in sorted(indexes)]
 
 
 def _spotim(hits: Hits) -> list:
@@ -97,6 +117,22 @@ def _script_widgets(script) -> list[str]:
         return [name for fragment, name in SRC.items() if fragment in src]
     text = script.text or ""
     return [name for fragment, name in INLINE.items() if fragment in text]
+
+
+def _scripts_widgets(scripts: list) -> set[str]:
+    """What ``_widgets_of`` names for each of ``scripts``, each fragment sought once along all
+    their sources (and all their inline code) joined by a NUL; a spot.im module is ``_spotim``'s."""
+    sources, code = [], []
+    for script in scripts:
+        if script.get("data-spotim-module") is None:
+            src = script.get("src")
+            if src:
+                sources.append(src)
+            else:
+                code.append(script.text or "")
+    sources, code = SEPARATOR.join(sources), SEPARATOR.join(code)
+    return ({name for fragment, name in SRC.items() if fragment in sources}
+            | {name for fragment, name in INLINE.items() if fragment in code})
 
 
 __all__ = ["WIDGETS", "detect_widget"]
