@@ -103,20 +103,12 @@ def _widgets_of(element) -> list[str]:
     if element.get("data-spotim-module") is not None:
         return ["openweb"]
     if tag == "script":
-        return _script_widgets(element)
+        return list(_scripts_widgets([element]))
     names = [IDS[element.get("id")]] if element.get("id") in IDS else []
     if tag in TAGS:
         names.append(TAGS[tag])
     names.extend(CLASSES[c] for c in (element.get("class") or "").split() if c in CLASSES)
     return names
-
-
-def _script_widgets(script) -> list[str]:
-    src = script.get("src")
-    if src:
-        return [name for fragment, name in SRC.items() if fragment in src]
-    text = script.text or ""
-    return [name for fragment, name in INLINE.items() if fragment in text]
 
 
 def _scripts_widgets(scripts: list) -> set[str]:
