@@ -103,15 +103,14 @@ def _finish(parts: list[str]) -> str:
     """The text of walked ``parts``: source newlines are spaces, each _LINE a line break and each
     _PARAGRAPH a blank line; spaces collapsed, lines stripped, one blank line at most in a row."""
     raw = "".join(parts).replace("\n", " ")
-    if not _has_unusual_spaces(raw):
-        return _finish_plain(raw)
-    if _has_other_spaces(raw):
+    unusual = _has_unusual_spaces(raw)
+    if unusual and _has_other_spaces(raw):
         tidy = str.strip
         raw = _SPACES.sub(" ", raw)
     else:
         # The same result: with no other whitespace about, collapsing the _SPACES runs of a
         # line and stripping it is splitting it on whitespace (\u200b, not whitespace to split(), aside).
-        tidy = _collapsed
+        tidy = _collapsed if unusual else _collapsed_plain
         if "\u200b" in raw:
             raw = raw.replace("\u200b", " ")
     kept: list[str] = []
@@ -123,19 +122,11 @@ def _finish(parts: list[str]) -> str:
     return "\n".join(kept).strip()
 
 
-def _finish_plain(raw: str) -> str:
-    """``_finish``'s lines of a text whose only whitespace is the space: there a line's runs of
-    spaces collapsed and its ends stripped are its ``strip(" ")`` unless it holds a double space."""
-    if "\u200b" in raw:
-        raw = raw.replace("\u200b", " ")
-    kept: list[str] = []
-    for line in _lines(raw):
-        line = line.strip(" ")
-        if line:
-            kept.append(" ".join(line.split()) if "  " in line else line)
-        elif kept and kept[-1]:
-            kept.append("")
-    return "\n".join(kept).strip()
+def _collapsed_plain(line: str) -> str:
+    """``_collapsed`` of a line whose only whitespace is the space: its ``strip(" ")`` unless it
+    holds a double space."""
+    line = line.strip(" ")
+    return " ".join(line.split()) if "  " in line else line
 
 
 def _has_other_spaces(text: str) -> bool:
