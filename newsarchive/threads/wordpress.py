@@ -30,8 +30,8 @@ def comment_items(hits) -> list:
     """The thread's comment elements in page order: the outermost element of each id, or the
     id-less ``li`` that holds it (replies nest in that ``li``)."""
     found = list(dict.fromkeys(_box(e) for e in owners(hits, "id", COMMENT_ID.match, ITEM_TAGS)))
-    above, numbers = Nesting(found).above, {}
-    return [e for e in found if not _inner_duplicate(e, above[e], numbers)]
+    above = Nesting(found).above
+    return [e for e in found if not _inner_duplicate(e, above[e])]
 
 
 def _comments_area(form):
@@ -52,19 +52,10 @@ def _box(element):
     return element
 
 
-def _inner_duplicate(element, owner, numbers: dict) -> bool:
+def _inner_duplicate(element, owner) -> bool:
     """tagDiv repeats the item's id on an inner ``div.comment-meta``; WP.com nests ``article#comment-N``
-    in ``li#li-comment-N``: the inner one (enclosed by ``owner``) is not another comment
-    (``numbers``: the items' numbers read so far)."""
-    return owner is not None and _number_of(owner, numbers) == _number_of(element, numbers)
-
-
-def _number_of(element, numbers: dict) -> str:
-    """``_number(element)``, read once per ``numbers``."""
-    number = numbers.get(element)
-    if number is None:
-        number = numbers[element] = _number(element)
-    return number
+    in ``li#li-comment-N``: the inner one (enclosed by ``owner``) is not another comment."""
+    return owner is not None and _number(owner) == _number(element)
 
 
 def _number(element) -> str:
