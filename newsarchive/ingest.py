@@ -62,9 +62,20 @@ def ingest(conn: sqlite3.Connection, capture: Capture, article: Article, crawl_i
         if problem:
             return _refuse(conn, capture, capture_ids, "validate", problem, crawl_id, retry, article)
         gave_up = retry is not None and _thread_fetched(conn, capture, article, crawl_id, retry)
-        changes = store_article(conn, article, capture.pages[0].fetched_at,
-                                capture_ids[0] if capture_ids else None, capture.spider, policy, gave_up)
+        article.url = archived_url(capture, article)
+        seen_at = capture.pages[0].fetched_at
+        changes = store_article(conn, article, seen_at, capture_ids[0] if capture_ids else None, capture.spider,
+                                policy, gave_up)
+        if article.url != capture.url:
+            store.add_former_url(conn, capture.url, changes.article_id, seen_at)
     return Ingested(capture_ids, changes)
+
+
+def archived_url(capture: Capture, article: Article) -> str:
+    """The URL the article is archived under: the one its request was redirected to when the page
+    names its site's post (the site moved that post there: a slug changed), else the one requested."""
+    answered_at = capture.pages[0].url
+    return answered_at if answered_at != capture.url and article.post_id else capture.url
 
 
 def store_article(conn: sqlite3.Connection, article: Article, seen_at: str, capture_id: int | None = None,

@@ -249,6 +249,7 @@ def test_an_article_reached_by_its_old_and_new_urls_leaves_nothing_pending(tmp_p
         assert result.returncode == 0, result.stdout + result.stderr[-3000:]
         assert pending(db) == []
         assert query(db, "SELECT count(*) FROM articles WHERE url LIKE ?", f"%-{BASE_ID + 4}.html") == [(1,)]
+        assert query(db, "SELECT url FROM articles WHERE post_id = ?", str(BASE_ID + 4)) == [(MALIWEB + new,)]
 
 
 def test_revisit_killed_mid_way_marks_no_comment_removed(tmp_path):

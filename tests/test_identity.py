@@ -10,7 +10,7 @@ from newsarchive.replica import truth
 
 URL_COLUMNS = {"articles": ("url", "main_image_url"), "comments": ("author_url",),
                "captures": ("url", "request_url", "article_url", "headers"), "frontier": ("url", "article_url"),
-               "failures": ("url",)}
+               "failures": ("url",), "article_urls": ("url",)}
 
 
 @pytest.fixture(scope="module")

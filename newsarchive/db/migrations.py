@@ -384,6 +384,18 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE captures ADD COLUMN warc_offset INTEGER",
         "ALTER TABLE captures ADD COLUMN warc_length INTEGER",
     ],
+    # 13. An article keeps its identity when its URL changes (a slug edited, the old URL answering
+    #     301): ``article_urls`` holds each URL it was archived under before its current one, and
+    #     since when it is no longer its URL; a site's post ids find it under a URL never seen.
+    [
+        """CREATE TABLE article_urls (
+            url TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            left_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX article_urls_article ON article_urls(article_id)",
+        "CREATE INDEX articles_post_id ON articles(site, post_id) WHERE post_id IS NOT NULL",
+    ],
 ]
 
 

@@ -12,8 +12,11 @@ from .rows import dicts
 
 
 def find_article(conn: sqlite3.Connection, url_or_id: str) -> dict | None:
-    """An article by URL, by archive id, or by the path part of its URL."""
+    """An article by URL (its own, or one it was archived under before), by archive id, or by the
+    path part of its URL."""
     for sql, value in (("SELECT * FROM articles WHERE url = ?", url_or_id),
+                       ("SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?",
+                        url_or_id),
                        ("SELECT * FROM articles WHERE id = ?", url_or_id if url_or_id.isdigit() else None),
                        ("SELECT * FROM articles WHERE url LIKE '%' || ? ORDER BY id LIMIT 1",
                         _path_of(url_or_id))):

@@ -25,6 +25,8 @@ class StoreResult:
     comments_restored: list[str] = field(default_factory=list)
     visit_first_seen: str | None = None
     """When the article was first seen, if this was a new visit of it (not seen later before)."""
+    moved_from: str | None = None
+    """The URL the article was archived under until this visit found it under a new one."""
 
     @property
     def changed(self) -> bool:
@@ -327,7 +329,8 @@ def forget_article(conn: sqlite3.Connection, url: str) -> bool:
     """Delete what was extracted of the article at ``url`` (its row, thread and history; never its
     captures), so that its history can be replayed from the captures; False if it was not stored."""
     with transaction(conn):
-        return conn.execute("DELETE FROM articles WHERE url = ?", (url,)).rowcount > 0
+        return conn.execute("DELETE FROM articles WHERE url = ? OR id IN"
+                            " (SELECT article_id FROM article_urls WHERE url = ?)", (url, url)).rowcount > 0
 
 
 def capture_body(capture: dict) -> bytes:
@@ -351,13 +354,15 @@ def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
     """Store an article, its byline and its thread in one transaction, keeping history (its
     revisit is planned by the caller: see ``plan_revisit``)."""
     with _indexed_on_commit(conn):
-        old = _article_row(conn, article.url)
+        old = _article_row(conn, article)
         values = _article_values(article)
         if old is None:
             article_id = _insert_article(conn, values, seen_at, capture_id, spider)
             result = StoreResult(article_id, new_article=True)
         else:
             result = _update_article(conn, old, values, seen_at, capture_id)
+            if old["url"] != article.url and old["found_by"] == "post_id":
+                result.moved_from = _move_article(conn, old, article.url, seen_at)
         _store_authors(conn, result.article_id, article.authors)
         _store_comments(conn, result, article, seen_at)
         if old is None or seen_at > old["last_seen_at"]:
@@ -370,11 +375,46 @@ def plan_revisit(conn: sqlite3.Connection, article_id: int, due: str | None, gro
     conn.execute("UPDATE articles SET next_visit_at = ?, comments_growth = ? WHERE id = ?", (due, growth, article_id))
 
 
-def _article_row(conn: sqlite3.Connection, url: str) -> dict | None:
-    """The stored article at ``url`` as a dict of its columns, or None."""
-    cursor = conn.execute("SELECT * FROM articles WHERE url = ?", (url,))
-    row = cursor.fetchone()
-    return dict(zip((d[0] for d in cursor.description), row)) if row else None
+_FIND_ARTICLE = (("url", "SELECT * FROM articles WHERE url = ?"),
+                 ("former_url", "SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?"),
+                 ("post_id", "SELECT * FROM articles WHERE site = ? AND post_id = ? ORDER BY id LIMIT 1"))
+
+
+def _article_row(conn: sqlite3.Connection, article: Article) -> dict | None:
+    """The stored article ``article`` is a visit of, as a dict of its columns and ``found_by``:
+    the one at its URL, else the one that was archived under that URL, else the one with its site's
+    post id (the site's own identity, kept when a slug changes); None: a new article."""
+    keys = {"url": (article.url,), "former_url": (article.url,), "post_id": (article.site, article.post_id)}
+    for found_by, sql in _FIND_ARTICLE:
+        if found_by == "post_id" and not article.post_id:
+            break
+        cursor = conn.execute(sql, keys[found_by])
+        row = cursor.fetchone()
+        found = dict(zip((d[0] for d in cursor.description), row)) if row else None
+        if found and not (found_by == "former_url" and _other_post(found, article)):
+            return {**found, "found_by": found_by}
+    return None
+
+
+def _other_post(row: dict, article: Article) -> bool:
+    """True when both name their site's post and the posts differ (a former slug given to a new post)."""
+    return bool(row["post_id"] and article.post_id and row["post_id"] != article.post_id)
+
+
+def _move_article(conn, old: dict, url: str, at: str) -> str:
+    """Archive the article under ``url`` from now on, its previous URL kept in ``article_urls``;
+    returns that previous URL."""
+    conn.execute("DELETE FROM article_urls WHERE url = ?", (url,))
+    conn.execute("UPDATE articles SET url = ? WHERE id = ?", (url, old["id"]))
+    add_former_url(conn, old["url"], old["id"], at)
+    return old["url"]
+
+
+def add_former_url(conn: sqlite3.Connection, url: str, article_id: int, at: str) -> None:
+    """Keep ``url`` as one the article was reached by but is not archived under (a redirect's
+    source, a changed slug); a URL already known as another article's is left to that one."""
+    conn.execute("INSERT OR IGNORE INTO article_urls (url, article_id, left_at)"
+                 " SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM articles WHERE url = ?)", (url, article_id, at, url))
 
 
 def _article_values(article: Article) -> dict:

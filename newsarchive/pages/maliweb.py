@@ -95,7 +95,7 @@ class MaliwebPage(Page):
                                 "//input[@name='comment_post_ID']/@value")
         if found:
             return found.removeprefix("post-")
-        match = POST_ID_URL.search(self.url)
+        match = POST_ID_URL.search(self.pages[0].url)  # the URL that answered: a redirect's target
         return match.group(1) if match else None
 
     def headline(self) -> str | None:
