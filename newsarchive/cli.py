@@ -120,9 +120,10 @@ def _print_crawl_summary(conn, crawl: dict) -> None:
     stats = json.loads(crawl["stats"] or "{}")
     outcome = crawl["status"] or "did not record its end"
     outcome += f" ({crawl['status_reason']})" if crawl["status_reason"] else ""
+    moved = stats.get("newsarchive/articles_moved", 0)
     click.echo(f"crawl {crawl['id']} ({crawl['spider']}): {outcome}; "
                f"{stats.get('newsarchive/articles_stored', 0)} articles stored "
-               f"({stats.get('newsarchive/articles_new', 0)} new), "
+               f"({stats.get('newsarchive/articles_new', 0)} new{f', {moved} moved to a new URL' if moved else ''}), "
                f"{stats.get('newsarchive/comments_added', 0)} comments added, "
                f"{stats.get('newsarchive/comments_removed', 0)} removed, "
                f"{stats.get('newsarchive/article_versions', 0)} article edits, "

@@ -419,16 +419,20 @@ class ArchivePipeline(_Stage):
         if ingested.refused is not None:
             self.stats.inc_value("newsarchive/failures/validate")
             raise DropItem(f"not an article: {item.url}: {ingested.refused}")
-        self._count(ingested.changes, len(item.article.comments))
+        self._count(ingested.changes, item.article)
         return article_json(item.article)
 
-    def _count(self, result: store.StoreResult, comments: int) -> None:
+    def _count(self, result: store.StoreResult, article: Article) -> None:
         self.stats.inc_value("newsarchive/articles_stored")
-        self.stats.inc_value("newsarchive/comments_seen", comments)
+        self.stats.inc_value("newsarchive/comments_seen", len(article.comments))
         if result.new_article:
             self.stats.inc_value("newsarchive/articles_new")
         if result.new_version:
             self.stats.inc_value("newsarchive/article_versions")
+        if result.moved_from:
+            self.stats.inc_value("newsarchive/articles_moved")
+            logger.info("article moved: %s is now %s (the same post); its old URL is kept in article_urls",
+                        result.moved_from, article.url)
         for name in ("added", "removed", "edited", "restored"):
             count = len(getattr(result, f"comments_{name}"))
             if count:

@@ -77,6 +77,12 @@ def test_both_crawls_finish_with_nothing_pending(slug_changed):
     assert pending(slug_changed["db"]) == []
 
 
+def test_the_second_crawl_says_the_article_moved(slug_changed):
+    first, second = slug_changed["runs"]
+    assert "moved to a new URL" not in first.stdout
+    assert "(0 new, 1 moved to a new URL)" in second.stdout
+
+
 def test_the_first_crawl_archived_the_article_under_its_first_url(slug_changed):
     assert [url for _, url in slug_changed["before"]] == [MALIWEB + OLD]
 

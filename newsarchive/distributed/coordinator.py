@@ -168,7 +168,7 @@ class JobDispatch:
         if outcome == DUPLICATE:
             self.stats.inc_value("newsarchive/results_duplicate")
         elif isinstance(outcome, StoreResult):
-            ArchivePipeline._count(self, outcome, len(result.outcome.comments))
+            ArchivePipeline._count(self, outcome, result.outcome)
         if result.settles_job() and self.jobs.pop(result.url, None) is not None:
             self.server.zrem(keys.LEASES, result.url)
 
