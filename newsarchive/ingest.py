@@ -73,9 +73,11 @@ def ingest(conn: sqlite3.Connection, capture: Capture, article: Article, crawl_i
 
 def archived_url(capture: Capture, article: Article) -> str:
     """The URL the article is archived under: the one its request was redirected to when the page
-    names its site's post (the site moved that post there: a slug changed), else the one requested."""
+    names its site's post (the site moved that post there: a slug changed), else the one requested.
+    A first page under the requested URL is one of its own (a comment page a backfill found alone)."""
     answered_at = capture.pages[0].url
-    return answered_at if answered_at != capture.url and article.post_id else capture.url
+    moved = answered_at != capture.url and not answered_at.startswith(capture.url.rstrip("/"))
+    return answered_at if moved and article.post_id else capture.url
 
 
 def store_article(conn: sqlite3.Connection, article: Article, seen_at: str, capture_id: int | None = None,

@@ -8,7 +8,8 @@ import pytest
 
 from conftest import MALIWEB, run_cli
 from newsarchive.db import open_archive, store
-from newsarchive.items import Article
+from newsarchive.ingest import ingest
+from newsarchive.items import Article, Capture, FetchedPage
 from newsarchive.replica import Resource, Site, serve, synthetic_site
 from newsarchive.replica.model import walk
 from newsarchive.replica.synthetic import BASE_ID
@@ -132,3 +133,18 @@ def test_a_post_id_never_joins_articles_of_two_sites(tmp_path):
                         article_body="Texte.")
     assert store.store_article(conn, elsewhere, "2026-01-02T00:00:00Z").new_article
     assert conn.execute("SELECT count(*) FROM article_urls").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("answered_at, archived_under", [
+    ("/b-1.html", "/b-1.html"),  # redirected: the site moved the post
+    ("/a-1.html/comment-page-2/", "/a-1.html"),  # one of its own pages (a backfill's lone comment page)
+])
+def test_a_capture_is_archived_under_the_url_that_answered_only_when_it_moved(tmp_path, answered_at, archived_under):
+    conn = open_archive(tmp_path / "archive.db").conn
+    page = FetchedPage(url=MALIWEB + answered_at, status=200, headers=[("Content-Type", "text/html")], body=b"<html>",
+                       fetched_at="2026-01-01T00:00:00Z")
+    capture = Capture(url=MALIWEB + "/a-1.html", site="maliweb.net", spider="maliweb", pages=[page])
+    ingested = ingest(conn, capture, _article(capture.url, "1", "Titre"))
+    assert conn.execute("SELECT url FROM articles").fetchall() == [(MALIWEB + archived_under,)]
+    former = [(MALIWEB + "/a-1.html",)] if archived_under != "/a-1.html" else []
+    assert conn.execute("SELECT url FROM article_urls WHERE article_id = ?", (ingested.changes.article_id,)).fetchall() == former
