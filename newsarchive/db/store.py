@@ -10,6 +10,7 @@ from typing import Iterator
 
 from ..items import Article, Comment, FetchedPage, column_names
 from . import bodies
+from .rows import dicts
 
 
 @dataclass
@@ -354,14 +355,14 @@ def store_article(conn: sqlite3.Connection, article: Article, seen_at: str,
     """Store an article, its byline and its thread in one transaction, keeping history (its
     revisit is planned by the caller: see ``plan_revisit``)."""
     with _indexed_on_commit(conn):
-        old = _article_row(conn, article)
+        old, moved = _article_row(conn, article)
         values = _article_values(article)
         if old is None:
             article_id = _insert_article(conn, values, seen_at, capture_id, spider)
             result = StoreResult(article_id, new_article=True)
         else:
             result = _update_article(conn, old, values, seen_at, capture_id)
-            if old["url"] != article.url and old["found_by"] == "post_id":
+            if moved:
                 result.moved_from = _move_article(conn, old, article.url, seen_at)
         _store_authors(conn, result.article_id, article.authors)
         _store_comments(conn, result, article, seen_at)
@@ -375,25 +376,25 @@ def plan_revisit(conn: sqlite3.Connection, article_id: int, due: str | None, gro
     conn.execute("UPDATE articles SET next_visit_at = ?, comments_growth = ? WHERE id = ?", (due, growth, article_id))
 
 
-_FIND_ARTICLE = (("url", "SELECT * FROM articles WHERE url = ?"),
-                 ("former_url", "SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?"),
-                 ("post_id", "SELECT * FROM articles WHERE site = ? AND post_id = ? ORDER BY id LIMIT 1"))
+def _article_row(conn: sqlite3.Connection, article: Article) -> tuple[dict | None, bool]:
+    """The stored article ``article`` is a visit of (a dict of its columns; None: a new article) and
+    whether it moved: the one at its URL, else the one archived under that URL before, else the
+    one with its site's post id (the site's own identity, kept when a slug changes), which moved."""
+    found = _row(conn, "SELECT * FROM articles WHERE url = ?", (article.url,))
+    if found is None:
+        found = _row(conn, "SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?",
+                     (article.url,))
+        found = None if found is not None and _other_post(found, article) else found
+    if found is None and article.post_id:
+        moved = _row(conn, "SELECT * FROM articles WHERE site = ? AND post_id = ? ORDER BY id LIMIT 1",
+                     (article.site, article.post_id))
+        return moved, moved is not None
+    return found, False
 
 
-def _article_row(conn: sqlite3.Connection, article: Article) -> dict | None:
-    """The stored article ``article`` is a visit of, as a dict of its columns and ``found_by``:
-    the one at its URL, else the one that was archived under that URL, else the one with its site's
-    post id (the site's own identity, kept when a slug changes); None: a new article."""
-    keys = {"url": (article.url,), "former_url": (article.url,), "post_id": (article.site, article.post_id)}
-    for found_by, sql in _FIND_ARTICLE:
-        if found_by == "post_id" and not article.post_id:
-            break
-        cursor = conn.execute(sql, keys[found_by])
-        row = cursor.fetchone()
-        found = dict(zip((d[0] for d in cursor.description), row)) if row else None
-        if found and not (found_by == "former_url" and _other_post(found, article)):
-            return {**found, "found_by": found_by}
-    return None
+def _row(conn: sqlite3.Connection, sql: str, params: tuple) -> dict | None:
+    rows = dicts(conn.execute(sql, params))
+    return rows[0] if rows else None
 
 
 def _other_post(row: dict, article: Article) -> bool:
