@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 import struct
 import time
@@ -52,8 +53,13 @@ class Case:
         return f"/politique/{self.name}-{900000 + number}.html"
 
 
-def page(post_id: int = 1, comments: str = "", pagination: str = "", body_html: str | None = None,
+_POST_IDS = itertools.count(1)
+
+
+def page(post_id: int | None = None, comments: str = "", pagination: str = "", body_html: str | None = None,
          headline: str = HEADLINE, head_extra: str = "") -> str:
+    """An article page; each one a post of its own (its own WordPress post id), as on a real site."""
+    post_id = next(_POST_IDS) if post_id is None else post_id
     return article_html(post_id, headline, TEXT, comments, pagination, head_extra, body_html)
 
 
@@ -221,25 +227,29 @@ def frontier_is(state: str, attempts: int) -> Callable:
 
 def cases(offsite: HostileServer | None) -> list[Case]:
     """Every hostile case (and two controls), in the order the feed lists them."""
-    utf8 = page().encode("utf-8")
-    cp1252 = page().encode("cp1252")
+    def utf8() -> bytes:
+        return page().encode("utf-8")
+
+    def cp1252() -> bytes:
+        return page().encode("cp1252")
+
     big_comment = ("Un très long commentaire. " * 42_000)[:1_050_000]
     dup = comment_li(7, "Premier.") + comment_li(7, "Doublon.") + comment_li(8, "Autre.")
     cycle = comment_li(1, "Un", children=comment_li(2, "Deux", children=comment_li(1, "Un encore")))
     return [
         Case("controle-un", html(page(comments=comment_li(1, "Bien.", children=comment_li(2, "Oui.")))),
              Expect(True, 2, check=thread_is([("1", None, 1), ("2", "1", 2)]))),
-        Case("cp1252-sous-entete-utf8", html(cp1252), Expect(True, check=headline_is(HEADLINE))),
-        Case("utf8-sous-entete-latin1", html(utf8, content_type="text/html; charset=ISO-8859-1"),
+        Case("cp1252-sous-entete-utf8", html(cp1252()), Expect(True, check=headline_is(HEADLINE))),
+        Case("utf8-sous-entete-latin1", html(utf8(), content_type="text/html; charset=ISO-8859-1"),
              Expect(True, check=headline_is(HEADLINE))),
-        Case("utf8-sans-charset", html(utf8, content_type="text/html"),
+        Case("utf8-sans-charset", html(utf8(), content_type="text/html"),
              Expect(True, check=headline_is(HEADLINE))),
-        Case("cp1252-sans-charset", html(cp1252, content_type="text/html"),
+        Case("cp1252-sans-charset", html(cp1252(), content_type="text/html"),
              Expect(True, check=headline_is(HEADLINE))),
         Case("meta-utf8-octets-cp1252", html(page(head_extra='<meta charset="utf-8">').encode("cp1252"),
                                              content_type="text/html"),
              Expect(True, check=headline_is(HEADLINE))),
-        Case("bom-utf8", html(codecs.BOM_UTF8 + utf8), Expect(True, check=headline_is(HEADLINE))),
+        Case("bom-utf8", html(codecs.BOM_UTF8 + utf8()), Expect(True, check=headline_is(HEADLINE))),
         Case("bom-utf16", html(codecs.BOM_UTF16_LE + page().encode("utf-16-le"), content_type="text/html"),
              Expect(True, check=headline_is(HEADLINE))),
         Case("pdf", html(PDF, content_type="application/pdf"),
@@ -269,7 +279,7 @@ def cases(offsite: HostileServer | None) -> list[Case]:
              Expect(False, stage="fetch", reason="HTTP 503 (after 4 attempts)", hits=(4, 4), check=retried_after(1))),
         Case("http-429-retry-after", html(b"slow down", 429, headers=[("Retry-After", "1")]),
              Expect(False, stage="fetch", reason="HTTP 429 (after 4 attempts)", hits=(4, 4), check=retried_after(1))),
-        Case("http-429-puis-ok", once_then(html(b"", 429, headers=[("Retry-After", "1")]), html(utf8)),
+        Case("http-429-puis-ok", once_then(html(b"", 429, headers=[("Retry-After", "1")]), html(utf8())),
              Expect(True, hits=(2, 2), check=retried_after(1))),
         Case("boucle-de-redirection", None, Expect(False, stage="fetch", reason="redirect")),
         Case("redirection-hors-site", lambda h: send(h, 301, b"", headers=[
