@@ -126,6 +126,15 @@ def test_a_new_post_given_a_former_slug_is_a_new_article(tmp_path):
     assert rows == [("1", MALIWEB + "/b-1.html"), ("2", MALIWEB + "/a-1.html")]
 
 
+def test_one_post_id_on_two_posts_published_at_different_times_joins_nothing(tmp_path):
+    conn = open_archive(tmp_path / "archive.db").conn
+    first, second = (_article(MALIWEB + f"/{name}-1.html", "1", name) for name in ("a", "b"))
+    first.date_published, second.date_published = "2026-01-01T08:00:00Z", "2026-02-01T08:00:00Z"
+    stored = [store.store_article(conn, article, "2026-02-02T00:00:00Z") for article in (first, second)]
+    assert [result.new_article for result in stored] == [True, True]
+    assert conn.execute("SELECT url FROM articles ORDER BY id").fetchall() == [(first.url,), (second.url,)]
+
+
 def test_a_post_id_never_joins_articles_of_two_sites(tmp_path):
     conn = open_archive(tmp_path / "archive.db").conn
     store.store_article(conn, _article(MALIWEB + "/a-1.html", "1", "Titre"), "2026-01-01T00:00:00Z")

@@ -388,8 +388,15 @@ def _article_row(conn: sqlite3.Connection, article: Article) -> tuple[dict | Non
     if found is None and article.post_id:
         moved = _row(conn, "SELECT * FROM articles WHERE site = ? AND post_id = ? ORDER BY id LIMIT 1",
                      (article.site, article.post_id))
+        moved = None if moved is not None and _other_date(moved, article) else moved
         return moved, moved is not None
     return found, False
+
+
+def _other_date(row: dict, article: Article) -> bool:
+    """True when both give a publication date and they differ: a moved post keeps its date, so a
+    post id shared by two dated posts (a theme's fault) joins nothing."""
+    return bool(row["date_published"] and article.date_published and row["date_published"] != article.date_published)
 
 
 def _row(conn: sqlite3.Connection, sql: str, params: tuple) -> dict | None:
