@@ -24,7 +24,7 @@ def article_history(conn: sqlite3.Connection, url: str) -> dict | None:
     versions = _versions(conn, article)
     comments = queries.article_comments(conn, article["id"])
     return {
-        "url": article["url"], "headline": article["headline"],
+        "url": article["url"], "former_urls": queries.former_urls(conn, article["id"]), "headline": article["headline"],
         "first_seen_at": article["first_seen_at"], "last_seen_at": article["last_seen_at"],
         "next_visit_at": article.get("next_visit_at"),
         "versions": versions,
@@ -94,7 +94,9 @@ def _thread_changes(conn: sqlite3.Connection, article_id: int) -> list[dict]:
 
 def render_history(history: dict) -> str:
     """The history as text for a terminal."""
-    lines = [history["headline"] or "(no headline)", history["url"], _visits(history), ""]
+    lines = [history["headline"] or "(no headline)", history["url"],
+             *(f"  formerly {former['url']} (until {former['left_at']})" for former in history["former_urls"]),
+             _visits(history), ""]
     lines += _render_versions(history["versions"])
     for change in history["changes"]:
         lines += ["", *_render_change(change)]

@@ -111,6 +111,12 @@ def test_show_finds_it_by_either_url(slug_changed, which):
     assert f'"url": "{MALIWEB + slug_changed["new"]}"' in shown
 
 
+def test_its_history_names_its_former_url(slug_changed):
+    history = run_cli("history", MALIWEB + OLD, db=slug_changed["db"]).stdout.splitlines()
+    assert history[1] == MALIWEB + slug_changed["new"]
+    assert history[2].startswith(f"  formerly {MALIWEB + OLD} (until 20")
+
+
 def _article(url: str, post_id: str, headline: str) -> Article:
     return Article(url=url, site="maliweb.net", post_id=post_id, headline=headline, article_body="Texte.")
 

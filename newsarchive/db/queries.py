@@ -256,6 +256,12 @@ def article_versions(conn: sqlite3.Connection, article_id: int) -> list[dict]:
         " FROM article_versions WHERE article_id = ? ORDER BY id", (article_id,)))
 
 
+def former_urls(conn: sqlite3.Connection, article_id: int) -> list[dict]:
+    """The URLs an article was reached by or archived under before its current one, oldest first."""
+    return dicts(conn.execute("SELECT url, left_at FROM article_urls WHERE article_id = ? ORDER BY left_at, url",
+                              (article_id,)))
+
+
 def comment_events(conn: sqlite3.Connection, article_id: int) -> list[dict]:
     """Changes to an article's thread after its first visit, in order, with the comment and parent."""
     return dicts(conn.execute(
