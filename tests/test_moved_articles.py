@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MALIWEB, run_cli
+from conftest import FAST_CRAWL, MALIWEB, run_cli
 from newsarchive.db import open_archive, store
 from newsarchive.ingest import ingest
 from newsarchive.items import Article, Capture, FetchedPage
@@ -163,3 +163,19 @@ def test_a_capture_is_archived_under_the_url_that_answered_only_when_it_moved(tm
     assert conn.execute("SELECT url FROM articles").fetchall() == [(MALIWEB + archived_under,)]
     former = [(MALIWEB + "/a-1.html",)] if archived_under != "/a-1.html" else []
     assert conn.execute("SELECT url FROM article_urls WHERE article_id = ?", (ingested.changes.article_id,)).fetchall() == former
+
+
+def test_a_generic_crawl_keeps_a_wordpress_post_whose_slug_changed_as_one_article(tmp_path):
+    site = synthetic_site(6, seed=3)
+    new = site.store.article(BASE_ID + INDEX).path
+    changing = SlugChange(site, OLD, new)
+    db = tmp_path / "archive.db"
+    with serve(changing) as served:
+        run_cli("crawl", "generic", "-a", f"urls={served.base_url}{OLD}", *FAST_CRAWL, db=db)
+        changing.moved = True
+        second = run_cli("crawl", "generic", "-a", f"urls={served.base_url}{new}", *FAST_CRAWL, db=db).stdout
+        base = served.base_url
+    assert "(0 new, 1 moved to a new URL)" in second
+    assert query(db, "SELECT url, post_id FROM articles") == [(base + new, str(BASE_ID + INDEX))]
+    assert query(db, "SELECT url FROM article_urls") == [(base + OLD,)]
+    assert archived_thread(db, base + new) == thread_of(site, INDEX)

@@ -29,6 +29,8 @@ XML_DECLARATION_BYTES = re.compile(rb"^\s*<\?xml[^>]*\?>", re.I)
 # The body's first character past ASCII spaces is "<": no BOM, nothing the str patterns read as
 # space but the bytes ones do not (\x1c-\x1f, NBSP…), and not an empty page.
 STARTS_WITH_MARKUP = re.compile(rb"[ \t\n\r\f\v]*<")
+SHORTLINK_POST_ID = re.compile(r"[?&]p=(\d+)|/node/(\d+)/?$")  # WordPress's ?p=N, Drupal's /node/N
+POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")  # WordPress's body class
 # huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: beyond 256 it silently drops
 # the rest of the page (a few hundred unclosed <div>s, a deep reply chain). collect_ids=False:
 # libxml2 would hash every id attribute for XPath's id(), which nothing here uses (a sixth of the
@@ -187,6 +189,15 @@ class Page:
             if value:
                 return value
         return None
+
+    def declared_post_id(self) -> str | None:
+        """The site's own id of the post, as WordPress and Drupal declare it: the shortlink
+        (``?p=N``, ``/node/N``), else WordPress's ``postid-N`` body class; None when undeclared."""
+        shortlink = SHORTLINK_POST_ID.search(self.first_text("/html/head/link[@rel='shortlink']/@href") or "")
+        if shortlink:
+            return shortlink.group(1) or shortlink.group(2)
+        body_class = POSTID_CLASS.search(self.first_text("/html/body/@class") or "")
+        return body_class.group(1) if body_class else None
 
     @cached_property
     def meta_tags(self) -> dict[str, str]:

@@ -118,7 +118,8 @@ class GenericPage(Page):
         comments, widget = self.comments(), self.widget()
         has_thread = bool(comments or widget or self.marked["comments"])
         article = Article(
-            url=self.url, site=self.site, headline=self.headline(), description=self.description(),
+            url=self.url, site=self.site, post_id=self.declared_post_id(), headline=self.headline(),
+            description=self.description(),
             date_published=self.date_published(), date_published_raw=self.date_published_raw(),
             date_modified=self.date_modified(), section=self.section(), tags=self.tags(),
             main_image_url=self.main_image_url(), authors=self.authors(),

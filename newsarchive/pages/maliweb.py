@@ -83,13 +83,9 @@ class MaliwebPage(Page):
 
     # -- fields -------------------------------------------------------------------------------
     def post_id(self) -> str | None:
-        shortlink = self.first_text("/html/head/link[@rel='shortlink']/@href") or ""
-        match = re.search(r"[?&]p=(\d+)", shortlink)
-        if match:
-            return match.group(1)
-        match = re.search(r"\bpostid-(\d+)\b", self.first_text("/html/body/@class") or "")
-        if match:
-            return match.group(1)
+        declared = self.declared_post_id()
+        if declared:
+            return declared
         found = self.first_text("//*[@id='tdb-autoload-article']/@data-autoload-org-post-id",
                                 "//article[starts-with(@id, 'post-')]/@id",
                                 "//input[@name='comment_post_ID']/@value")
