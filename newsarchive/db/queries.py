@@ -11,12 +11,15 @@ from .bodies import reading_dictionary
 from .rows import dicts
 
 
+ARTICLE_AT_FORMER_URL = "SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?"
+"""The article that was reached by or archived under a URL before its current one."""
+
+
 def find_article(conn: sqlite3.Connection, url_or_id: str) -> dict | None:
     """An article by URL (its own, or one it was archived under before), by archive id, or by the
     path part of its URL."""
     for sql, value in (("SELECT * FROM articles WHERE url = ?", url_or_id),
-                       ("SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?",
-                        url_or_id),
+                       (ARTICLE_AT_FORMER_URL, url_or_id),
                        ("SELECT * FROM articles WHERE id = ?", url_or_id if url_or_id.isdigit() else None),
                        ("SELECT * FROM articles WHERE url LIKE '%' || ? ORDER BY id LIMIT 1",
                         _path_of(url_or_id))):

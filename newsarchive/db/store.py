@@ -10,7 +10,8 @@ from typing import Iterator
 
 from ..items import Article, Comment, FetchedPage, column_names
 from . import bodies
-from .rows import dicts
+from .queries import ARTICLE_AT_FORMER_URL
+from .rows import first
 
 
 @dataclass
@@ -380,14 +381,13 @@ def _article_row(conn: sqlite3.Connection, article: Article) -> tuple[dict | Non
     """The stored article ``article`` is a visit of (a dict of its columns; None: a new article) and
     whether it moved: the one at its URL, else the one archived under that URL before, else the
     one with its site's post id (the site's own identity, kept when a slug changes), which moved."""
-    found = _row(conn, "SELECT * FROM articles WHERE url = ?", (article.url,))
+    found = first(conn.execute("SELECT * FROM articles WHERE url = ?", (article.url,)))
     if found is None:
-        found = _row(conn, "SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?",
-                     (article.url,))
+        found = first(conn.execute(ARTICLE_AT_FORMER_URL, (article.url,)))
         found = None if found is not None and _other_post(found, article) else found
     if found is None and article.post_id:
-        moved = _row(conn, "SELECT * FROM articles WHERE site = ? AND post_id = ? ORDER BY id LIMIT 1",
-                     (article.site, article.post_id))
+        moved = first(conn.execute("SELECT * FROM articles WHERE site = ? AND post_id = ? ORDER BY id LIMIT 1",
+                                   (article.site, article.post_id)))
         moved = None if moved is not None and _other_date(moved, article) else moved
         return moved, moved is not None
     return found, False
@@ -397,11 +397,6 @@ def _other_date(row: dict, article: Article) -> bool:
     """True when both give a publication date and they differ: a moved post keeps its date, so a
     post id shared by two dated posts (a theme's fault) joins nothing."""
     return bool(row["date_published"] and article.date_published and row["date_published"] != article.date_published)
-
-
-def _row(conn: sqlite3.Connection, sql: str, params: tuple) -> dict | None:
-    rows = dicts(conn.execute(sql, params))
-    return rows[0] if rows else None
 
 
 def _other_post(row: dict, article: Article) -> bool:
